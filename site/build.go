@@ -1,0 +1,445 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/tdewolff/minify/v2"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+)
+
+// Config is how a site is built.
+type Config struct {
+	BaseURL string // --base-url: "/", "/rights/" or "https://example.org/rights/"
+	Drafts  bool   // include pages with draft: true
+	Minify  bool   // minify HTML, CSS, JS, SVG, XML and JSON
+	Serve   bool   // the build is for the preview server
+}
+
+// Builder builds one site. NewBuilder checks the configuration once;
+// Build is not safe for concurrent use.
+type Builder struct {
+	cfg  Config
+	fsys fs.FS
+	base BaseURL
+	min  *minify.M
+}
+
+// NewBuilder returns a builder for the site whose root (holding content/,
+// layouts/ and static/) is fsys.
+func NewBuilder(cfg Config, fsys fs.FS) (*Builder, error) {
+	base, err := ParseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	return &Builder{cfg: cfg, fsys: fsys, base: base, min: newMinifier()}, nil
+}
+
+// Result tells what a build produced.
+type Result struct {
+	Pages    int // HTML pages, the home page and section pages included
+	Sections int
+	Files    int // static files and files copied from content/
+	Aliases  int
+	Warnings Errors
+	Site     *Site
+	Duration time.Duration
+}
+
+// warnings collects warnings from many goroutines.
+type warnings struct {
+	mu   sync.Mutex
+	list Errors
+}
+
+func (w *warnings) add(e *Error) {
+	w.mu.Lock()
+	w.list = append(w.list, e)
+	w.mu.Unlock()
+}
+
+// Build reads the whole site and writes it to out. On error nothing should
+// be published: the error lists every problem found (as Errors).
+func (b *Builder) Build(ctx context.Context, out Output) (*Result, error) {
+	start := time.Now()
+	warn := &warnings{}
+	in, errs := listInputs(b.fsys, warn.add)
+	loaded, perrs := b.parseAll(ctx, in.pages)
+	errs = append(errs, perrs...)
+	lay, lerrs := loadLayouts(b.fsys, templateFuncs(b.base))
+	errs = append(errs, lerrs...)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(errs) > 0 {
+		return nil, errs.sorted()
+	}
+	files := make([]string, 0, len(in.static)+len(in.assets)+1)
+	for _, f := range in.static {
+		files = append(files, strings.TrimPrefix(f, "static"))
+	}
+	for _, f := range in.assets {
+		files = append(files, strings.TrimPrefix(f, "content"))
+	}
+	files = append(files, chromaCSS)
+	site, errs := assemble(loaded, files, b.cfg, b.base, warn.add)
+	if len(errs) > 0 {
+		return nil, errs.sorted()
+	}
+	r := &pageRenderer{b: b, site: site, lay: lay, out: out, md: newMarkdown(site.RawHTML), warn: warn}
+	errs = r.renderAll(ctx)
+	errs = append(errs, r.copyFiles(ctx, in)...)
+	errs = append(errs, r.writeExtras()...)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	errs = append(errs, r.checkFragments()...)
+	if len(errs) > 0 {
+		return nil, errs.sorted()
+	}
+	res := &Result{Site: site, Files: len(in.static) + len(in.assets), Aliases: len(site.aliases), Warnings: warn.list.sorted()}
+	for _, p := range site.AllPages {
+		res.Pages++
+		if p.Kind == KindSection {
+			res.Sections++
+		}
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// parallel calls f(i) for i in [0, n) on every core, stopping early when
+// ctx is cancelled.
+func parallel(ctx context.Context, n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var next int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	var panicked any
+	for range workers {
+		wg.Go(func() {
+			defer func() {
+				if r := recover(); r != nil {
+					mu.Lock()
+					panicked = r
+					next = n
+					mu.Unlock()
+				}
+			}()
+			for ctx.Err() == nil {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
+	if panicked != nil {
+		panic(panicked) // re-raised on the caller's goroutine, where run recovers it
+	}
+}
+
+// parseAll reads every content file and decodes its front matter.
+func (b *Builder) parseAll(ctx context.Context, files []string) ([]loaded, Errors) {
+	out := make([]loaded, len(files))
+	errs := make([]Errors, len(files))
+	parallel(ctx, len(files), func(i int) {
+		data, err := fs.ReadFile(b.fsys, files[i])
+		if err != nil {
+			errs[i] = Errors{errorf(files[i], 0, "cannot read: %v; check its permissions", unwrapPathError(err))}
+			return
+		}
+		src, perrs := parsePage(files[i], data)
+		errs[i] = perrs
+		out[i] = loaded{file: files[i], src: src}
+	})
+	var all Errors
+	var ok []loaded
+	for i := range files {
+		all = append(all, errs[i]...)
+		if out[i].src != nil {
+			ok = append(ok, out[i])
+		}
+	}
+	return ok, all
+}
+
+const chromaCSS = "/css/chroma.css"
+
+// pageRenderer holds the state of one build's rendering phase.
+type pageRenderer struct {
+	b    *Builder
+	site *Site
+	lay  *layouts
+	out  Output
+	md   goldmark.Markdown
+	warn *warnings
+	ids  [][]string // ids in each page's HTML, by page index
+	refs [][]fragRef
+}
+
+func (r *pageRenderer) renderAll(ctx context.Context) Errors {
+	pages := r.site.AllPages
+	r.ids = make([][]string, len(pages))
+	r.refs = make([][]fragRef, len(pages))
+	errs := make([]Errors, len(pages))
+	bufs := sync.Pool{New: func() any { return new(pageBuffers) }}
+	parallel(ctx, len(pages), func(i int) {
+		buf := bufs.Get().(*pageBuffers)
+		errs[i] = r.renderPage(pages[i], buf)
+		bufs.Put(buf)
+	})
+	var all Errors
+	for _, e := range errs {
+		all = append(all, e...)
+	}
+	return groupLayoutErrors(all)
+}
+
+// groupLayoutErrors reports a layout error that many pages hit once, with
+// the number of pages, instead of once per page.
+func groupLayoutErrors(errs Errors) Errors {
+	type key struct {
+		file string
+		line int
+		msg  string
+	}
+	count := map[key]int{}
+	var out Errors
+	for _, e := range errs {
+		msg, page, ok := strings.Cut(e.Msg, " (rendering ")
+		if !strings.HasPrefix(e.File, "layouts/") || !ok {
+			out = append(out, e)
+			continue
+		}
+		k := key{e.File, e.Line, msg}
+		if count[k]++; count[k] == 1 {
+			out = append(out, &Error{File: e.File, Line: e.Line, Msg: msg + " (rendering " + page})
+		}
+	}
+	for _, e := range out {
+		msg, _, ok := strings.Cut(e.Msg, " (rendering ")
+		if n := count[key{e.File, e.Line, msg}]; ok && n > 1 {
+			e.Msg = fmt.Sprintf("%s (rendering %d pages, the first %s", msg, n, strings.SplitN(e.Msg, " (rendering ", 2)[1])
+		}
+	}
+	return out
+}
+
+type pageBuffers struct {
+	content, page, min bytes.Buffer
+}
+
+// renderPage converts a page's Markdown, executes its layout, and writes
+// the minified result.
+func (r *pageRenderer) renderPage(p *Page, buf *pageBuffers) Errors {
+	buf.content.Reset()
+	rd := &rendered{}
+	if p.src != nil {
+		st := &renderState{page: p, site: r.site, lines: lineIndex{body: p.src.body, first: p.src.bodyLine}}
+		pc := parser.NewContext()
+		pc.Set(stateKey, st)
+		doc := r.md.Parser().Parse(text.NewReader(p.src.body), parser.WithContext(pc))
+		if err := r.md.Renderer().Render(&buf.content, p.src.body, doc); err != nil {
+			return Errors{errorf(p.Source, 0, "cannot render the Markdown: %v", err)}
+		}
+		for _, w := range st.warns {
+			r.warn.add(w)
+		}
+		if len(st.errs) > 0 {
+			return st.errs
+		}
+		rd.content = template.HTML(buf.content.String())
+		rd.toc, rd.questions = st.toc, st.questions
+		r.refs[p.index] = st.frags
+	}
+	html, err := r.execute(p, rd, &buf.page)
+	if err != nil {
+		return Errors{err}
+	}
+	r.ids[p.index] = collectIDs(html)
+	return r.write(outputFile(p.Path), html, &buf.min)
+}
+
+// execute runs the page's layout with its rendered content in place.
+func (r *pageRenderer) execute(p *Page, rd *rendered, w *bytes.Buffer) ([]byte, *Error) {
+	name, tries := r.lay.find(p)
+	if name == "" {
+		file, line := p.Source, 0
+		if p.src != nil {
+			line = p.src.fm.Lines["layout"]
+		}
+		if file == "" {
+			file = "layouts"
+		}
+		return nil, errorf(file, line, "no layout for this page: create layouts/%s", strings.Join(tries, " or layouts/"))
+	}
+	w.Reset()
+	p.rendered.Store(rd)
+	err := r.lay.leaves[name].ExecuteTemplate(w, r.lay.entry[name], p)
+	p.rendered.Store(nil)
+	if err != nil {
+		e := templateError(err)
+		if p.Source != "" {
+			e.Msg += " (rendering " + p.Source + ")"
+		}
+		return nil, e
+	}
+	return w.Bytes(), nil
+}
+
+// write minifies (when enabled) and writes one output file.
+func (r *pageRenderer) write(name string, data []byte, tmp *bytes.Buffer) Errors {
+	if mt := mediaType(name); r.b.cfg.Minify && mt != "" {
+		tmp.Reset()
+		if err := r.b.min.Minify(mt, tmp, bytes.NewReader(data)); err != nil {
+			return Errors{errorf(name, 0, "cannot minify the output: %v", err)}
+		}
+		data = tmp.Bytes()
+	}
+	if err := r.out.WriteFile(name, data); err != nil {
+		return Errors{&Error{Msg: err.Error()}}
+	}
+	return nil
+}
+
+// copyFiles copies static/ to the output root and content assets beside
+// their pages.
+func (r *pageRenderer) copyFiles(ctx context.Context, in inputs) Errors {
+	all := append(slices.Clone(in.static), in.assets...)
+	errs := make([]Errors, len(all))
+	parallel(ctx, len(all), func(i int) {
+		data, err := fs.ReadFile(r.b.fsys, all[i])
+		if err != nil {
+			errs[i] = Errors{errorf(all[i], 0, "cannot read: %v", unwrapPathError(err))}
+			return
+		}
+		name := strings.TrimPrefix(strings.TrimPrefix(all[i], "static/"), "content/")
+		var tmp bytes.Buffer
+		errs[i] = r.write(name, data, &tmp)
+	})
+	var out Errors
+	for _, e := range errs {
+		out = append(out, e...)
+	}
+	return out
+}
+
+// writeExtras writes the code highlighting stylesheet, the 404 page and
+// the alias redirects.
+func (r *pageRenderer) writeExtras() Errors {
+	var errs Errors
+	var tmp bytes.Buffer
+	{
+		var css bytes.Buffer
+		_ = codeFormatter.WriteCSS(&css, styles.Get(highlightStyle))
+		errs = append(errs, r.write(strings.TrimPrefix(chromaCSS, "/"), css.Bytes(), &tmp)...)
+	}
+	nf := &Page{Title: "Page not found", Kind: Kind404, Path: "/404.html", Site: r.site, Parent: r.site.Home, Params: map[string]any{}}
+	nf.RelPermalink, nf.Permalink = r.site.Base.Rel(nf.Path), r.site.Base.Abs(nf.Path)
+	if name, _ := r.lay.find(nf); name != "" {
+		var buf bytes.Buffer
+		html, err := r.execute(nf, &rendered{}, &buf)
+		if err != nil {
+			errs = append(errs, err)
+		} else {
+			errs = append(errs, r.write("404.html", html, &tmp)...)
+		}
+	}
+	for _, al := range r.site.aliases {
+		var buf bytes.Buffer
+		if err := redirectTemplate.Execute(&buf, al.to); err != nil {
+			errs = append(errs, errorf(al.to.Source, 0, "cannot write the redirect %s: %v", al.from, err))
+			continue
+		}
+		errs = append(errs, r.write(outputFile(al.from), buf.Bytes(), &tmp)...)
+	}
+	return errs
+}
+
+var redirectTemplate = template.Must(template.New("redirect").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>This page has moved: {{.Title}}</title>
+<link rel="canonical" href="{{.Permalink}}">
+<meta name="robots" content="noindex">
+<meta http-equiv="refresh" content="0; url={{.RelPermalink}}">
+</head>
+<body>
+<main>
+<h1>This page has moved</h1>
+<p>Go to <a href="{{.RelPermalink}}">{{.Title}}</a>.</p>
+</main>
+</body>
+</html>
+`))
+
+// collectIDs finds the values of id attributes in unminified HTML.
+func collectIDs(html []byte) []string {
+	var ids []string
+	for rest := html; ; {
+		i := bytes.Index(rest, []byte(` id="`))
+		if i < 0 {
+			break
+		}
+		rest = rest[i+5:]
+		j := bytes.IndexByte(rest, '"')
+		if j < 0 {
+			break
+		}
+		ids = append(ids, string(rest[:j]))
+		rest = rest[j:]
+	}
+	return ids
+}
+
+// checkFragments checks every #fragment link against the ids of the page
+// it points to.
+func (r *pageRenderer) checkFragments() Errors {
+	var errs Errors
+	for _, refs := range r.refs {
+		for _, f := range refs {
+			frag, err := url.PathUnescape(f.frag)
+			if err != nil {
+				frag = f.frag
+			}
+			if frag == "" || frag == "top" || slices.Contains(r.ids[f.target.index], frag) {
+				continue
+			}
+			where := "this page"
+			if f.target.Source != "" && f.target.Source != f.file {
+				where = f.target.Source
+			}
+			errs = append(errs, errorf(f.file, f.line, "link to %s: %s has no heading with the id %q%s", f.dest, where, frag, headingHint(r.ids[f.target.index])))
+		}
+	}
+	return errs
+}
+
+func headingHint(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	if len(ids) > 8 {
+		ids = ids[:8]
+	}
+	return fmt.Sprintf(" (ids there: %s)", strings.Join(ids, ", "))
+}

@@ -1,0 +1,243 @@
+package site
+
+import (
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// layouts holds the compiled templates of layouts/. Each leaf template
+// (home.html, page.html, a custom layout) is compiled once, with the
+// partials and, when it only defines blocks, the baseof.html it fills.
+// Execute is safe for concurrent use.
+type layouts struct {
+	leaves map[string]*template.Template // "_default/page.html" -> its set
+	entry  map[string]string             // leaf -> the template to execute
+}
+
+// loadLayouts reads and compiles every template under layouts/.
+func loadLayouts(fsys fs.FS, funcs template.FuncMap) (*layouts, Errors) {
+	files := map[string]string{}
+	var errs Errors
+	err := fs.WalkDir(fsys, "layouts", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			errs = append(errs, errorf(p, 0, "cannot read: %v", unwrapPathError(err)))
+			return nil
+		}
+		if d.IsDir() || path.Ext(p) != ".html" || ignoredName(d.Name()) {
+			return nil
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			errs = append(errs, errorf(p, 0, "cannot read: %v", unwrapPathError(err)))
+			return nil
+		}
+		if !utf8.Valid(b) {
+			errs = append(errs, errorf(p, 0, "text is not UTF-8; save the file with UTF-8 encoding"))
+			return nil
+		}
+		files[strings.TrimPrefix(p, "layouts/")] = string(b)
+		return nil
+	})
+	if err != nil && len(errs) == 0 {
+		errs = append(errs, errorf("layouts", 0, "cannot read the layouts folder: %v", unwrapPathError(err)))
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	base := template.New("").Funcs(funcs)
+	for _, name := range sortedKeys(files) {
+		if strings.HasPrefix(name, "partials/") || path.Base(name) == "baseof.html" {
+			if _, err := base.New(name).Parse(files[name]); err != nil {
+				errs = append(errs, templateError(err))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	l := &layouts{leaves: map[string]*template.Template{}, entry: map[string]string{}}
+	for _, name := range sortedKeys(files) {
+		if strings.HasPrefix(name, "partials/") || path.Base(name) == "baseof.html" {
+			continue
+		}
+		set, err := base.Clone()
+		if err == nil {
+			_, err = set.New(name).Parse(files[name])
+		}
+		if err != nil {
+			errs = append(errs, templateError(err))
+			continue
+		}
+		l.leaves[name] = set
+		l.entry[name] = name
+		if onlyDefines(set.Lookup(name)) {
+			for _, b := range []string{path.Dir(name) + "/baseof.html", "_default/baseof.html"} {
+				if set.Lookup(b) != nil {
+					l.entry[name] = b
+					break
+				}
+			}
+		}
+	}
+	return l, errs
+}
+
+// onlyDefines reports whether a template's body is blank, so that it
+// is meant to fill the blocks of baseof.html.
+func onlyDefines(t *template.Template) bool {
+	if t == nil || t.Tree == nil || t.Tree.Root == nil {
+		return true
+	}
+	return strings.TrimSpace(t.Tree.Root.String()) == ""
+}
+
+// find returns the layout for a page, trying the most specific first.
+func (l *layouts) find(p *Page) (string, []string) {
+	sec := ""
+	if s := p.Section(); s != nil {
+		sec = strings.Trim(strings.TrimPrefix(s.dirPath(), "content"), "/") + "/"
+	}
+	var tries []string
+	if p.Layout != "" {
+		tries = []string{sec + p.Layout + ".html", "_default/" + p.Layout + ".html"}
+	} else {
+		switch p.Kind {
+		case KindHome:
+			tries = []string{"home.html", "_default/home.html", "_default/list.html"}
+		case KindSection:
+			tries = []string{sec + "section.html", "_default/section.html", "_default/list.html"}
+		case Kind404:
+			tries = []string{"404.html", "_default/404.html"}
+		default:
+			tries = []string{sec + "page.html", "_default/page.html", "_default/single.html"}
+		}
+	}
+	for _, t := range tries {
+		if strings.HasPrefix(t, "/") {
+			continue
+		}
+		if l.leaves[t] != nil {
+			return t, tries
+		}
+	}
+	return "", tries
+}
+
+// dirPath is the content folder a section page stands for.
+func (p *Page) dirPath() string {
+	if p.Source != "" {
+		return p.dir()
+	}
+	return "content" + strings.TrimSuffix(p.Path, "/")
+}
+
+var templateErrRE = regexp.MustCompile(`^(?:html/)?template: ?([^:\s]+):(\d+)(?::\d+)?: (.*)$`)
+var executingRE = regexp.MustCompile(`executing "[^"]*" at `)
+
+// templateError turns a text/template or html/template error into an
+// Error naming the layout file and line.
+func templateError(err error) *Error {
+	msg := err.Error()
+	if m := templateErrRE.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[2])
+		rest := executingRE.ReplaceAllString(m[3], "")
+		return errorf("layouts/"+m[1], line, "%s", rest)
+	}
+	return &Error{File: "layouts", Msg: msg}
+}
+
+// templateFuncs are the helpers layouts may call.
+func templateFuncs(base BaseURL) template.FuncMap {
+	return template.FuncMap{
+		"relURL":    base.Rel,
+		"absURL":    base.Abs,
+		"ukdate":    ukDate,
+		"isodate":   isoDate,
+		"dict":      dict,
+		"list":      func(xs ...any) []any { return xs },
+		"lower":     strings.ToLower,
+		"upper":     strings.ToUpper,
+		"trim":      strings.TrimSpace,
+		"hasPrefix": strings.HasPrefix,
+		"contains":  strings.Contains,
+		"replace":   strings.ReplaceAll,
+		"join":      strings.Join,
+		"truncate":  truncateWords,
+		"plainify":  plainify,
+		"first":     firstPages,
+		"add":       func(a, b int) int { return a + b },
+		"sub":       func(a, b int) int { return a - b },
+	}
+}
+
+// ukDate formats a date the way UK government sites do: 24 November 2003.
+func ukDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2 January 2006")
+}
+
+func isoDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02")
+}
+
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, fmt.Errorf("dict needs pairs of key and value")
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict key %v is not text", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
+}
+
+// truncateWords shortens s to at most n characters, at a word boundary.
+func truncateWords(n int, s string) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)[:n]
+	cut := strings.LastIndexByte(string(r), ' ')
+	if cut <= 0 {
+		return string(r) + "…"
+	}
+	return strings.TrimRight(string(r)[:cut], " ,;:.") + "…"
+}
+
+var tagRE = regexp.MustCompile(`<[^>]*>`)
+
+func plainify(s any) string {
+	var str string
+	switch v := s.(type) {
+	case template.HTML:
+		str = string(v)
+	case string:
+		str = v
+	default:
+		str = fmt.Sprint(v)
+	}
+	return strings.Join(strings.Fields(tagRE.ReplaceAllString(str, " ")), " ")
+}
+
+func firstPages(n int, ps []*Page) []*Page {
+	if n < len(ps) {
+		return ps[:n]
+	}
+	return ps
+}

@@ -1,0 +1,154 @@
+package site
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"strings"
+)
+
+// renderState is the per-page state of one Markdown conversion.
+type renderState struct {
+	page      *Page
+	site      *Site
+	lines     lineIndex
+	errs      Errors
+	warns     Errors
+	toc       []Heading
+	questions []Question
+	frags     []fragRef
+}
+
+// A fragRef is a link to #frag on a page, checked once every page's ids
+// are known.
+type fragRef struct {
+	file   string
+	line   int
+	target *Page
+	frag   string
+	dest   string
+}
+
+func (st *renderState) line(pos int) int { return st.lines.line(pos) }
+
+func (st *renderState) errorf(line int, format string, args ...any) {
+	st.errs = append(st.errs, errorf(st.page.Source, line, format, args...))
+}
+
+func isDangerous(dest string) bool {
+	d := strings.Map(func(r rune) rune {
+		if r <= ' ' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, strings.ToLower(dest))
+	return strings.HasPrefix(d, "javascript:") || strings.HasPrefix(d, "vbscript:") || strings.HasPrefix(d, "data:")
+}
+
+// resolve turns a link written in Markdown into its URL in the output. It
+// returns false for a URL that must not be output at all.
+func (st *renderState) resolve(dest string, line int) (string, bool) {
+	dest = strings.TrimSpace(dest)
+	if isDangerous(dest) {
+		st.warns = append(st.warns, errorf(st.page.Source, line, "link to %q removed: javascript:, vbscript: and data: URLs are not allowed", truncate(dest, 40)))
+		return "", false
+	}
+	if dest == "" || isExternal(dest) {
+		return dest, true
+	}
+	raw, frag, hasFrag := strings.Cut(dest, "#")
+	raw, query, _ := strings.Cut(raw, "?")
+	if raw == "" {
+		if hasFrag {
+			st.frags = append(st.frags, fragRef{file: st.page.Source, line: line, target: st.page, frag: frag, dest: dest})
+		}
+		return dest, true
+	}
+	p, err := url.PathUnescape(raw)
+	if err != nil {
+		p = raw
+	}
+	target, out, ok := st.lookup(p, dest, line)
+	if !ok {
+		return dest, true
+	}
+	if query != "" {
+		out += "?" + query
+	}
+	if hasFrag {
+		out += "#" + frag
+		if target != nil {
+			st.frags = append(st.frags, fragRef{file: st.page.Source, line: line, target: target, frag: frag, dest: dest})
+		}
+	}
+	return out, true
+}
+
+// lookup finds what a path in a link points at: a Markdown file, a page,
+// a static file or a file beside the page.
+func (st *renderState) lookup(p, dest string, line int) (*Page, string, bool) {
+	s := st.site
+	dir := st.page.dir()
+	if strings.HasSuffix(strings.ToLower(p), ".md") {
+		file := path.Join(dir, p)
+		if strings.HasPrefix(p, "/") {
+			file = path.Join("content", p)
+		}
+		if t := s.bySource[file]; t != nil {
+			return t, t.RelPermalink, true
+		}
+		if s.drafts[file] != "" {
+			st.errorf(line, "link to %s, which is a draft: publish it (draft: false) or remove the link", file)
+		} else {
+			st.errorf(line, "link to %s, which does not exist; check the file name%s", file, suggestion(s, file))
+		}
+		return nil, "", false
+	}
+	var candidates []string
+	if strings.HasPrefix(p, "/") {
+		candidates = []string{path.Clean(p)}
+	} else {
+		candidates = []string{
+			path.Join("/", strings.TrimPrefix(dir, "content"), p), // beside the source file
+			path.Join(st.page.Path, p),                            // relative to the page's URL
+		}
+	}
+	for _, c := range candidates {
+		if s.files[c] {
+			return nil, s.Base.Rel(c), true
+		}
+		if t := s.byPath[normalisePath(c)]; t != nil {
+			return t, t.RelPermalink, true
+		}
+	}
+	for _, c := range candidates {
+		if file := s.drafts[normalisePath(c)]; file != "" {
+			st.errorf(line, "link to %s, the address of the draft %s: publish it (draft: false) or remove the link", dest, file)
+			return nil, "", false
+		}
+	}
+	st.errorf(line, "link to %s, which is not a page or file of the site; fix the path, or link to the Markdown file (for example ../section/page.md)", dest)
+	return nil, "", false
+}
+
+// suggestion names a page with the same file name elsewhere, if any.
+func suggestion(s *Site, file string) string {
+	base := path.Base(file)
+	best := ""
+	for src := range s.bySource {
+		if path.Base(src) == base && base != "_index.md" && (best == "" || src < best) {
+			best = src
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %s?)", best)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

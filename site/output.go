@@ -1,0 +1,216 @@
+package site
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Output receives the files of a build. Implementations are safe for
+// concurrent use.
+type Output interface {
+	// WriteFile stores a file at a slash-separated path inside the output.
+	WriteFile(name string, data []byte) error
+}
+
+var (
+	_ Output = (*DirOutput)(nil)
+	_ Output = (*MemOutput)(nil)
+)
+
+// MarkerFile is left in every folder the tool creates as output, so that
+// it only ever replaces folders it made.
+const MarkerFile = ".charter-output"
+
+// cleanName checks that a file name stays inside the output.
+func cleanName(name string) (string, error) {
+	n := strings.TrimPrefix(name, "/")
+	if !fs.ValidPath(n) || n == "." || strings.ContainsAny(n, "\x00\\") {
+		return "", fmt.Errorf("refusing to write %q: it is not a file inside the output", name)
+	}
+	return n, nil
+}
+
+// MemOutput keeps the files of a build in memory.
+type MemOutput struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+// NewMemOutput returns an empty in-memory output.
+func NewMemOutput() *MemOutput { return &MemOutput{files: map[string][]byte{}} }
+
+func (m *MemOutput) WriteFile(name string, data []byte) error {
+	name, err := cleanName(name)
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.files[name] = slices.Clone(data)
+	return nil
+}
+
+// Files returns a copy of the written files by name.
+func (m *MemOutput) Files() map[string][]byte {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make(map[string][]byte, len(m.files))
+	for k, v := range m.files {
+		out[k] = v
+	}
+	return out
+}
+
+// File returns one written file.
+func (m *MemOutput) File(name string) ([]byte, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b, ok := m.files[name]
+	return b, ok
+}
+
+// DirOutput writes a build into a fresh folder beside the destination and
+// swaps it in with Commit. Until then the destination is untouched.
+type DirOutput struct {
+	dest string
+	tmp  string
+	dirs sync.Map
+}
+
+// NewDirOutput prepares to replace dest. It refuses a destination that is
+// not the tool's own output folder, that is or holds the site root, or
+// that overlaps one of the protected folders (content/, layouts/, static/).
+func NewDirOutput(dest, root string, protect ...string) (*DirOutput, error) {
+	abs, err := filepath.Abs(dest)
+	if err != nil {
+		return nil, err
+	}
+	if ra, err := filepath.Abs(root); err == nil && (abs == ra || within(ra, abs)) {
+		return nil, fmt.Errorf("refusing to use %s as the output folder: it holds the site itself; choose a folder such as public", abs)
+	}
+	if err := checkDest(abs, protect); err != nil {
+		return nil, err
+	}
+	parent := filepath.Dir(abs)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("cannot create %s: %w", parent, unwrapPathError(err))
+	}
+	tmp := filepath.Join(parent, "."+filepath.Base(abs)+".tmp-"+randomSuffix())
+	if err := os.Mkdir(tmp, 0o755); err != nil {
+		return nil, fmt.Errorf("cannot write beside %s: %w", dest, unwrapPathError(err))
+	}
+	return &DirOutput{dest: abs, tmp: tmp}, nil
+}
+
+func randomSuffix() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// checkDest refuses destinations a build must never replace.
+func checkDest(abs string, protect []string) error {
+	home, _ := os.UserHomeDir()
+	if abs == filepath.Dir(abs) || (home != "" && abs == filepath.Clean(home)) {
+		return fmt.Errorf("refusing to use %s as the output folder; choose a folder such as public", abs)
+	}
+	for _, p := range protect {
+		pa, err := filepath.Abs(p)
+		if err != nil {
+			continue
+		}
+		if abs == pa || within(abs, pa) || within(pa, abs) {
+			return fmt.Errorf("refusing to use %s as the output folder: it overlaps %s; choose a folder such as public", abs, pa)
+		}
+	}
+	entries, err := os.ReadDir(abs)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("cannot read the output folder %s: %w", abs, unwrapPathError(err))
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(abs, MarkerFile)); err != nil {
+		return fmt.Errorf("refusing to replace %s: it is not empty and was not made by this tool; empty it, or choose another --dest", abs)
+	}
+	return nil
+}
+
+// within reports whether p lies inside dir.
+func within(p, dir string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+func (o *DirOutput) WriteFile(name string, data []byte) error {
+	name, err := cleanName(name)
+	if err != nil {
+		return err
+	}
+	full := filepath.Join(o.tmp, filepath.FromSlash(name))
+	dir := filepath.Dir(full)
+	if _, ok := o.dirs.Load(dir); !ok {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("write %s: %w", name, unwrapPathError(err))
+		}
+		o.dirs.Store(dir, true)
+	}
+	if err := os.WriteFile(full, data, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", name, unwrapPathError(err))
+	}
+	return nil
+}
+
+// Commit swaps the new build in place of the destination.
+func (o *DirOutput) Commit() error {
+	if err := os.WriteFile(filepath.Join(o.tmp, MarkerFile), []byte("This folder is written by the site generator and replaced on every build.\n"), 0o644); err != nil {
+		o.Abort()
+		return fmt.Errorf("write %s: %w", MarkerFile, unwrapPathError(err))
+	}
+	old := ""
+	if _, err := os.Lstat(o.dest); err == nil {
+		old = filepath.Join(filepath.Dir(o.dest), "."+filepath.Base(o.dest)+".old-"+randomSuffix())
+		if err := os.Rename(o.dest, old); err != nil {
+			o.Abort()
+			return fmt.Errorf("cannot replace %s: %w", o.dest, unwrapPathError(err))
+		}
+	}
+	if err := os.Rename(o.tmp, o.dest); err != nil {
+		if old != "" {
+			_ = os.Rename(old, o.dest)
+		}
+		o.Abort()
+		return fmt.Errorf("cannot replace %s: %w", o.dest, unwrapPathError(err))
+	}
+	if old != "" {
+		_ = os.RemoveAll(old)
+	}
+	return nil
+}
+
+// Abort removes the unfinished build; the destination stays as it was.
+func (o *DirOutput) Abort() { _ = os.RemoveAll(o.tmp) }
+
+// Dest is the folder Commit replaces.
+func (o *DirOutput) Dest() string { return o.dest }
+
+// unwrapPathError drops the operation and path from an os error when the
+// message around it already names the file.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

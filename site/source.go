@@ -1,0 +1,76 @@
+package site
+
+import (
+	"io/fs"
+	"path"
+	"strings"
+)
+
+// A tree of input files: content pages, content assets, static files.
+type inputs struct {
+	pages  []string // "content/a/b.md"
+	assets []string // "content/a/chart.png"
+	static []string // "static/css/site.css"
+}
+
+// ignoredName reports editor and system files that are never content:
+// hidden files, vim swap and backup files, emacs lock and autosave files.
+func ignoredName(name string) bool {
+	switch {
+	case strings.HasPrefix(name, "."), strings.HasPrefix(name, "#"),
+		strings.HasSuffix(name, "~"), strings.HasSuffix(name, "#"),
+		strings.HasSuffix(name, ".swp"), strings.HasSuffix(name, ".swx"), strings.HasSuffix(name, ".swo"),
+		strings.HasSuffix(name, ".tmp"), strings.HasSuffix(name, ".bak"),
+		name == "4913", name == "Thumbs.db", name == "desktop.ini":
+		return true
+	}
+	return false
+}
+
+// listInputs walks content/ and static/. Symbolic links are not followed:
+// each is reported as a warning.
+func listInputs(fsys fs.FS, warn func(*Error)) (inputs, Errors) {
+	var in inputs
+	var errs Errors
+	walk := func(root string, visit func(p string)) {
+		err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if p == root && errorIsNotExist(err) {
+					return fs.SkipDir
+				}
+				errs = append(errs, errorf(p, 0, "cannot read: %v; check its permissions", unwrapPathError(err)))
+				return nil
+			}
+			if p != root && ignoredName(d.Name()) {
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				warn(errorf(p, 0, "symbolic link not followed; copy the file into the site instead"))
+				return nil
+			}
+			if d.Type().IsRegular() {
+				visit(p)
+			}
+			return nil
+		})
+		if err != nil && !errorIsNotExist(err) {
+			errs = append(errs, errorf(root, 0, "cannot read: %v", unwrapPathError(err)))
+		}
+	}
+	walk("content", func(p string) {
+		if strings.EqualFold(path.Ext(p), ".md") {
+			in.pages = append(in.pages, p)
+		} else {
+			in.assets = append(in.assets, p)
+		}
+	})
+	walk("static", func(p string) { in.static = append(in.static, p) })
+	return in, errs
+}
+
+func errorIsNotExist(err error) bool {
+	return err != nil && strings.Contains(err.Error(), fs.ErrNotExist.Error())
+}

@@ -1,0 +1,147 @@
+package site
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+)
+
+// BaseURL is where the site is published: an optional scheme and host, and
+// a path that always starts and ends with a slash.
+type BaseURL struct {
+	Host string // "https://example.org", or "" for a host-relative site
+	Path string // "/" or "/rights/"
+}
+
+// ParseBaseURL reads the --base-url flag: "/", "/rights/" or
+// "https://example.org/rights/".
+func ParseBaseURL(s string) (BaseURL, error) {
+	if s == "" {
+		s = "/"
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return BaseURL{}, fmt.Errorf("base URL %q is not valid; give a path such as /rights/ or a URL such as https://example.org/rights/", s)
+	}
+	var b BaseURL
+	if u.Scheme != "" || u.Host != "" {
+		if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return BaseURL{}, fmt.Errorf("base URL %q must start with http:// or https://", s)
+		}
+		b.Host = u.Scheme + "://" + u.Host
+	}
+	p := u.EscapedPath()
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	p = path.Clean(p)
+	if strings.Contains(u.Path, "..") {
+		return BaseURL{}, fmt.Errorf("base URL %q must not contain ..", s)
+	}
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	b.Path = p
+	return b, nil
+}
+
+// Rel turns a site path ("/data-sharing/") into a path under the base
+// ("/rights/data-sharing/"). Anything with a scheme is returned as it is.
+func (b BaseURL) Rel(p string) string {
+	if isExternal(p) {
+		return p
+	}
+	return b.Path + strings.TrimPrefix(p, "/")
+}
+
+// Abs turns a site path into an absolute URL when the base has a host.
+func (b BaseURL) Abs(p string) string {
+	if isExternal(p) {
+		return p
+	}
+	return b.Host + b.Rel(p)
+}
+
+var schemeRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
+
+func isExternal(s string) bool {
+	return strings.HasPrefix(s, "//") || schemeRE.MatchString(s)
+}
+
+// pageURL maps a content file ("data-sharing/legal-guidance.md") to its
+// site path ("/data-sharing/legal-guidance/").
+func pageURL(rel string) string {
+	dir, file := path.Split(rel)
+	name := strings.TrimSuffix(file, path.Ext(file))
+	segs := []string{}
+	for s := range strings.SplitSeq(strings.Trim(dir, "/"), "/") {
+		if s != "" {
+			segs = append(segs, urlSegment(s))
+		}
+	}
+	if name != "_index" && name != "index" {
+		segs = append(segs, urlSegment(name))
+	}
+	if len(segs) == 0 {
+		return "/"
+	}
+	return "/" + strings.Join(segs, "/") + "/"
+}
+
+// urlSegment makes a file or folder name into a URL segment: spaces
+// become hyphens; case, accents and other letters are kept.
+func urlSegment(s string) string {
+	return strings.Join(strings.Fields(s), "-")
+}
+
+// checkPathValue rejects slug, url and alias values that could leave the
+// output folder or that are not site paths. It returns "" when v is fine.
+func checkPathValue(key, v string, slug bool) string {
+	switch {
+	case strings.TrimSpace(v) == "":
+		return fmt.Sprintf("%s is empty; remove the key or give a path", key)
+	case strings.ContainsAny(v, "\x00"):
+		return fmt.Sprintf("%s %q contains a NUL byte; remove it", key, v)
+	case strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		return fmt.Sprintf("%s %q contains a control character; remove it", key, v)
+	case strings.Contains(v, "\\"):
+		return fmt.Sprintf("%s %q contains a backslash; use / to separate folders", key, v)
+	case isExternal(v):
+		return fmt.Sprintf("%s %q is a full URL; give a path on this site such as /old/page/", key, v)
+	case strings.ContainsAny(v, "?#"):
+		return fmt.Sprintf("%s %q contains ? or #; give a plain path", key, v)
+	}
+	for s := range strings.SplitSeq(v, "/") {
+		if s == ".." || s == "." {
+			return fmt.Sprintf("%s %q contains %q, which could leave the output folder; give a path without it", key, v, s)
+		}
+	}
+	if slug && strings.Contains(v, "/") {
+		return fmt.Sprintf("slug %q contains /; a slug is one part of the URL, use url for a whole path", v)
+	}
+	if !slug && !strings.HasPrefix(v, "/") {
+		return fmt.Sprintf("%s %q must start with /, as in /%s", key, v, v)
+	}
+	return ""
+}
+
+// normalisePath turns a user-written site path into the form used as a
+// key: it starts with "/", and ends with "/" unless its last part has a
+// file extension.
+func normalisePath(p string) string {
+	p = path.Clean("/" + p)
+	if p != "/" && path.Ext(p) == "" {
+		p += "/"
+	}
+	return p
+}
+
+// outputFile is the file a site path is written to: "/a/b/" -> "a/b/index.html".
+func outputFile(p string) string {
+	if strings.HasSuffix(p, "/") {
+		return strings.TrimPrefix(p, "/") + "index.html"
+	}
+	return strings.TrimPrefix(p, "/")
+}
