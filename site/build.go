@@ -185,20 +185,22 @@ const chromaCSS = "/css/chroma.css"
 
 // pageRenderer holds the state of one build's rendering phase.
 type pageRenderer struct {
-	b    *Builder
-	site *Site
-	lay  *layouts
-	out  Output
-	md   goldmark.Markdown
-	warn *warnings
-	ids  [][]string // ids in each page's HTML, by page index
-	refs [][]fragRef
+	b      *Builder
+	site   *Site
+	lay    *layouts
+	out    Output
+	md     goldmark.Markdown
+	warn   *warnings
+	ids    [][]string // ids in each page's HTML, by page index
+	refs   [][]fragRef
+	failed []bool // pages that did not render: links into them are not checked
 }
 
 func (r *pageRenderer) renderAll(ctx context.Context) Errors {
 	pages := r.site.AllPages
 	r.ids = make([][]string, len(pages))
 	r.refs = make([][]fragRef, len(pages))
+	r.failed = make([]bool, len(pages))
 	errs := make([]Errors, len(pages))
 	bufs := sync.Pool{New: func() any { return new(pageBuffers) }}
 	parallel(ctx, len(pages), func(i int) {
@@ -263,15 +265,17 @@ func (r *pageRenderer) renderPage(p *Page, buf *pageBuffers) Errors {
 		for _, w := range st.warns {
 			r.warn.add(w)
 		}
+		r.refs[p.index] = st.frags
 		if len(st.errs) > 0 {
+			r.ids[p.index] = st.ids // the layout's ids are unknown: check against headings
 			return st.errs
 		}
 		rd.content = template.HTML(buf.content.String())
 		rd.toc, rd.questions = st.toc, st.questions
-		r.refs[p.index] = st.frags
 	}
 	html, err := r.execute(p, rd, &buf.page)
 	if err != nil {
+		r.failed[p.index] = true
 		return Errors{err}
 	}
 	r.ids[p.index] = collectIDs(html)
@@ -421,7 +425,7 @@ func (r *pageRenderer) checkFragments() Errors {
 			if err != nil {
 				frag = f.frag
 			}
-			if frag == "" || frag == "top" || slices.Contains(r.ids[f.target.index], frag) {
+			if frag == "" || frag == "top" || r.failed[f.target.index] || slices.Contains(r.ids[f.target.index], frag) {
 				continue
 			}
 			where := "this page"

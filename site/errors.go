@@ -64,4 +64,3 @@ func AsErrors(err error) (Errors, bool) {
 	}
 	return nil, false
 }
-

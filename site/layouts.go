@@ -59,9 +59,6 @@ func loadLayouts(fsys fs.FS, funcs template.FuncMap) (*layouts, Errors) {
 			}
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errs
-	}
 	l := &layouts{leaves: map[string]*template.Template{}, entry: map[string]string{}}
 	for _, name := range sortedKeys(files) {
 		if strings.HasPrefix(name, "partials/") || path.Base(name) == "baseof.html" {
@@ -148,6 +145,7 @@ func templateError(err error) *Error {
 	if m := templateErrRE.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[2])
 		rest := executingRE.ReplaceAllString(m[3], "")
+		rest = strings.ReplaceAll(rest, "in type *site.Page", "of a page (see the README for the fields layouts can use)")
 		return errorf("layouts/"+m[1], line, "%s", rest)
 	}
 	return &Error{File: "layouts", Msg: msg}

@@ -17,6 +17,7 @@ type renderState struct {
 	toc       []Heading
 	questions []Question
 	frags     []fragRef
+	ids       []string // ids of every heading
 }
 
 // A fragRef is a link to #frag on a page, checked once every page's ids

@@ -193,6 +193,7 @@ func unwrapNode(n ast.Node, src []byte) {
 func (st *renderState) heading(n *ast.Heading, src []byte) {
 	id, _ := n.AttributeString("id")
 	idb, _ := id.([]byte)
+	st.ids = append(st.ids, string(idb))
 	if (n.Level == 2 || n.Level == 3) && len(idb) > 0 {
 		st.toc = append(st.toc, Heading{Level: n.Level, ID: string(idb), Text: nodeText(n, src)})
 	}

@@ -1,0 +1,180 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"golang.org/x/tools/txtar"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// siteFS reads a txtar archive of a site into a MapFS. Sections other than
+// input files (such as "want") are returned apart.
+func siteFS(t *testing.T, file string) (fstest.MapFS, map[string]string) {
+	t.Helper()
+	ar, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{}
+	other := map[string]string{}
+	for _, f := range ar.Files {
+		if strings.Contains(f.Name, "/") {
+			fsys[f.Name] = &fstest.MapFile{Data: f.Data, Mode: 0o644}
+		} else {
+			other[f.Name] = string(f.Data)
+		}
+	}
+	return fsys, other
+}
+
+// build builds fsys into memory.
+func build(t *testing.T, fsys fstest.MapFS, cfg Config) (*MemOutput, *Result, error) {
+	t.Helper()
+	b, err := NewBuilder(cfg, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := NewMemOutput()
+	res, err := b.Build(context.Background(), out)
+	return out, res, err
+}
+
+func mustBuild(t *testing.T, fsys fstest.MapFS, cfg Config) (*MemOutput, *Result) {
+	t.Helper()
+	out, res, err := build(t, fsys, cfg)
+	if err != nil {
+		t.Fatalf("build failed:\n%v", err)
+	}
+	return out, res
+}
+
+// archive renders output files as one txtar text, sorted by name.
+func archive(files map[string][]byte) []byte {
+	ar := &txtar.Archive{}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		data := files[n]
+		if len(data) > 0 && data[len(data)-1] != '\n' {
+			data = append(slices.Clone(data), '\n')
+		}
+		ar.Files = append(ar.Files, txtar.File{Name: n, Data: data})
+	}
+	return txtar.Format(ar)
+}
+
+// golden compares got with a golden file, or rewrites it with -update.
+func golden(t *testing.T, file string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (run go test ./site -run %s -update to create it)", err, t.Name())
+	}
+	if !bytes.Equal(got, want) {
+		gotAr, wantAr := txtar.Parse(got), txtar.Parse(want)
+		wantFiles := map[string]string{}
+		for _, f := range wantAr.Files {
+			wantFiles[f.Name] = string(f.Data)
+		}
+		for _, f := range gotAr.Files {
+			w, ok := wantFiles[f.Name]
+			if !ok {
+				t.Errorf("%s: unexpected output file %s", file, f.Name)
+			} else if w != string(f.Data) {
+				t.Errorf("%s: %s differs\n--- got\n%s\n--- want\n%s", file, f.Name, f.Data, w)
+			}
+			delete(wantFiles, f.Name)
+		}
+		for n := range wantFiles {
+			t.Errorf("%s: missing output file %s", file, n)
+		}
+		t.Log("run with -update if the change is intended")
+	}
+}
+
+// TestGolden builds each site in testdata/sites and compares the output
+// with testdata/golden: readable at the root, and minified under a
+// sub-path.
+func TestGolden(t *testing.T) {
+	files, _ := filepath.Glob("testdata/sites/*.txtar")
+	if len(files) == 0 {
+		t.Fatal("no test sites")
+	}
+	for _, file := range files {
+		name := strings.TrimSuffix(filepath.Base(file), ".txtar")
+		t.Run(name, func(t *testing.T) {
+			fsys, _ := siteFS(t, file)
+			out, _ := mustBuild(t, fsys, Config{})
+			golden(t, filepath.Join("testdata/golden", name+".txtar"), archive(out.Files()))
+			out, _ = mustBuild(t, fsys, Config{BaseURL: "https://example.org/rights/", Minify: true})
+			golden(t, filepath.Join("testdata/golden", name+".rights-min.txtar"), archive(out.Files()))
+		})
+	}
+}
+
+// TestErrors builds each broken site in testdata/errors and compares the
+// error report with the archive's "want" section.
+func TestErrors(t *testing.T) {
+	files, _ := filepath.Glob("testdata/errors/*.txtar")
+	if len(files) == 0 {
+		t.Fatal("no broken sites")
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			fsys, other := siteFS(t, file)
+			want, ok := other["want"]
+			if !ok {
+				t.Fatalf("%s has no want section", file)
+			}
+			_, _, err := build(t, fsys, Config{})
+			if *update && err != nil {
+				rewriteWant(t, file, err.Error())
+				return
+			}
+			if err == nil {
+				t.Fatalf("build succeeded; want errors:\n%s", want)
+			}
+			if got := err.Error(); strings.TrimSpace(got) != strings.TrimSpace(want) {
+				t.Errorf("errors differ\n--- got\n%s\n--- want\n%s", got, want)
+			}
+		})
+	}
+}
+
+// rewriteWant replaces the want section of a txtar archive.
+func rewriteWant(t *testing.T, file, want string) {
+	t.Helper()
+	ar, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range ar.Files {
+		if ar.Files[i].Name == "want" {
+			ar.Files[i].Data = []byte(want + "\n")
+		}
+	}
+	if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
