@@ -162,8 +162,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	if !*quiet {
-		fmt.Fprintf(stdout, "Built %d pages (%d sections), %d files and %d redirects into %s in %s\n",
-			res.Pages, res.Sections, res.Files, res.Aliases, *dest, res.Duration.Round(time.Millisecond))
+		fmt.Fprintf(stdout, "Built %s (%s), %s and %s into %s in %s\n",
+			plural(res.Pages, "page"), plural(res.Sections, "section"), plural(res.Files, "static file"),
+			plural(res.Aliases, "redirect"), *dest, res.Duration.Round(time.Millisecond))
 	}
 	return 0
 }
@@ -193,4 +194,11 @@ func printWarnings(w io.Writer, ws site.Errors) {
 	for _, e := range ws {
 		fmt.Fprintf(w, "warning: %v\n", e)
 	}
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
