@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -19,10 +20,19 @@ import (
 type layouts struct {
 	leaves map[string]*template.Template // "_default/page.html" -> its set
 	entry  map[string]string             // leaf -> the template to execute
+	base   *template.Template            // partials and baseof, for partialCached
+	cache  sync.Map                      // cacheKey -> template.HTML
+}
+
+type cacheKey struct {
+	name string
+	key  [2]any
 }
 
 // loadLayouts reads and compiles every template under layouts/.
 func loadLayouts(fsys fs.FS, funcs template.FuncMap) (*layouts, Errors) {
+	l := &layouts{leaves: map[string]*template.Template{}, entry: map[string]string{}}
+	funcs["partialCached"] = l.partialCached
 	files := map[string]string{}
 	var errs Errors
 	err := fs.WalkDir(fsys, "layouts", func(p string, d fs.DirEntry, err error) error {
@@ -59,7 +69,7 @@ func loadLayouts(fsys fs.FS, funcs template.FuncMap) (*layouts, Errors) {
 			}
 		}
 	}
-	l := &layouts{leaves: map[string]*template.Template{}, entry: map[string]string{}}
+	l.base = base
 	for _, name := range sortedKeys(files) {
 		if strings.HasPrefix(name, "partials/") || path.Base(name) == "baseof.html" {
 			continue
@@ -84,6 +94,31 @@ func loadLayouts(fsys fs.FS, funcs template.FuncMap) (*layouts, Errors) {
 		}
 	}
 	return l, errs
+}
+
+// partialCached executes a partial once per build for each distinct key,
+// and reuses its output: for navigation that many pages share. Keys must
+// be comparable values such as pages, strings or numbers.
+func (l *layouts) partialCached(name string, data any, keys ...any) (template.HTML, error) {
+	if len(keys) > 2 {
+		return "", fmt.Errorf("partialCached takes at most two keys")
+	}
+	k := cacheKey{name: name}
+	copy(k.key[:], keys)
+	if v, ok := l.cache.Load(k); ok {
+		return v.(template.HTML), nil
+	}
+	t := l.base.Lookup("partials/" + name)
+	if t == nil {
+		return "", fmt.Errorf("no partial layouts/partials/%s", name)
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, data); err != nil {
+		return "", err
+	}
+	out := template.HTML(b.String())
+	l.cache.Store(k, out)
+	return out, nil
 }
 
 // onlyDefines reports whether a template's body is blank, so that it
@@ -154,24 +189,25 @@ func templateError(err error) *Error {
 // templateFuncs are the helpers layouts may call.
 func templateFuncs(base BaseURL) template.FuncMap {
 	return template.FuncMap{
-		"relURL":    base.Rel,
-		"absURL":    base.Abs,
-		"ukdate":    ukDate,
-		"isodate":   isoDate,
-		"dict":      dict,
-		"list":      func(xs ...any) []any { return xs },
-		"lower":     strings.ToLower,
-		"upper":     strings.ToUpper,
-		"trim":      strings.TrimSpace,
-		"hasPrefix": strings.HasPrefix,
-		"contains":  strings.Contains,
-		"replace":   strings.ReplaceAll,
-		"join":      strings.Join,
-		"truncate":  truncateWords,
-		"plainify":  plainify,
-		"first":     firstPages,
-		"add":       func(a, b int) int { return a + b },
-		"sub":       func(a, b int) int { return a - b },
+		"relURL":      base.Rel,
+		"absURL":      base.Abs,
+		"ukdate":      ukDate,
+		"isodate":     isoDate,
+		"dict":        dict,
+		"list":        func(xs ...any) []any { return xs },
+		"lower":       strings.ToLower,
+		"upper":       strings.ToUpper,
+		"trim":        strings.TrimSpace,
+		"hasPrefix":   strings.HasPrefix,
+		"contains":    strings.Contains,
+		"replace":     strings.ReplaceAll,
+		"join":        strings.Join,
+		"truncate":    truncateWords,
+		"plainify":    plainify,
+		"first":       firstPages,
+		"markCurrent": markCurrent,
+		"add":         func(a, b int) int { return a + b },
+		"sub":         func(a, b int) int { return a - b },
 	}
 }
 
@@ -231,6 +267,41 @@ func plainify(s any) string {
 		str = fmt.Sprint(v)
 	}
 	return strings.Join(strings.Fields(tagRE.ReplaceAllString(str, " ")), " ")
+}
+
+// markCurrent marks, in a list of links shared by many pages, the link to
+// page p with aria-current="page" and links to its sections with
+// aria-current="true".
+func markCurrent(h template.HTML, p *Page) template.HTML {
+	s := string(h)
+	for q := p; q != nil && q.Kind != KindHome; q = q.Parent {
+		v := "true"
+		if q == p {
+			v = "page"
+		}
+		for _, u := range []string{q.RelPermalink, hrefForm(q.RelPermalink)} {
+			old := `href="` + u + `"`
+			if strings.Contains(s, old) {
+				s = strings.ReplaceAll(s, old, old+` aria-current="`+v+`"`)
+				break
+			}
+		}
+	}
+	return template.HTML(s)
+}
+
+// hrefForm is a path as html/template writes it in an href attribute.
+func hrefForm(u string) string {
+	var b strings.Builder
+	for i := 0; i < len(u); i++ {
+		c := u[i]
+		if c < 0x80 && c > 0x20 && !strings.ContainsRune(`"'<>\^`+"`{|}", rune(c)) {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02x", c)
+		}
+	}
+	return b.String()
 }
 
 func firstPages(n int, ps []*Page) []*Page {

@@ -45,6 +45,7 @@ type Page struct {
 	Parent   *Page
 	Pages    []*Page // regular pages of a section, in weight order
 	Sections []*Page // sub-sections of a section, in weight order
+	Children []*Page // Sections and Pages together, in weight order
 	Prev     *Page   // the previous regular page in the same section
 	Next     *Page   // the next regular page in the same section
 
@@ -136,16 +137,6 @@ func (p *Page) Ancestors() []*Page {
 // Breadcrumbs lists the home page down to this page, this page last.
 func (p *Page) Breadcrumbs() []*Page {
 	return append(p.Ancestors(), p)
-}
-
-// Children lists a section's sub-sections and pages together, in weight
-// order.
-func (p *Page) Children() []*Page {
-	out := make([]*Page, 0, len(p.Sections)+len(p.Pages))
-	out = append(out, p.Sections...)
-	out = append(out, p.Pages...)
-	sortPages(out)
-	return out
 }
 
 // InSection reports whether p is s or lies beneath it: the test for

@@ -249,6 +249,8 @@ func (a *assembler) finish() {
 		p.Permalink = s.Base.Abs(p.Path)
 		sortPages(p.Pages)
 		sortPages(p.Sections)
+		p.Children = append(slices.Clone(p.Sections), p.Pages...)
+		sortPages(p.Children)
 		for j, q := range p.Pages {
 			if j > 0 {
 				q.Prev = p.Pages[j-1]
@@ -260,7 +262,7 @@ func (a *assembler) finish() {
 	}
 	a.checkCase()
 	a.settings()
-	for _, c := range s.Home.Children() {
+	for _, c := range s.Home.Children {
 		switch {
 		case c.Kind != KindSection || c.Menu == "none":
 		case c.Menu == "footer":
