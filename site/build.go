@@ -27,6 +27,10 @@ type Config struct {
 	Drafts  bool   // include pages with draft: true
 	Minify  bool   // minify HTML, CSS, JS, SVG, XML and JSON
 	Serve   bool   // the build is for the preview server
+
+	// KeepGoing turns broken links into Result.Problems instead of
+	// failing the build, so that a checker sees every page.
+	KeepGoing bool
 }
 
 // Builder builds one site. NewBuilder checks the configuration once;
@@ -55,6 +59,7 @@ type Result struct {
 	Files    int // static files and files copied from content/
 	Aliases  int
 	Warnings Errors
+	Problems Errors // broken links, when Config.KeepGoing is set
 	Site     *Site
 	Duration time.Duration
 }
@@ -106,11 +111,19 @@ func (b *Builder) Build(ctx context.Context, out Output) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	errs = append(errs, r.checkFragments()...)
+	var problems Errors
+	for _, p := range r.problems {
+		problems = append(problems, p...)
+	}
+	if b.cfg.KeepGoing {
+		problems = append(problems, r.checkFragments()...)
+	} else {
+		errs = append(errs, r.checkFragments()...)
+	}
 	if len(errs) > 0 {
 		return nil, errs.sorted()
 	}
-	res := &Result{Site: site, Files: len(in.static) + len(in.assets), Aliases: len(site.aliases), Warnings: warn.list.sorted()}
+	res := &Result{Site: site, Files: len(in.static) + len(in.assets), Aliases: len(site.aliases), Warnings: warn.list.sorted(), Problems: problems.sorted()}
 	for _, p := range site.AllPages {
 		res.Pages++
 		if p.Kind == KindSection {
@@ -194,15 +207,16 @@ const chromaCSS = "/css/chroma.css"
 
 // pageRenderer holds the state of one build's rendering phase.
 type pageRenderer struct {
-	b      *Builder
-	site   *Site
-	lay    *layouts
-	out    Output
-	md     goldmark.Markdown
-	warn   *warnings
-	ids    [][]string // ids in each page's HTML, by page index
-	refs   [][]fragRef
-	failed []bool // pages that did not render: links into them are not checked
+	b        *Builder
+	site     *Site
+	lay      *layouts
+	out      Output
+	md       goldmark.Markdown
+	warn     *warnings
+	ids      [][]string // ids in each page's HTML, by page index
+	refs     [][]fragRef
+	failed   []bool   // pages that did not render: links into them are not checked
+	problems []Errors // broken links per page, with KeepGoing
 }
 
 func (r *pageRenderer) renderAll(ctx context.Context) Errors {
@@ -210,6 +224,7 @@ func (r *pageRenderer) renderAll(ctx context.Context) Errors {
 	r.ids = make([][]string, len(pages))
 	r.refs = make([][]fragRef, len(pages))
 	r.failed = make([]bool, len(pages))
+	r.problems = make([]Errors, len(pages))
 	errs := make([]Errors, len(pages))
 	bufs := sync.Pool{New: func() any { return new(pageBuffers) }}
 	parallel(ctx, len(pages), func(i int) {
@@ -275,6 +290,11 @@ func (r *pageRenderer) renderPage(p *Page, buf *pageBuffers) Errors {
 			r.warn.add(w)
 		}
 		r.refs[p.index] = st.frags
+		p.Links = st.links
+		if len(st.errs) > 0 && r.b.cfg.KeepGoing {
+			r.problems[p.index] = st.errs
+			st.errs = nil
+		}
 		if len(st.errs) > 0 {
 			r.ids[p.index] = st.ids // the layout's ids are unknown: check against headings
 			return st.errs

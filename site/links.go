@@ -18,6 +18,15 @@ type renderState struct {
 	questions []Question
 	frags     []fragRef
 	ids       []string // ids of every heading
+	links     []LinkRef
+}
+
+// A LinkRef is a link or image written in a page's Markdown.
+type LinkRef struct {
+	Line    int    // line in the source file
+	Written string // the destination as written
+	URL     string // the destination in the output
+	Image   bool
 }
 
 // A fragRef is a link to #frag on a page, checked once every page's ids
@@ -44,6 +53,16 @@ func isDangerous(dest string) bool {
 		return r
 	}, strings.ToLower(dest))
 	return strings.HasPrefix(d, "javascript:") || strings.HasPrefix(d, "vbscript:") || strings.HasPrefix(d, "data:")
+}
+
+// link resolves one link or image and records it.
+func (st *renderState) link(dest string, pos int, image bool) (string, bool) {
+	line := st.line(pos)
+	d, ok := st.resolve(dest, line)
+	if ok {
+		st.links = append(st.links, LinkRef{Line: line, Written: dest, URL: d, Image: image})
+	}
+	return d, ok
 }
 
 // resolve turns a link written in Markdown into its URL in the output. It

@@ -145,13 +145,13 @@ func (pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		case *ast.Heading:
 			st.heading(n, src)
 		case *ast.Link:
-			if d, ok := st.resolve(string(n.Destination), st.line(n.Pos())); ok {
+			if d, ok := st.link(string(n.Destination), n.Pos(), false); ok {
 				n.Destination = []byte(d)
 			} else {
 				unwrap = append(unwrap, n)
 			}
 		case *ast.Image:
-			if d, ok := st.resolve(string(n.Destination), st.line(n.Pos())); ok {
+			if d, ok := st.link(string(n.Destination), n.Pos(), true); ok {
 				n.Destination = []byte(d)
 			} else {
 				unwrap = append(unwrap, n)

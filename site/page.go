@@ -49,6 +49,10 @@ type Page struct {
 	Prev     *Page   // the previous regular page in the same section
 	Next     *Page   // the next regular page in the same section
 
+	// Links are the links and images of the page's Markdown, with their
+	// source lines; set when the page is rendered.
+	Links []LinkRef
+
 	src      *source
 	index    int
 	rendered atomic.Pointer[rendered]
@@ -168,6 +172,19 @@ func (p *Page) Section() *Page {
 		}
 	}
 	return nil
+}
+
+// OutputFile is the file the page is written to, relative to the output
+// root: "data-sharing/index.html".
+func (p *Page) OutputFile() string { return outputFile(p.Path) }
+
+// Markdown returns the page's Markdown body and the file line it starts
+// on; nil for pages without a source file.
+func (p *Page) Markdown() ([]byte, int) {
+	if p.src == nil {
+		return nil, 0
+	}
+	return p.src.body, p.src.bodyLine
 }
 
 // Param returns a front matter value that the generator does not know.
