@@ -40,6 +40,7 @@ type Builder struct {
 	fsys fs.FS
 	base BaseURL
 	min  *minify.M
+	last *buildState // the last good build, kept in serve mode
 }
 
 // NewBuilder returns a builder for the site whose root (holding content/,
@@ -59,7 +60,11 @@ type Result struct {
 	Files    int // static files and files copied from content/
 	Aliases  int
 	Warnings Errors
-	Problems Errors // broken links, when Config.KeepGoing is set
+	Problems Errors   // broken links, when Config.KeepGoing is set
+	Written  []string // output files written by this build, sorted
+	Removed  []string // output files of the previous build that no longer exist
+	Rendered int      // pages rendered by this build
+	CSSOnly  bool     // the build only changed stylesheets
 	Site     *Site
 	Duration time.Duration
 }
@@ -76,13 +81,32 @@ func (w *warnings) add(e *Error) {
 	w.mu.Unlock()
 }
 
-// Build reads the whole site and writes it to out. On error nothing should
-// be published: the error lists every problem found (as Errors).
-func (b *Builder) Build(ctx context.Context, out Output) (*Result, error) {
+// Build reads the whole site and writes it to out. With changes, and a
+// previous good build by the same Builder in serve mode, it rebuilds only
+// what the changes affect. On error nothing should be published: the
+// error lists every problem found (as Errors), and the Builder keeps its
+// last good state.
+func (b *Builder) Build(ctx context.Context, out Output, changes ...Change) (*Result, error) {
 	start := time.Now()
+	var res *Result
+	var err error
+	if b.last != nil && len(changes) > 0 {
+		res, err = b.incremental(ctx, out, changes)
+	} else {
+		res, err = b.full(ctx, out)
+	}
+	if err != nil {
+		return nil, err
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// full builds every page.
+func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 	warn := &warnings{}
 	in, errs := listInputs(b.fsys, warn.add)
-	loaded, perrs := b.parseAll(ctx, in.pages)
+	parsed, perrs := b.parseAll(ctx, in.pages)
 	errs = append(errs, perrs...)
 	lay, lerrs := loadLayouts(b.fsys, templateFuncs(b.base))
 	errs = append(errs, lerrs...)
@@ -92,6 +116,44 @@ func (b *Builder) Build(ctx context.Context, out Output) (*Result, error) {
 	if len(errs) > 0 {
 		return nil, errs.sorted()
 	}
+	site, errs := assemble(parsed, siteFiles(in), b.cfg, b.base, warn.add)
+	if len(errs) > 0 {
+		return nil, errs.sorted()
+	}
+	st := &buildState{in: in, sources: map[string]loaded{}, lay: lay, site: site, md: newMarkdown(site.RawHTML),
+		ids: map[string][]string{}, refs: map[string][]fragRef{}, failed: map[string]bool{}}
+	for _, l := range parsed {
+		st.sources[l.file] = l
+	}
+	r := &pageRenderer{b: b, st: st, out: out, warn: warn}
+	errs, problems := r.render(ctx, site.AllPages)
+	errs = append(errs, r.copyFiles(ctx, append(slices.Clone(in.static), in.assets...))...)
+	errs = append(errs, r.writeExtras()...)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if b.cfg.KeepGoing {
+		problems = append(problems, r.checkFragments(site.AllPages)...)
+	} else {
+		errs = append(errs, r.checkFragments(site.AllPages)...)
+	}
+	if len(errs) > 0 {
+		return nil, errs.sorted()
+	}
+	res := r.result(problems)
+	res.Rendered = len(site.AllPages)
+	st.files = map[string]bool{}
+	for _, f := range res.Written {
+		st.files[f] = true
+	}
+	if b.cfg.Serve {
+		b.last = st
+	}
+	return res, nil
+}
+
+// siteFiles lists the site paths of static files and content assets.
+func siteFiles(in inputs) []string {
 	files := make([]string, 0, len(in.static)+len(in.assets)+1)
 	for _, f := range in.static {
 		files = append(files, strings.TrimPrefix(f, "static"))
@@ -99,39 +161,20 @@ func (b *Builder) Build(ctx context.Context, out Output) (*Result, error) {
 	for _, f := range in.assets {
 		files = append(files, strings.TrimPrefix(f, "content"))
 	}
-	files = append(files, chromaCSS)
-	site, errs := assemble(loaded, files, b.cfg, b.base, warn.add)
-	if len(errs) > 0 {
-		return nil, errs.sorted()
-	}
-	r := &pageRenderer{b: b, site: site, lay: lay, out: out, md: newMarkdown(site.RawHTML), warn: warn}
-	errs = r.renderAll(ctx)
-	errs = append(errs, r.copyFiles(ctx, in)...)
-	errs = append(errs, r.writeExtras()...)
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	var problems Errors
-	for _, p := range r.problems {
-		problems = append(problems, p...)
-	}
-	if b.cfg.KeepGoing {
-		problems = append(problems, r.checkFragments()...)
-	} else {
-		errs = append(errs, r.checkFragments()...)
-	}
-	if len(errs) > 0 {
-		return nil, errs.sorted()
-	}
-	res := &Result{Site: site, Files: len(in.static) + len(in.assets), Aliases: len(site.aliases), Warnings: warn.list.sorted(), Problems: problems.sorted()}
+	return append(files, chromaCSS)
+}
+
+func (r *pageRenderer) result(problems Errors) *Result {
+	site := r.st.site
+	res := &Result{Site: site, Files: len(r.st.in.static) + len(r.st.in.assets), Aliases: len(site.aliases),
+		Warnings: r.warn.list.sorted(), Problems: problems.sorted(), Written: r.written()}
 	for _, p := range site.AllPages {
 		res.Pages++
 		if p.Kind == KindSection {
 			res.Sections++
 		}
 	}
-	res.Duration = time.Since(start)
-	return res, nil
+	return res
 }
 
 // TuneGC trades memory for speed in a build: the collector runs less
@@ -205,38 +248,69 @@ func (b *Builder) parseAll(ctx context.Context, files []string) ([]loaded, Error
 
 const chromaCSS = "/css/chroma.css"
 
-// pageRenderer holds the state of one build's rendering phase.
-type pageRenderer struct {
-	b        *Builder
-	site     *Site
-	lay      *layouts
-	out      Output
-	md       goldmark.Markdown
-	warn     *warnings
-	ids      [][]string // ids in each page's HTML, by page index
-	refs     [][]fragRef
-	failed   []bool   // pages that did not render: links into them are not checked
-	problems []Errors // broken links per page, with KeepGoing
+// buildState is what a Builder keeps of its last good build, to rebuild
+// only what changes affect.
+type buildState struct {
+	in      inputs
+	sources map[string]loaded // content file -> parsed source
+	lay     *layouts
+	site    *Site
+	md      goldmark.Markdown
+	ids     map[string][]string  // page path -> ids in its HTML
+	refs    map[string][]fragRef // page path -> its #fragment links
+	failed  map[string]bool      // pages whose layout failed (KeepGoing)
+	files   map[string]bool      // output files of the build
 }
 
-func (r *pageRenderer) renderAll(ctx context.Context) Errors {
-	pages := r.site.AllPages
-	r.ids = make([][]string, len(pages))
-	r.refs = make([][]fragRef, len(pages))
-	r.failed = make([]bool, len(pages))
-	r.problems = make([]Errors, len(pages))
-	errs := make([]Errors, len(pages))
+// pageRenderer holds the state of one build's rendering phase.
+type pageRenderer struct {
+	b    *Builder
+	st   *buildState
+	out  Output
+	warn *warnings
+
+	mu    sync.Mutex
+	wrote []string
+}
+
+func (r *pageRenderer) written() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	w := slices.Clone(r.wrote)
+	slices.Sort(w)
+	return w
+}
+
+// pageResult is what rendering one page found out.
+type pageResult struct {
+	errs, problems Errors
+	ids            []string
+	refs           []fragRef
+	failed         bool
+}
+
+// render renders pages in parallel and records their ids and links in
+// the state. It returns errors, and the broken links when KeepGoing.
+func (r *pageRenderer) render(ctx context.Context, pages []*Page) (errs, problems Errors) {
+	results := make([]pageResult, len(pages))
 	bufs := sync.Pool{New: func() any { return new(pageBuffers) }}
 	parallel(ctx, len(pages), func(i int) {
 		buf := bufs.Get().(*pageBuffers)
-		errs[i] = r.renderPage(pages[i], buf)
+		results[i] = r.renderPage(pages[i], buf)
 		bufs.Put(buf)
 	})
-	var all Errors
-	for _, e := range errs {
-		all = append(all, e...)
+	for i, res := range results {
+		p := pages[i].Path
+		errs = append(errs, res.errs...)
+		problems = append(problems, res.problems...)
+		r.st.ids[p], r.st.refs[p] = res.ids, res.refs
+		if res.failed {
+			r.st.failed[p] = true
+		} else {
+			delete(r.st.failed, p)
+		}
 	}
-	return groupLayoutErrors(all)
+	return groupLayoutErrors(errs), problems
 }
 
 // groupLayoutErrors reports a layout error that many pages hit once, with
@@ -275,45 +349,48 @@ type pageBuffers struct {
 
 // renderPage converts a page's Markdown, executes its layout, and writes
 // the minified result.
-func (r *pageRenderer) renderPage(p *Page, buf *pageBuffers) Errors {
+func (r *pageRenderer) renderPage(p *Page, buf *pageBuffers) (res pageResult) {
 	buf.content.Reset()
 	rd := &rendered{}
 	if p.src != nil {
-		st := &renderState{page: p, site: r.site, lines: lineIndex{body: p.src.body, first: p.src.bodyLine}}
+		st := &renderState{page: p, site: r.st.site, lines: lineIndex{body: p.src.body, first: p.src.bodyLine}}
 		pc := parser.NewContext()
 		pc.Set(stateKey, st)
-		doc := r.md.Parser().Parse(text.NewReader(p.src.body), parser.WithContext(pc))
-		if err := r.md.Renderer().Render(&buf.content, p.src.body, doc); err != nil {
-			return Errors{errorf(p.Source, 0, "cannot render the Markdown: %v", err)}
+		doc := r.st.md.Parser().Parse(text.NewReader(p.src.body), parser.WithContext(pc))
+		if err := r.st.md.Renderer().Render(&buf.content, p.src.body, doc); err != nil {
+			res.errs = Errors{errorf(p.Source, 0, "cannot render the Markdown: %v", err)}
+			return res
 		}
 		for _, w := range st.warns {
 			r.warn.add(w)
 		}
-		r.refs[p.index] = st.frags
+		res.refs = st.frags
 		p.Links = st.links
 		if len(st.errs) > 0 && r.b.cfg.KeepGoing {
-			r.problems[p.index] = st.errs
-			st.errs = nil
+			res.problems, st.errs = st.errs, nil
 		}
 		if len(st.errs) > 0 {
-			r.ids[p.index] = st.ids // the layout's ids are unknown: check against headings
-			return st.errs
+			res.ids = st.ids // the layout's ids are unknown: check against headings
+			res.errs = st.errs
+			return res
 		}
 		rd.content = template.HTML(buf.content.String())
 		rd.toc, rd.questions = st.toc, st.questions
 	}
 	html, err := r.execute(p, rd, &buf.page)
 	if err != nil {
-		r.failed[p.index] = true
-		return Errors{err}
+		res.failed = true
+		res.errs = Errors{err}
+		return res
 	}
-	r.ids[p.index] = collectIDs(html)
-	return r.write(outputFile(p.Path), html, &buf.min)
+	res.ids = collectIDs(html)
+	res.errs = r.write(outputFile(p.Path), html, &buf.min)
+	return res
 }
 
 // execute runs the page's layout with its rendered content in place.
 func (r *pageRenderer) execute(p *Page, rd *rendered, w *bytes.Buffer) ([]byte, *Error) {
-	name, tries := r.lay.find(p)
+	name, tries := r.st.lay.find(p)
 	if name == "" {
 		file, line := p.Source, 0
 		if p.src != nil {
@@ -326,7 +403,7 @@ func (r *pageRenderer) execute(p *Page, rd *rendered, w *bytes.Buffer) ([]byte, 
 	}
 	w.Reset()
 	p.rendered.Store(rd)
-	err := r.lay.leaves[name].ExecuteTemplate(w, r.lay.entry[name], p)
+	err := r.st.lay.leaves[name].ExecuteTemplate(w, r.st.lay.entry[name], p)
 	p.rendered.Store(nil)
 	if err != nil {
 		e := templateError(err)
@@ -350,29 +427,35 @@ func (r *pageRenderer) write(name string, data []byte, tmp *bytes.Buffer) Errors
 	if err := r.out.WriteFile(name, data); err != nil {
 		return Errors{&Error{Msg: err.Error()}}
 	}
+	r.mu.Lock()
+	r.wrote = append(r.wrote, name)
+	r.mu.Unlock()
 	return nil
 }
 
-// copyFiles copies static/ to the output root and content assets beside
-// their pages.
-func (r *pageRenderer) copyFiles(ctx context.Context, in inputs) Errors {
-	all := append(slices.Clone(in.static), in.assets...)
-	errs := make([]Errors, len(all))
-	parallel(ctx, len(all), func(i int) {
-		data, err := fs.ReadFile(r.b.fsys, all[i])
+// copyFiles copies files of static/ to the output root and files of
+// content/ beside their pages.
+func (r *pageRenderer) copyFiles(ctx context.Context, files []string) Errors {
+	errs := make([]Errors, len(files))
+	parallel(ctx, len(files), func(i int) {
+		data, err := fs.ReadFile(r.b.fsys, files[i])
 		if err != nil {
-			errs[i] = Errors{errorf(all[i], 0, "cannot read: %v", unwrapPathError(err))}
+			errs[i] = Errors{errorf(files[i], 0, "cannot read: %v", unwrapPathError(err))}
 			return
 		}
-		name := strings.TrimPrefix(strings.TrimPrefix(all[i], "static/"), "content/")
 		var tmp bytes.Buffer
-		errs[i] = r.write(name, data, &tmp)
+		errs[i] = r.write(assetOutput(files[i]), data, &tmp)
 	})
 	var out Errors
 	for _, e := range errs {
 		out = append(out, e...)
 	}
 	return out
+}
+
+// assetOutput is where a file of static/ or content/ is copied to.
+func assetOutput(file string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(file, "static/"), "content/")
 }
 
 // writeExtras writes the code highlighting stylesheet, the 404 page and
@@ -385,9 +468,10 @@ func (r *pageRenderer) writeExtras() Errors {
 		_ = codeFormatter.WriteCSS(&css, styles.Get(highlightStyle))
 		errs = append(errs, r.write(strings.TrimPrefix(chromaCSS, "/"), css.Bytes(), &tmp)...)
 	}
-	nf := &Page{Title: "Page not found", Kind: Kind404, Path: "/404.html", Site: r.site, Parent: r.site.Home, Params: map[string]any{}}
-	nf.RelPermalink, nf.Permalink = r.site.Base.Rel(nf.Path), r.site.Base.Abs(nf.Path)
-	if name, _ := r.lay.find(nf); name != "" {
+	site := r.st.site
+	nf := &Page{Title: "Page not found", Kind: Kind404, Path: "/404.html", Site: site, Parent: site.Home, Params: map[string]any{}}
+	nf.RelPermalink, nf.Permalink = site.Base.Rel(nf.Path), site.Base.Abs(nf.Path)
+	if name, _ := r.st.lay.find(nf); name != "" {
 		var buf bytes.Buffer
 		html, err := r.execute(nf, &rendered{}, &buf)
 		if err != nil {
@@ -396,7 +480,7 @@ func (r *pageRenderer) writeExtras() Errors {
 			errs = append(errs, r.write("404.html", html, &tmp)...)
 		}
 	}
-	for _, al := range r.site.aliases {
+	for _, al := range site.aliases {
 		var buf bytes.Buffer
 		if err := redirectTemplate.Execute(&buf, al.to); err != nil {
 			errs = append(errs, errorf(al.to.Source, 0, "cannot write the redirect %s: %v", al.from, err))
@@ -444,24 +528,25 @@ func collectIDs(html []byte) []string {
 	return ids
 }
 
-// checkFragments checks every #fragment link against the ids of the page
-// it points to.
-func (r *pageRenderer) checkFragments() Errors {
+// checkFragments checks the #fragment links of pages against the ids of
+// the pages they point to.
+func (r *pageRenderer) checkFragments(pages []*Page) Errors {
 	var errs Errors
-	for _, refs := range r.refs {
-		for _, f := range refs {
+	for _, p := range pages {
+		for _, f := range r.st.refs[p.Path] {
 			frag, err := url.PathUnescape(f.frag)
 			if err != nil {
 				frag = f.frag
 			}
-			if frag == "" || frag == "top" || r.failed[f.target.index] || slices.Contains(r.ids[f.target.index], frag) {
+			ids := r.st.ids[f.target]
+			if frag == "" || frag == "top" || r.st.failed[f.target] || slices.Contains(ids, frag) {
 				continue
 			}
 			where := "this page"
-			if f.target.Source != "" && f.target.Source != f.file {
-				where = f.target.Source
+			if f.targetFile != "" && f.targetFile != f.file {
+				where = f.targetFile
 			}
-			errs = append(errs, errorf(f.file, f.line, "link to %s: %s has no heading with the id %q%s", f.dest, where, frag, headingHint(r.ids[f.target.index])))
+			errs = append(errs, errorf(f.file, f.line, "link to %s: %s has no heading with the id %q%s", f.dest, where, frag, headingHint(ids)))
 		}
 	}
 	return errs

@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"regexp"
 	"strconv"
@@ -42,8 +43,10 @@ type FrontMatter struct {
 // A source is a content file split into front matter and body.
 type source struct {
 	fm       FrontMatter
+	fmText   string // the front matter as written, to tell a body edit from a tree change
 	body     []byte
 	bodyLine int // line of the file on which body starts
+	sum      uint64
 }
 
 var bom = []byte("\xef\xbb\xbf")
@@ -77,7 +80,13 @@ func parsePage(name string, data []byte) (*source, Errors) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return &source{fm: m, body: body, bodyLine: bodyLine}, nil
+	return &source{fm: m, fmText: string(fm), body: body, bodyLine: bodyLine, sum: checksum(data)}, nil
+}
+
+func checksum(b []byte) uint64 {
+	h := fnv.New64a()
+	h.Write(b)
+	return h.Sum64()
 }
 
 func firstInvalidUTF8(b []byte) int {

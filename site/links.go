@@ -32,11 +32,12 @@ type LinkRef struct {
 // A fragRef is a link to #frag on a page, checked once every page's ids
 // are known.
 type fragRef struct {
-	file   string
-	line   int
-	target *Page
-	frag   string
-	dest   string
+	file       string
+	line       int
+	target     string // the target page's path
+	targetFile string // and its source file
+	frag       string
+	dest       string
 }
 
 func (st *renderState) line(pos int) int { return st.lines.line(pos) }
@@ -80,7 +81,7 @@ func (st *renderState) resolve(dest string, line int) (string, bool) {
 	raw, query, _ := strings.Cut(raw, "?")
 	if raw == "" {
 		if hasFrag {
-			st.frags = append(st.frags, fragRef{file: st.page.Source, line: line, target: st.page, frag: frag, dest: dest})
+			st.frags = append(st.frags, fragRef{file: st.page.Source, line: line, target: st.page.Path, targetFile: st.page.Source, frag: frag, dest: dest})
 		}
 		return dest, true
 	}
@@ -98,7 +99,7 @@ func (st *renderState) resolve(dest string, line int) (string, bool) {
 	if hasFrag {
 		out += "#" + frag
 		if target != nil {
-			st.frags = append(st.frags, fragRef{file: st.page.Source, line: line, target: target, frag: frag, dest: dest})
+			st.frags = append(st.frags, fragRef{file: st.page.Source, line: line, target: target.Path, targetFile: target.Source, frag: frag, dest: dest})
 		}
 	}
 	return out, true
