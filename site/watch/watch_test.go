@@ -1,0 +1,108 @@
+package watch
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+)
+
+func waitBatch(t *testing.T, w *Watcher) []Change {
+	t.Helper()
+	select {
+	case b := <-w.Batches():
+		return b
+	case <-time.After(5 * time.Second):
+		t.Fatal("no batch within 5s")
+	}
+	return nil
+}
+
+func noBatch(t *testing.T, w *Watcher, d time.Duration) {
+	t.Helper()
+	select {
+	case b := <-w.Batches():
+		t.Fatalf("unexpected batch %v", b)
+	case <-time.After(d):
+	}
+}
+
+func setup(t *testing.T, opts Options) (string, *Watcher) {
+	t.Helper()
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "content", "a"), 0o755)
+	os.WriteFile(filepath.Join(root, "content", "a", "page.md"), []byte("x"), 0o644)
+	w, err := New(root, []string{"content", "layouts"}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	return root, w
+}
+
+func TestAtomicSave(t *testing.T) {
+	root, w := setup(t, Options{})
+	// The way many editors save: write a temporary file, rename it over.
+	tmp := filepath.Join(root, "content", "a", ".page.md.tmp123")
+	os.WriteFile(tmp, []byte("new"), 0o644)
+	os.Rename(tmp, filepath.Join(root, "content", "a", "page.md"))
+	got := waitBatch(t, w)
+	if !slices.Equal(got, []Change{{Path: "content/a/page.md"}}) {
+		t.Errorf("got %v", got)
+	}
+}
+
+func TestEditorFilesIgnored(t *testing.T) {
+	root, w := setup(t, Options{})
+	for _, n := range []string{".page.md.swp", "page.md~", "#page.md#", ".#page.md", "4913"} {
+		os.WriteFile(filepath.Join(root, "content", "a", n), []byte("x"), 0o644)
+	}
+	noBatch(t, w, 200*time.Millisecond)
+}
+
+func TestBurstIsOneBatch(t *testing.T) {
+	root, w := setup(t, Options{})
+	for i := range 500 {
+		os.WriteFile(filepath.Join(root, "content", "a", "p"+string(rune('a'+i%26))+".md"), []byte{byte(i)}, 0o644)
+	}
+	got := waitBatch(t, w)
+	if len(got) != 26 {
+		t.Errorf("got %d changes, want 26", len(got))
+	}
+	noBatch(t, w, 100*time.Millisecond)
+}
+
+func TestNewAndRemovedFolders(t *testing.T) {
+	root, w := setup(t, Options{})
+	os.MkdirAll(filepath.Join(root, "content", "new", "deeper"), 0o755)
+	os.WriteFile(filepath.Join(root, "content", "new", "deeper", "x.md"), []byte("x"), 0o644)
+	found := false
+	for !found {
+		for _, c := range waitBatch(t, w) {
+			found = found || c == Change{Path: "content/new/deeper/x.md"}
+		}
+	}
+	// The new folder is watched: a later edit in it arrives.
+	os.WriteFile(filepath.Join(root, "content", "new", "deeper", "y.md"), []byte("y"), 0o644)
+	if got := waitBatch(t, w); !slices.Contains(got, Change{Path: "content/new/deeper/y.md"}) {
+		t.Errorf("edit in a new folder: %v", got)
+	}
+	os.RemoveAll(filepath.Join(root, "content", "new"))
+	got := waitBatch(t, w)
+	if !slices.Contains(got, Change{Path: "content/new", Removed: true}) && !slices.Contains(got, Change{Path: "content/new/deeper", Removed: true}) {
+		t.Errorf("removal: %v", got)
+	}
+}
+
+func TestPoll(t *testing.T) {
+	root, w := setup(t, Options{Poll: 20 * time.Millisecond})
+	os.WriteFile(filepath.Join(root, "content", "a", "page.md"), []byte("changed size"), 0o644)
+	if got := waitBatch(t, w); !slices.Equal(got, []Change{{Path: "content/a/page.md"}}) {
+		t.Errorf("got %v", got)
+	}
+	os.Remove(filepath.Join(root, "content", "a", "page.md"))
+	if got := waitBatch(t, w); !slices.Equal(got, []Change{{Path: "content/a/page.md", Removed: true}}) {
+		t.Errorf("got %v", got)
+	}
+}
