@@ -1,21 +1,17 @@
 // Command charter builds the department's people's rights site from
-// Markdown in content/ and templates in layouts/ into public/.
+// Markdown in content/ and templates in layouts/ into public/. Run
+// "go run . help" for its commands.
 package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"runtime/debug"
 	"syscall"
-	"time"
 
 	"charter/site"
+	"charter/site/cli"
 )
 
 func main() {
@@ -26,180 +22,7 @@ func main() {
 	os.Exit(code)
 }
 
-const usage = `charter builds the people's rights site.
-
-Usage:
-  charter [build] [flags]   build the site into public/ (the default)
-  charter serve [flags]     preview the site while you edit it
-  charter check [flags]     build in memory and check links and accessibility
-  charter version           print the version
-
-Run "charter COMMAND -h" for a command's flags.
-`
-
-// run is the whole command; it returns the exit status: 0 for success, 1
-// for errors in the site, 2 for a usage error.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
-	defer func() {
-		if r := recover(); r != nil {
-			fmt.Fprintf(stderr, "internal error: %v\nThis is a bug in the tool, not in your site; please report it with the command you ran.\n", r)
-			code = 1
-		}
-	}()
-	cmd := "build"
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		cmd, args = args[0], args[1:]
-	}
-	switch cmd {
-	case "build":
-		return runBuild(ctx, args, stdout, stderr)
-	case "serve", "check":
-		fmt.Fprintf(stderr, "charter %s is not available yet; use charter build\n", cmd)
-		return 2
-	case "version":
-		fmt.Fprintln(stdout, "charter", version())
-		return 0
-	case "help":
-		fmt.Fprint(stdout, usage)
-		return 0
-	}
-	fmt.Fprintf(stderr, "charter: unknown command %q\n\n%s", cmd, usage)
-	return 2
-}
-
-func version() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "(unknown)"
-	}
-	v := info.Main.Version
-	for _, s := range info.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += " " + s.Value[:12]
-		}
-	}
-	return v
-}
-
-// siteFlags are the flags that say which site to build and how.
-type siteFlags struct {
-	source  string
-	baseURL string
-	drafts  bool
-}
-
-func (f *siteFlags) register(fs *flag.FlagSet, drafts bool) {
-	fs.StringVar(&f.source, "source", ".", "the site's root `folder`, holding content/, layouts/ and static/")
-	fs.StringVar(&f.baseURL, "base-url", "/", "the `URL` the site is published at, such as https://example.org/rights/")
-	fs.BoolVar(&f.drafts, "drafts", drafts, "include pages marked draft: true")
-}
-
-// check makes sure the source folder is a site.
-func (f *siteFlags) check() error {
-	st, err := os.Stat(filepath.Join(f.source, "content"))
-	if err != nil || !st.IsDir() {
-		abs, _ := filepath.Abs(f.source)
-		return fmt.Errorf("%s has no content/ folder; run the command in the site's root folder or give it with --source", abs)
-	}
-	return nil
-}
-
-// parseFlags parses a command's flags; it returns an exit status when
-// the command should stop (after -h or a usage error).
-func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (int, bool) {
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0, true
-		}
-		return 2, true
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "charter %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-		return 2, true
-	}
-	return 0, false
-}
-
-func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("build", flag.ContinueOnError)
-	var sf siteFlags
-	sf.register(fs, false)
-	dest := fs.String("dest", "", "the output `folder` (default public inside the source)")
-	minify := fs.Bool("minify", true, "minify HTML, CSS, JS, SVG, XML and JSON; --minify=false keeps them readable")
-	quiet := fs.Bool("quiet", false, "print nothing but warnings and errors")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: charter build [flags]\n\nBuilds the site into public/. A failed build leaves public/ as it was.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	if code, stop := parseFlags(fs, args, stderr); stop {
-		return code
-	}
-	if err := sf.check(); err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	if *dest == "" {
-		*dest = filepath.Join(sf.source, "public")
-	}
-	b, err := site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: *minify}, os.DirFS(sf.source))
-	if err != nil {
-		fmt.Fprintf(stderr, "charter build: %v\n", err)
-		return 2
-	}
-	out, err := site.NewDirOutput(*dest, sf.source, filepath.Join(sf.source, "content"), filepath.Join(sf.source, "layouts"), filepath.Join(sf.source, "static"))
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	res, err := b.Build(ctx, out)
-	if err != nil {
-		out.Abort()
-		return reportBuildError(err, stderr, *dest)
-	}
-	printWarnings(stderr, res.Warnings)
-	if err := out.Commit(); err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	if !*quiet {
-		fmt.Fprintf(stdout, "Built %s (%s), %s and %s into %s in %s\n",
-			plural(res.Pages, "page"), plural(res.Sections, "section"), plural(res.Files, "static file"),
-			plural(res.Aliases, "redirect"), *dest, res.Duration.Round(time.Millisecond))
-	}
-	return 0
-}
-
-func reportBuildError(err error, stderr io.Writer, dest string) int {
-	if errors.Is(err, context.Canceled) {
-		fmt.Fprintf(stderr, "interrupted: %s was left as it was\n", dest)
-		return 1
-	}
-	es, ok := site.AsErrors(err)
-	if !ok {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return 1
-	}
-	for _, e := range es {
-		fmt.Fprintf(stderr, "error: %v\n", e)
-	}
-	noun := "errors"
-	if len(es) == 1 {
-		noun = "error"
-	}
-	fmt.Fprintf(stderr, "build failed with %d %s; %s was left as it was\n", len(es), noun, dest)
-	return 1
-}
-
-func printWarnings(w io.Writer, ws site.Errors) {
-	for _, e := range ws {
-		fmt.Fprintf(w, "warning: %v\n", e)
-	}
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
+// run is the command; see cli.Run.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return cli.Run(ctx, args, stdout, stderr)
 }

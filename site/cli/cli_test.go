@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ import (
 // temporary folder and returns that folder.
 func writeSite(t *testing.T, name string) string {
 	t.Helper()
-	ar, err := txtar.ParseFile(filepath.Join("site/testdata/sites", name+".txtar"))
+	ar, err := txtar.ParseFile(filepath.Join("../testdata/sites", name+".txtar"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func writeSite(t *testing.T, name string) string {
 func runCmd(t *testing.T, ctx context.Context, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := run(ctx, args, &stdout, &stderr)
+	code := Run(ctx, args, &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
 }
 
@@ -236,7 +236,7 @@ func TestDeterministic(t *testing.T) {
 
 // TestRealSite builds the department's site in this repository.
 func TestRealSite(t *testing.T) {
-	code, _, stderr := runCmd(t, context.Background(), "--dest", t.TempDir()+"/public", "--quiet")
+	code, _, stderr := runCmd(t, context.Background(), "--source", "../..", "--dest", t.TempDir()+"/public", "--quiet")
 	if code != 0 {
 		t.Fatalf("the site does not build:\n%s", stderr)
 	}

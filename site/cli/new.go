@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// now is the clock of the new command; tests replace it.
+var now = time.Now
+
+func runNew(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("new", flag.ContinueOnError)
+	source := fs.String("source", ".", "the site's root `folder`")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: charter new [--source DIR] PATH\n\nStarts a draft page at content/PATH, such as faqs/elections.md.\nA PATH ending in / starts a section: content/PATH/_index.md.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "charter new: give one path, such as faqs/elections.md")
+		return 2
+	}
+	rel, err := newPagePath(fs.Arg(0))
+	if err != nil {
+		fmt.Fprintf(stderr, "charter new: %v\n", err)
+		return 2
+	}
+	file := filepath.Join(*source, "content", filepath.FromSlash(rel))
+	if _, err := os.Stat(file); err == nil {
+		fmt.Fprintf(stderr, "%s already exists; open it in your editor, or choose another name\n", filepath.ToSlash(filepath.Join("content", rel)))
+		return 1
+	}
+	title := titleFromName(rel)
+	day := now().Format("2006-01-02")
+	text := fmt.Sprintf("---\ntitle: %q\ndescription: \"\"\ndate: %s\nlastmod: %s\ndraft: true\n---\nWrite the page here. Start with the most important thing.\n", title, day, day)
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		fmt.Fprintf(stderr, "cannot create %s: %v\n", filepath.Dir(file), err)
+		return 1
+	}
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err == nil {
+		_, err = f.WriteString(text)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "cannot write %s: %v\n", file, err)
+		return 1
+	}
+	urlPath := "/" + strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(rel, ".md"), "_index"), "/")
+	if urlPath != "/" {
+		urlPath += "/"
+	}
+	urlPath = strings.ReplaceAll(urlPath, " ", "-")
+	fmt.Fprintf(stdout, "Created %s (a draft).\nPreview it with charter serve at http://127.0.0.1:1313%s\n", filepath.ToSlash(filepath.Join("content", rel)), urlPath)
+	return 0
+}
+
+// newPagePath turns the user's PATH into a file inside content/.
+func newPagePath(arg string) (string, error) {
+	p := strings.TrimPrefix(filepath.ToSlash(arg), "./")
+	p = strings.TrimPrefix(p, "content/")
+	dir := strings.HasSuffix(p, "/") || path.Ext(p) == ""
+	p = path.Clean("/" + p)[1:]
+	if p == "" || !fs.ValidPath(p) || strings.Contains(arg, "..") {
+		return "", fmt.Errorf("%q is not a path inside content/", arg)
+	}
+	if dir {
+		return p + "/_index.md", nil
+	}
+	if path.Ext(p) != ".md" {
+		return "", fmt.Errorf("%q is not a Markdown file; end the name with .md", arg)
+	}
+	return p, nil
+}
+
+// titleFromName makes "data-sharing/legal-guidance.md" into
+// "Legal guidance".
+func titleFromName(rel string) string {
+	name := strings.TrimSuffix(path.Base(rel), ".md")
+	if name == "_index" {
+		name = path.Base(path.Dir(rel))
+	}
+	name = strings.Join(strings.FieldsFunc(name, func(r rune) bool { return r == '-' || r == '_' || unicode.IsSpace(r) }), " ")
+	r := []rune(name)
+	if len(r) > 0 {
+		r[0] = unicode.ToUpper(r[0])
+	}
+	return string(r)
+}

@@ -1,0 +1,222 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"charter/site"
+	"charter/site/serve"
+	"charter/site/watch"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var sf siteFlags
+	sf.register(fs, true)
+	port := fs.Int("port", 1313, "the `port` to listen on; 0 picks a free one")
+	bind := fs.String("bind", "127.0.0.1", "the `address` to listen on; 0.0.0.0 shows the preview to your network")
+	open := fs.Bool("open", false, "open the site in your browser")
+	navigate := fs.Bool("navigate", false, "when you save a page, open tabs go to that page")
+	poll := fs.Duration("poll", 0, "look for changes every `interval` (such as 500ms) instead of using file events; for shared folders in virtual machines and WSL")
+	write := fs.Bool("write", false, "also write each good build to public/")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: charter serve [flags]\n\nPreviews the site at http://127.0.0.1:1313/ and rebuilds it when you save a file.\nDrafts are shown, marked as drafts. Press Ctrl-C to stop.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if code, stop := parseFlags(fs, args, stderr); stop {
+		return code
+	}
+	if err := sf.check(); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	base, err := site.ParseBaseURL(sf.baseURL)
+	if err != nil {
+		fmt.Fprintf(stderr, "charter serve: %v\n", err)
+		return 2
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(*bind, fmt.Sprint(*port)))
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			fmt.Fprintf(stderr, "port %d is already in use; choose another with --port (--port 0 picks a free one)\n", *port)
+		} else {
+			fmt.Fprintf(stderr, "cannot listen on %s port %d: %v; check --bind and --port\n", *bind, *port, err)
+		}
+		return 1
+	}
+	p := &previewer{
+		sf: sf, stdout: stdout, stderr: stderr, navigate: *navigate, write: *write,
+		srv: serve.New(base.Path),
+	}
+	p.b, err = site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Serve: true}, os.DirFS(sf.source))
+	if err != nil {
+		fmt.Fprintf(stderr, "charter serve: %v\n", err)
+		return 2
+	}
+	w, err := watch.New(sf.source, []string{"content", "layouts", "static"}, watch.Options{Poll: *poll})
+	if err != nil {
+		fmt.Fprintf(stderr, "cannot watch %s for changes: %v; try --poll 500ms\n", sf.source, err)
+		return 1
+	}
+	defer w.Close()
+	p.rebuild(ctx, nil)
+
+	hs := &http.Server{Handler: p.srv, ReadHeaderTimeout: 10 * time.Second}
+	addr := ln.Addr().(*net.TCPAddr)
+	host := *bind
+	if host == "0.0.0.0" || host == "::" || host == "" {
+		host = "127.0.0.1"
+	}
+	url := fmt.Sprintf("http://%s%s", net.JoinHostPort(host, fmt.Sprint(addr.Port)), base.Path)
+	fmt.Fprintf(stdout, "Serving the site at %s\nPress Ctrl-C to stop.\n", url)
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	if *open {
+		openBrowser(url)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			p.srv.Close()
+			sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			_ = hs.Shutdown(sctx)
+			cancel()
+			fmt.Fprintln(stdout, "Stopped.")
+			return 0
+		case err := <-served:
+			fmt.Fprintf(stderr, "the preview server stopped: %v\n", err)
+			return 1
+		case err := <-w.Errors():
+			fmt.Fprintf(stderr, "warning: watching for changes: %v\n", err)
+		case batch := <-w.Batches():
+			p.rebuild(ctx, batch)
+		}
+	}
+}
+
+// previewer rebuilds the site on changes and hands good builds to the
+// server. It runs on one goroutine.
+type previewer struct {
+	sf             siteFlags
+	b              *site.Builder
+	srv            *serve.Server
+	stdout, stderr io.Writer
+	navigate       bool
+	write          bool
+	good           bool // the builder holds a good build to build on
+}
+
+func (p *previewer) rebuild(ctx context.Context, batch []watch.Change) {
+	var changes []site.Change
+	for _, c := range batch {
+		changes = append(changes, site.Change{Path: c.Path, Removed: c.Removed})
+	}
+	if batch != nil && p.good && len(changes) == 0 {
+		return
+	}
+	if !p.good {
+		changes = nil // no good build yet: build everything
+	}
+	out := site.NewMemOutput()
+	res, err := p.b.Build(ctx, out, changes...)
+	if err != nil {
+		if ctx.Err() != nil {
+			return
+		}
+		var b strings.Builder
+		if es, ok := site.AsErrors(err); ok {
+			for _, e := range es {
+				fmt.Fprintf(&b, "%v\n", e)
+			}
+		} else {
+			fmt.Fprintf(&b, "%v\n", err)
+		}
+		fmt.Fprintf(p.stderr, "%s", prefixLines("error: ", b.String()))
+		fmt.Fprintln(p.stderr, "Still serving the last good build; fix the file and save it again.")
+		p.srv.SetError(b.String())
+		return
+	}
+	printWarnings(p.stderr, res.Warnings)
+	u := serve.Update{Written: out.Files(), Removed: res.Removed, CSSOnly: res.CSSOnly}
+	if p.navigate {
+		u.Navigate = savedPage(res, batch)
+	}
+	p.srv.Apply(u)
+	p.good = true
+	if batch != nil {
+		fmt.Fprintf(p.stdout, "Rebuilt %s in %s\n", plural(res.Rendered, "page"), res.Duration.Round(time.Millisecond/10))
+	} else {
+		fmt.Fprintf(p.stdout, "Built %s in %s\n", plural(res.Pages, "page"), res.Duration.Round(time.Millisecond))
+	}
+	if p.write {
+		p.writeOut()
+	}
+}
+
+// writeOut writes the whole site to public/ with a separate full build,
+// so that public/ only ever holds complete builds.
+func (p *previewer) writeOut() {
+	dest := filepath.Join(p.sf.source, "public")
+	b, err := site.NewBuilder(site.Config{BaseURL: p.sf.baseURL, Drafts: p.sf.drafts, Minify: true}, os.DirFS(p.sf.source))
+	if err == nil {
+		var out *site.DirOutput
+		out, err = site.NewDirOutput(dest, p.sf.source, filepath.Join(p.sf.source, "content"), filepath.Join(p.sf.source, "layouts"), filepath.Join(p.sf.source, "static"))
+		if err == nil {
+			if _, err = b.Build(context.Background(), out); err != nil {
+				out.Abort()
+			} else {
+				err = out.Commit()
+			}
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(p.stderr, "warning: --write: %v\n", err)
+	}
+}
+
+// savedPage is the site path of the one page a batch edited, if any.
+func savedPage(res *site.Result, batch []watch.Change) string {
+	var found string
+	for _, c := range batch {
+		if c.Removed || !strings.HasSuffix(c.Path, ".md") {
+			continue
+		}
+		if p := res.Site.GetPage(strings.TrimPrefix(c.Path, "content/")); p != nil {
+			if found != "" {
+				return ""
+			}
+			found = p.Path
+		}
+	}
+	return found
+}
+
+func prefixLines(prefix, s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return prefix + strings.Join(lines, "\n"+prefix) + "\n"
+}
+
+func openBrowser(url string) {
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "darwin":
+		cmd = exec.Command("open", url)
+	case "windows":
+		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
+	default:
+		cmd = exec.Command("xdg-open", url)
+	}
+	_ = cmd.Start()
+}

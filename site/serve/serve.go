@@ -1,0 +1,307 @@
+// Package serve is the preview server: it serves the last good build from
+// memory, tells open pages to reload over Server-Sent Events, and shows
+// build errors as an overlay on every open page.
+package serve
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+	"sync"
+)
+
+// Prefix is the path of the server's own endpoints; no site file is
+// served below it.
+const Prefix = "/__charter/"
+
+//go:embed reload.js
+var reloadJS []byte
+
+// Server serves one site. All methods are safe for concurrent use.
+type Server struct {
+	base string // the site's base path, "/" or "/rights/"
+
+	mu      sync.RWMutex
+	files   map[string][]byte // output files by slash path: "faqs/index.html"
+	errText string            // the current build error, "" when the build is good
+	clients map[chan event]bool
+	done    chan struct{}
+	closed  bool
+}
+
+type event struct {
+	name string
+	data any
+}
+
+// New returns a server for a site published under base ("/" or
+// "/rights/"), with no files yet.
+func New(base string) *Server {
+	if !strings.HasPrefix(base, "/") {
+		base = "/" + base
+	}
+	if !strings.HasSuffix(base, "/") {
+		base += "/"
+	}
+	return &Server{base: base, files: map[string][]byte{}, clients: map[chan event]bool{}, done: make(chan struct{})}
+}
+
+// An Update is the result of a good build.
+type Update struct {
+	Written  map[string][]byte // files written by the build
+	Removed  []string          // files the site no longer has
+	CSSOnly  bool              // only stylesheets changed: swap them, do not reload
+	Navigate string            // when set, open pages go to this site path
+}
+
+// Apply makes a good build current, removes any error overlay, and tells
+// open pages what changed. The first Apply holds the whole site.
+func (s *Server) Apply(u Update) {
+	s.mu.Lock()
+	files := make(map[string][]byte, len(s.files)+len(u.Written))
+	for k, v := range s.files {
+		files[k] = v
+	}
+	for k, v := range u.Written {
+		files[k] = v
+	}
+	for _, k := range u.Removed {
+		delete(files, k)
+	}
+	s.files = files
+	hadError := s.errText != ""
+	s.errText = ""
+	s.mu.Unlock()
+
+	var paths []string
+	for f := range u.Written {
+		if p, ok := s.pagePath(f); ok {
+			paths = append(paths, p)
+		}
+	}
+	for _, f := range u.Removed {
+		if p, ok := s.pagePath(f); ok {
+			paths = append(paths, p)
+		}
+	}
+	switch {
+	case u.Navigate != "":
+		s.broadcast(event{"navigate", map[string]any{"path": s.base + strings.TrimPrefix(u.Navigate, "/"), "paths": paths}})
+	case u.CSSOnly:
+		s.broadcast(event{"css", nil})
+	case len(paths) > 0 || hadError:
+		s.broadcast(event{"reload", map[string]any{"paths": paths, "all": hadError}})
+	}
+}
+
+// SetError shows a build error on every open page; the last good build
+// stays served.
+func (s *Server) SetError(text string) {
+	s.mu.Lock()
+	s.errText = text
+	s.mu.Unlock()
+	s.broadcast(event{"build-error", map[string]any{"message": text}})
+}
+
+// Close ends every open event stream.
+func (s *Server) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.closed {
+		s.closed = true
+		close(s.done)
+	}
+}
+
+// Clients is the number of open event streams.
+func (s *Server) Clients() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.clients)
+}
+
+// pagePath is the URL path of an HTML output file.
+func (s *Server) pagePath(file string) (string, bool) {
+	switch {
+	case file == "index.html":
+		return s.base, true
+	case strings.HasSuffix(file, "/index.html"):
+		return s.base + strings.TrimSuffix(file, "index.html"), true
+	case strings.HasSuffix(file, ".html") || strings.HasSuffix(file, ".htm"):
+		return s.base + file, true
+	}
+	return "", false
+}
+
+func (s *Server) broadcast(e event) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for c := range s.clients {
+		select {
+		case c <- e:
+		default: // a slow client misses an event rather than stalling the server
+		}
+	}
+}
+
+// ServeHTTP serves the site's files, the reload script and the event
+// stream. Only files of the built site are served.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	switch r.URL.Path {
+	case Prefix + "events":
+		s.events(w, r)
+		return
+	case Prefix + "reload.js":
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(reloadJS)
+		return
+	}
+	name, ok := s.resolve(r.URL.Path, r.URL.RawPath)
+	if !ok {
+		if len(r.URL.Path) > 2048 || strings.ContainsRune(r.URL.Path, 0) {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		s.notFound(w)
+		return
+	}
+	s.mu.RLock()
+	data, found := s.files[name]
+	_, dirIndex := s.files[strings.TrimSuffix(name, "/")+"/index.html"]
+	s.mu.RUnlock()
+	if !found && !strings.HasSuffix(r.URL.Path, "/") && path.Ext(name) == "" && dirIndex {
+		http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+		return
+	}
+	if !found {
+		s.notFound(w)
+		return
+	}
+	s.write(w, name, data, http.StatusOK)
+}
+
+// resolve maps a request path to an output file, refusing anything that
+// could leave the built site.
+func (s *Server) resolve(p, raw string) (string, bool) {
+	if len(p) > 2048 || strings.ContainsAny(p, "\x00\\") || !strings.HasPrefix(p, s.base) {
+		return "", false
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if seg == ".." || seg == "." {
+			return "", false
+		}
+	}
+	if strings.Contains(strings.ToLower(raw), "%2f") || strings.Contains(strings.ToLower(raw), "%5c") {
+		return "", false
+	}
+	rel := strings.TrimPrefix(p, s.base)
+	if rel == "" || strings.HasSuffix(rel, "/") {
+		rel += "index.html"
+	}
+	if strings.HasPrefix(rel, "/") || path.Clean(rel) != rel {
+		return "", false
+	}
+	return rel, true
+}
+
+func (s *Server) notFound(w http.ResponseWriter) {
+	s.mu.RLock()
+	data, ok := s.files["404.html"]
+	s.mu.RUnlock()
+	if !ok {
+		data = []byte("<!DOCTYPE html><html lang=en><title>Page not found</title><h1>Page not found</h1></html>")
+	}
+	s.write(w, "404.html", data, http.StatusNotFound)
+}
+
+// write sends a file; HTML pages get the reload script and, while the
+// build is broken, the error.
+func (s *Server) write(w http.ResponseWriter, name string, data []byte, status int) {
+	ct := mime.TypeByExtension(path.Ext(name))
+	if ct == "" {
+		ct = http.DetectContentType(data)
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if strings.HasPrefix(ct, "text/html") {
+		data = inject(data)
+	}
+	w.WriteHeader(status)
+	w.Write(data)
+}
+
+var reloadTag = []byte(`<script src="` + Prefix + `reload.js" defer></script>`)
+
+// inject adds the reload script before </body>, or at the end.
+func inject(page []byte) []byte {
+	out := make([]byte, 0, len(page)+len(reloadTag))
+	if i := bytes.LastIndex(page, []byte("</body>")); i >= 0 {
+		out = append(out, page[:i]...)
+		out = append(out, reloadTag...)
+		return append(out, page[i:]...)
+	}
+	out = append(out, page...)
+	return append(out, reloadTag...)
+}
+
+// events is the Server-Sent Events stream of one open page.
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	fl, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	c := make(chan event, 16)
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		http.Error(w, "server closing", http.StatusServiceUnavailable)
+		return
+	}
+	s.clients[c] = true
+	errText := s.errText
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.clients, c)
+		s.mu.Unlock()
+	}()
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, "retry: 500\n\n")
+	if errText != "" {
+		writeEvent(w, event{"build-error", map[string]any{"message": errText}})
+	} else {
+		writeEvent(w, event{"ok", nil})
+	}
+	fl.Flush()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-s.done:
+			return
+		case e := <-c:
+			writeEvent(w, e)
+			fl.Flush()
+		}
+	}
+}
+
+func writeEvent(w http.ResponseWriter, e event) {
+	data, _ := json.Marshal(e.data)
+	fmt.Fprintf(w, "event: %s\ndata: %s\n\n", e.name, data)
+}
