@@ -1,0 +1,400 @@
+package check
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// The static accessibility rules. Each reports an Error.
+
+func checkLang(p *Page, d *Document, report func(Finding)) {
+	if isBlank(d.HTML.AttrOr("lang")) {
+		f := p.at(d.HTML)
+		f.Message = "the <html> element has no lang attribute, so screen readers cannot tell the page's language"
+		f.Fix = `add lang="en-GB" (the site's language) to the <html> tag in the base layout`
+		report(f)
+	}
+}
+
+// title is the page's title element, or nil.
+func (d *Document) title() *Node {
+	for _, n := range d.Elements {
+		if n.Tag == "title" && n.Closest("svg") == nil {
+			return n
+		}
+	}
+	return nil
+}
+
+func checkTitle(p *Page, d *Document, report func(Finding)) {
+	t := d.title()
+	switch {
+	case t == nil:
+		f := p.at(d.Head)
+		f.Message = "the page has no <title>"
+		f.Fix = "add <title>{{ .Title }} – {{ .Site.Title }}</title> to the <head> of the base layout"
+		report(f)
+	case t.TextContent() == "":
+		f := p.at(t)
+		f.Message = "the page's <title> is empty"
+		f.Fix = "give the page a title in its front matter, and make sure the layout writes it into <title>"
+		report(f)
+	}
+}
+
+func checkH1(p *Page, d *Document, report func(Finding)) {
+	var h1s []*Node
+	for _, n := range d.Elements {
+		if n.Tag == "h1" {
+			h1s = append(h1s, n)
+		}
+	}
+	if len(h1s) == 0 {
+		f := p.at(d.Body)
+		f.Message = "the page has no <h1>"
+		f.Fix = "make the layout write the page's title as its one <h1>"
+		report(f)
+	}
+	for _, n := range h1s[min(1, len(h1s)):] {
+		f := p.at(n)
+		f.Message = fmt.Sprintf("a second <h1> %q; a page has exactly one", truncate(n.TextContent(), 60))
+		f.Fix = "the layout already writes the title as <h1>: start headings in Markdown at ## instead of #"
+		if f.File == "" {
+			f.Fix = "keep one <h1> for the page's title and make the others <h2>"
+		}
+		report(f)
+	}
+}
+
+func checkHeadingOrder(p *Page, d *Document, report func(Finding)) {
+	prev := 0
+	for _, n := range d.Elements {
+		lv := headingLevel(n.Tag)
+		if lv == 0 {
+			continue
+		}
+		if prev > 0 && lv > prev+1 {
+			f := p.at(n)
+			f.Message = fmt.Sprintf("heading level skipped: <h%d> %q follows an <h%d>", lv, truncate(n.TextContent(), 60), prev)
+			f.Fix = fmt.Sprintf("make it an <h%d> (%s in Markdown), so that levels go down one at a time", prev+1, strings.Repeat("#", prev+1))
+			report(f)
+		}
+		prev = lv
+	}
+}
+
+// decorative reports whether an element is hidden from assistive
+// technology or marked as presentation.
+func decorative(n *Node) bool {
+	role := strings.ToLower(strings.TrimSpace(n.AttrOr("role")))
+	return role == "presentation" || role == "none" || n.AttrOr("aria-hidden") == "true"
+}
+
+func checkImgAlt(p *Page, d *Document, report func(Finding)) {
+	for _, n := range d.Elements {
+		isImage := n.Tag == "img" || (n.Tag == "input" && strings.EqualFold(n.AttrOr("type"), "image"))
+		if !isImage || n.Has("alt") || decorative(n) {
+			continue
+		}
+		f := p.at(n)
+		f.Message = fmt.Sprintf("the image %s has no alt text", truncate(n.AttrOr("src"), 60))
+		f.Fix = `add alt="…" saying what the image shows, or alt="" if it is only decoration`
+		report(f)
+	}
+}
+
+// accessibleName is the name assistive technology gives a link, button
+// or control: aria-labelledby, aria-label, its content, then its title.
+func accessibleName(d *Document, n *Node) string {
+	if ids := strings.Fields(n.AttrOr("aria-labelledby")); len(ids) > 0 {
+		var parts []string
+		for _, id := range ids {
+			if t := d.ID(id); t != nil {
+				parts = append(parts, t.TextContent())
+			}
+		}
+		if s := normaliseSpace(strings.Join(parts, " ")); s != "" {
+			return s
+		}
+	}
+	if s := normaliseSpace(n.AttrOr("aria-label")); s != "" {
+		return s
+	}
+	if n.Tag == "input" {
+		switch strings.ToLower(n.AttrOr("type")) {
+		case "submit", "reset":
+			if !n.Has("value") {
+				return "submit"
+			}
+			return normaliseSpace(n.AttrOr("value"))
+		case "button":
+			return normaliseSpace(n.AttrOr("value"))
+		}
+	} else if s := n.TextContent(); s != "" {
+		return s
+	}
+	return normaliseSpace(n.AttrOr("title"))
+}
+
+func isLink(n *Node) bool { return (n.Tag == "a" || n.Tag == "area") && n.Has("href") }
+
+func checkLinkName(p *Page, d *Document, report func(Finding)) {
+	for _, n := range d.Elements {
+		if !isLink(n) || n.Tag == "area" && n.Has("alt") || accessibleName(d, n) != "" {
+			continue
+		}
+		f := p.at(n)
+		f.Message = fmt.Sprintf("the link to %s has no text, so screen readers cannot say where it goes", truncate(n.AttrOr("href"), 60))
+		f.Fix = "give the link text; for a link around an image, give the image alt text"
+		report(f)
+	}
+}
+
+func isButton(n *Node) bool {
+	if n.Tag == "button" {
+		return true
+	}
+	if n.Tag != "input" {
+		return false
+	}
+	t := strings.ToLower(n.AttrOr("type"))
+	return t == "button" || t == "submit" || t == "reset"
+}
+
+func checkButtonName(p *Page, d *Document, report func(Finding)) {
+	for _, n := range d.Elements {
+		if !isButton(n) || decorative(n) || accessibleName(d, n) != "" {
+			continue
+		}
+		f := p.at(n)
+		f.Message = "the button has no text, so screen readers cannot say what it does"
+		f.Fix = "give the button text, or an aria-label when it shows only an icon"
+		report(f)
+	}
+}
+
+// vagueLinkText is link text that says nothing about where a link goes.
+var vagueLinkText = map[string]bool{"click here": true, "here": true, "more": true, "read more": true}
+
+// vague returns why a link's name does not describe it, or "".
+func vague(name string) string {
+	s := strings.ToLower(strings.TrimRight(name, ".,;:!?…)» "))
+	s = strings.TrimLeft(s, "(« ")
+	if vagueLinkText[s] {
+		return fmt.Sprintf("the link text %q does not say where the link goes", name)
+	}
+	if !strings.Contains(s, " ") && (strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "www.")) {
+		return fmt.Sprintf("the link text is a bare address, %s, which screen readers spell out", truncate(name, 60))
+	}
+	return ""
+}
+
+func checkLinkText(p *Page, d *Document, report func(Finding)) {
+	for _, n := range d.Elements {
+		if !isLink(n) {
+			continue
+		}
+		if why := vague(accessibleName(d, n)); why != "" {
+			f := p.at(n)
+			f.Message = why
+			f.Fix = "make the link text name its destination, such as [the data protection principles](principles.md)"
+			report(f)
+		}
+	}
+}
+
+func checkAmbiguousLinks(p *Page, d *Document, report func(Finding)) {
+	type first struct {
+		href string
+		n    *Node
+	}
+	seen := map[string]first{}
+	for _, n := range d.Elements {
+		if !isLink(n) {
+			continue
+		}
+		name := strings.ToLower(accessibleName(d, n))
+		if name == "" {
+			continue
+		}
+		href := absoluteHref(p.URL, n.AttrOr("href"))
+		f0, ok := seen[name]
+		if !ok {
+			seen[name] = first{href, n}
+			continue
+		}
+		if f0.href != href {
+			f := p.at(n)
+			f.Message = fmt.Sprintf("two links called %q go to different places: %s (at %d:%d) and %s", truncate(accessibleName(d, n), 60), f0.href, f0.n.Line, f0.n.Col, href)
+			f.Fix = "give each link text that names its own destination"
+			report(f)
+		}
+	}
+}
+
+// absoluteHref resolves a relative href against the page's URL path, so
+// that two ways of writing one address compare equal.
+func absoluteHref(page, href string) string {
+	href = strings.TrimSpace(href)
+	if href == "" || href[0] == '/' || href[0] == '#' || href[0] == '?' || hasScheme(href) {
+		return href
+	}
+	return resolvePath(page, href)
+}
+
+func checkTableHeaders(p *Page, d *Document, report func(Finding)) {
+	for _, n := range d.Elements {
+		if n.Tag != "table" || decorative(n) {
+			continue
+		}
+		hasTH := false
+		n.Walk(func(c *Node) bool {
+			if c.Tag == "table" && c != n {
+				return false
+			}
+			hasTH = hasTH || c.Tag == "th"
+			return !hasTH
+		})
+		if !hasTH {
+			f := p.at(n)
+			f.Message = "the table has no header cells (<th>), so screen readers cannot say what each column holds"
+			f.Fix = "give the table a header row: in Markdown, the first row followed by | --- |"
+			report(f)
+		}
+	}
+}
+
+func checkDuplicateIDs(p *Page, d *Document, report func(Finding)) {
+	seen := map[string]*Node{}
+	for _, n := range d.Elements {
+		id, ok := n.Attr("id")
+		if !ok {
+			continue
+		}
+		if first := seen[id]; first != nil {
+			f := p.at(n)
+			f.Message = fmt.Sprintf("the id %q is used more than once (first at %d:%d)", id, first.Line, first.Col)
+			f.Fix = "give each element its own id; for headings, set one with ## Heading {#other-id}"
+			report(f)
+			continue
+		}
+		seen[id] = n
+	}
+}
+
+// needsLabel reports whether n is a form control that must be labelled.
+func needsLabel(n *Node) bool {
+	switch n.Tag {
+	case "select", "textarea":
+		return true
+	case "input":
+		switch strings.ToLower(n.AttrOr("type")) {
+		case "hidden", "submit", "button", "image", "reset":
+			return false
+		}
+		return true
+	}
+	return false
+}
+
+func checkFormLabels(p *Page, d *Document, report func(Finding)) {
+	var labelled map[string]bool
+	for _, n := range d.Elements {
+		if !needsLabel(n) || n.Closest("label") != nil || accessibleNameAttr(d, n) {
+			continue
+		}
+		if labelled == nil {
+			labelled = map[string]bool{}
+			for _, l := range d.Elements {
+				if l.Tag == "label" && l.Has("for") {
+					labelled[l.AttrOr("for")] = true
+				}
+			}
+		}
+		if id, ok := n.Attr("id"); ok && labelled[id] {
+			continue
+		}
+		f := p.at(n)
+		f.Message = fmt.Sprintf("the form control <%s name=%q> has no label", n.Tag, n.AttrOr("name"))
+		f.Fix = `add <label for="ID">…</label> and give the control that id, or give it an aria-label`
+		report(f)
+	}
+}
+
+// accessibleNameAttr reports whether n is named by aria-labelledby,
+// aria-label or title.
+func accessibleNameAttr(d *Document, n *Node) bool {
+	for _, id := range strings.Fields(n.AttrOr("aria-labelledby")) {
+		if d.ID(id) != nil {
+			return true
+		}
+	}
+	return !isBlank(n.AttrOr("aria-label")) || !isBlank(n.AttrOr("title"))
+}
+
+func checkIframeTitle(p *Page, d *Document, report func(Finding)) {
+	for _, n := range d.Elements {
+		if n.Tag == "iframe" && isBlank(n.AttrOr("title")) && !decorative(n) {
+			f := p.at(n)
+			f.Message = fmt.Sprintf("the <iframe> %s has no title", truncate(n.AttrOr("src"), 60))
+			f.Fix = `add title="…" saying what the frame holds`
+			report(f)
+		}
+	}
+}
+
+func checkTabindex(p *Page, d *Document, report func(Finding)) {
+	for _, n := range d.Elements {
+		v, ok := n.Attr("tabindex")
+		if !ok {
+			continue
+		}
+		if i, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && i > 0 {
+			f := p.at(n)
+			f.Message = fmt.Sprintf(`<%s tabindex="%d"> changes the order in which the keyboard moves through the page`, n.Tag, i)
+			f.Fix = `use tabindex="0" or "-1", or none, and put the element where it belongs in the page`
+			report(f)
+		}
+	}
+}
+
+// skipLink is the first link in the body when it goes to a fragment of
+// the same page, or nil.
+func (d *Document) skipLink() *Node {
+	for _, n := range d.Elements {
+		if n.Tag == "a" && n.Has("href") && n.Closest("body") != nil {
+			if strings.HasPrefix(n.AttrOr("href"), "#") {
+				return n
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+func checkSkipLink(p *Page, d *Document, report func(Finding)) {
+	n := d.skipLink()
+	if n == nil {
+		return
+	}
+	frag := unescapeURL(strings.TrimPrefix(n.AttrOr("href"), "#"))
+	if frag != "" && d.ID(frag) != nil {
+		return
+	}
+	f := p.at(n)
+	f.Message = fmt.Sprintf("the skip link goes to #%s, but no element has that id", frag)
+	f.Fix = `give the main content that id, such as <main id="main-content">, or point the link at the id it has`
+	report(f)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return s[:cut] + "…"
+}

@@ -1,0 +1,247 @@
+// Package check checks the rendered output of a build: links, static
+// accessibility rules, HTML validity and plain-English hints on the
+// content. It is a leaf: it knows nothing of how the site was built, only
+// the pages and files the caller hands it in a Site.
+package check
+
+import (
+	"cmp"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Severity tells whether a finding fails the check.
+type Severity int
+
+// The severities. An Error fails the check; a Warning fails it only in
+// strict mode.
+const (
+	Error Severity = iota
+	Warning
+)
+
+// String returns "error" or "warning".
+func (s Severity) String() string {
+	if s == Warning {
+		return "warning"
+	}
+	return "error"
+}
+
+// A Finding is one problem. File is the source file where the problem can
+// be traced to one (such as "content/faqs/_index.md"), else the output file
+// with the site's output prefix ("public/faqs/index.html"). Line and Col
+// are 1-based, and 0 when unknown.
+type Finding struct {
+	File     string
+	Line     int
+	Col      int
+	Rule     string // short kebab-case rule id, such as "img-alt"
+	Severity Severity
+	Message  string // what is wrong
+	Fix      string // how to fix it, one sentence
+}
+
+// A Link is a link or image written in a page's Markdown, with the line of
+// the source file it is on. URL is the destination as written in the
+// output HTML.
+type Link struct {
+	Line    int
+	Written string
+	URL     string
+	Image   bool
+}
+
+// A Page is one rendered HTML page and what is known of its source.
+type Page struct {
+	Output      string // output file, relative to the output root: "faqs/index.html"
+	Source      string // content file: "content/faqs/_index.md"; "" for generated pages
+	URL         string // URL path as written in hrefs, with the base path: "/rights/faqs/"
+	HTML        []byte // the rendered page, possibly minified
+	Markdown    []byte // the Markdown body, without front matter; nil if none
+	BodyLine    int    // the line of the source file on which Markdown starts
+	Links       []Link // the Markdown's links and images
+	Title       string
+	Description string
+	Owner       string
+
+	LastReviewed, ReviewBy time.Time
+	Draft                  bool
+
+	doc   *Document  // set while Run checks the page
+	facts *pageFacts // what the site-wide rules need, kept after the tree is dropped
+}
+
+// A Site is the output of one build.
+type Site struct {
+	Pages        []*Page
+	Files        map[string]bool   // every output file: "css/site.css", "faqs/index.html", "404.html"
+	BasePath     string            // "/" or "/rights/"
+	Drafts       map[string]string // URL path (with the base path) of each left-out draft -> its source file
+	OutputPrefix string            // put before output file names in findings: "public/"
+
+	// Known are findings the build itself made, such as its broken-link
+	// problems. Run reports them, and drops link findings of its own on
+	// the same file and line so that one broken link is reported once.
+	Known []Finding
+}
+
+// Options configure Run. The zero value checks everything with the
+// current time taken as zero, so callers set Now.
+type Options struct {
+	Now time.Time // today, for review_by dates; rules never read the clock
+
+	// Rules are extra per-page rules, run after the built-in ones.
+	Rules []Rule
+	// Skip lists rule ids whose findings are left out.
+	Skip []string
+}
+
+// A Rule checks one page. Check may be called for many pages at once, so
+// a Rule must be safe for concurrent use. It reports findings through
+// report; Run fills in an empty Rule with Name(), and an empty File with
+// the page's output file. While Run checks a page, p.Doc() is the page's
+// parsed HTML.
+type Rule interface {
+	Name() string
+	Check(p *Page, report func(Finding))
+}
+
+// Doc returns the page's parsed HTML, parsing it on the first call and
+// keeping the tree until Run is done with the page (Run lets it go to save
+// memory). Doc is not safe for concurrent use on one page.
+func (p *Page) Doc() *Document {
+	if p.doc == nil {
+		p.doc = Parse(p.HTML)
+	}
+	return p.doc
+}
+
+// Run checks every page and the links between them, and returns the
+// findings sorted by file, line, column, rule and message. Pages are
+// checked in parallel; each page's HTML is parsed once, and the tree is
+// let go as soon as its page is checked.
+func Run(s *Site, opts Options) []Finding {
+	rules := append(pageRules(opts), opts.Rules...)
+	per := make([][]Finding, len(s.Pages))
+	parallel(len(s.Pages), func(i int) {
+		p := s.Pages[i]
+		p.doc = Parse(p.HTML)
+		per[i] = checkPage(s, p, rules)
+		p.facts = collectFacts(p)
+		p.doc = nil
+	})
+	idx := newSiteIndex(s)
+	lr := &linkRule{site: s, index: idx}
+	parallel(len(s.Pages), func(i int) {
+		per[i] = append(per[i], runRule(s, s.Pages[i], lr)...)
+	})
+	var all []Finding
+	for _, fs := range per {
+		all = append(all, fs...)
+	}
+	all = append(all, duplicateTitles(s)...)
+	all = mergeKnown(all, s.Known)
+	return filterSkipped(sortFindings(all), opts.Skip)
+}
+
+// checkPage runs the per-page rules on one page.
+func checkPage(s *Site, p *Page, rules []Rule) []Finding {
+	var out []Finding
+	for _, r := range rules {
+		out = append(out, runRule(s, p, r)...)
+	}
+	return out
+}
+
+// runRule runs one rule and fills in the defaults of its findings.
+func runRule(s *Site, p *Page, r Rule) []Finding {
+	var out []Finding
+	r.Check(p, func(f Finding) {
+		if f.Rule == "" {
+			f.Rule = r.Name()
+		}
+		if f.File == "" {
+			f.File = s.OutputPrefix + p.Output
+		}
+		out = append(out, f)
+	})
+	return out
+}
+
+// mergeKnown adds the build's own findings, dropping link findings that
+// repeat one of them.
+func mergeKnown(fs, known []Finding) []Finding {
+	if len(known) == 0 {
+		return fs
+	}
+	type place struct {
+		file string
+		line int
+	}
+	seen := map[place]bool{}
+	for _, k := range known {
+		seen[place{k.File, k.Line}] = true
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		if isLinkRule(f.Rule) && f.Line > 0 && seen[place{f.File, f.Line}] {
+			continue
+		}
+		out = append(out, f)
+	}
+	return append(out, known...)
+}
+
+func filterSkipped(fs []Finding, skip []string) []Finding {
+	if len(skip) == 0 {
+		return fs
+	}
+	return slices.DeleteFunc(fs, func(f Finding) bool { return slices.Contains(skip, f.Rule) })
+}
+
+// sortFindings orders findings by file, line, column, rule and message,
+// and drops exact repeats.
+func sortFindings(fs []Finding) []Finding {
+	slices.SortFunc(fs, compareFindings)
+	return slices.Compact(fs)
+}
+
+func compareFindings(a, b Finding) int {
+	return cmp.Or(
+		cmp.Compare(a.File, b.File),
+		cmp.Compare(a.Line, b.Line),
+		cmp.Compare(a.Col, b.Col),
+		cmp.Compare(a.Rule, b.Rule),
+		cmp.Compare(a.Message, b.Message),
+		cmp.Compare(a.Severity, b.Severity),
+		cmp.Compare(a.Fix, b.Fix),
+	)
+}
+
+// parallel calls f(0) … f(n-1) on GOMAXPROCS goroutines.
+func parallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	next := make(chan int, workers)
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				f(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}

@@ -1,0 +1,325 @@
+package check
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// A Document is a page's HTML parsed into a tree in one pass of the
+// tokenizer, with the validity problems found on the way.
+type Document struct {
+	Root             *Node   // the document; its child is the html element
+	HTML, Head, Body *Node   // never nil after Parse; made when the tags are left out
+	Elements         []*Node // every element written in the source, in document order
+
+	// Problems are what makes the HTML invalid: unclosed and misnested
+	// elements, stray end tags, duplicate attributes. Their File is empty;
+	// Line and Col are in the parsed HTML.
+	Problems []Finding
+
+	ids     map[string]*Node
+	mdLines map[*Node]int // Markdown lines of elements, see Page.at
+}
+
+// ID returns the first element with the id, or else the first a element
+// with that name, or nil.
+func (d *Document) ID(id string) *Node {
+	if d.ids == nil {
+		d.ids = make(map[string]*Node)
+		for _, n := range d.Elements {
+			if v, ok := n.Attr("id"); ok && d.ids[v] == nil {
+				d.ids[v] = n
+			}
+		}
+		for _, n := range d.Elements {
+			if v, ok := n.Attr("name"); ok && n.Tag == "a" && d.ids[v] == nil {
+				d.ids[v] = n
+			}
+		}
+	}
+	return d.ids[id]
+}
+
+// Parse parses a page's HTML. It never fails: like a browser it builds a
+// tree from any input, and records in Problems where the input breaks the
+// HTML syntax. It knows the elements whose end tags (and html, head and
+// body start tags) may be left out, as a minifier does, so valid minified
+// HTML has no problems.
+func Parse(src []byte) *Document {
+	p := &parser{z: html.NewTokenizer(bytes.NewReader(src)), lastNL: -1, curLine: 1}
+	p.doc = &Document{Root: &Node{Tag: "#document", Line: 1, Col: 1}}
+	p.doc.Elements = make([]*Node, 0, len(src)/64)
+	p.run()
+	return p.doc
+}
+
+// parser is the state of one Parse.
+type parser struct {
+	z     *html.Tokenizer
+	doc   *Document
+	stack []*Node
+
+	off, curLine, lastNL int // byte offset of the next token, its line, offset of the last newline
+	line, col            int // position of the current token
+
+	slab    []Node
+	attrs   []Attr
+	scratch []Attr
+
+	foreign    int            // number of svg and math elements open
+	endedEarly map[string]int // elements closed by a misnested end tag: their own end tag is not stray
+	bodyEnded  bool
+	doctype    bool
+}
+
+func (p *parser) run() {
+	for {
+		tt := p.z.Next()
+		p.advance(p.z.Raw())
+		switch tt {
+		case html.ErrorToken:
+			p.eof()
+			return
+		case html.DoctypeToken:
+			p.doctype = p.doctype || strings.HasPrefix(strings.ToLower(string(p.z.Text())), "html")
+		case html.TextToken:
+			p.text(p.z.Text())
+		case html.StartTagToken, html.SelfClosingTagToken:
+			p.startTag(tt == html.SelfClosingTagToken)
+		case html.EndTagToken:
+			name, _ := p.z.TagName()
+			p.end(intern(name))
+		}
+	}
+}
+
+// advance records the position of the token whose raw text is raw and
+// moves past it.
+func (p *parser) advance(raw []byte) {
+	p.line, p.col = p.curLine, p.off-p.lastNL
+	if n := bytes.Count(raw, []byte{'\n'}); n > 0 {
+		p.curLine += n
+		p.lastNL = p.off + bytes.LastIndexByte(raw, '\n')
+	}
+	p.off += len(raw)
+}
+
+func (p *parser) problem(rule, fix, format string, args ...any) {
+	p.doc.Problems = append(p.doc.Problems, Finding{
+		Line: p.line, Col: p.col, Rule: rule, Message: fmt.Sprintf(format, args...), Fix: fix,
+	})
+}
+
+func intern(b []byte) string {
+	if a := atom.Lookup(b); a != 0 {
+		return a.String()
+	}
+	return string(b)
+}
+
+func (p *parser) newNode(tag string) *Node {
+	if len(p.slab) == cap(p.slab) {
+		p.slab = make([]Node, 0, 256)
+	}
+	p.slab = p.slab[:len(p.slab)+1]
+	n := &p.slab[len(p.slab)-1]
+	n.Tag, n.Line, n.Col = tag, p.line, p.col
+	return n
+}
+
+func (p *parser) current() *Node {
+	if len(p.stack) == 0 {
+		return p.doc.Root
+	}
+	return p.stack[len(p.stack)-1]
+}
+
+func (p *parser) push(n *Node) {
+	p.stack = append(p.stack, n)
+	if n.Tag == "svg" || n.Tag == "math" {
+		p.foreign++
+	}
+}
+
+func (p *parser) pop() *Node {
+	n := p.stack[len(p.stack)-1]
+	p.stack = p.stack[:len(p.stack)-1]
+	if n.Tag == "svg" || n.Tag == "math" {
+		p.foreign--
+	}
+	return n
+}
+
+// readAttrs reads the current tag's attributes, reporting duplicates.
+func (p *parser) readAttrs(tag string, more bool) []Attr {
+	p.scratch = p.scratch[:0]
+	for more {
+		var k, v []byte
+		k, v, more = p.z.TagAttr()
+		key := intern(k)
+		dup := false
+		for _, a := range p.scratch {
+			dup = dup || a.Key == key
+		}
+		if dup {
+			p.problem("html-duplicate-attribute", "keep one of the attributes; browsers ignore every copy after the first",
+				"<%s> has the attribute %s more than once", tag, key)
+			continue
+		}
+		p.scratch = append(p.scratch, Attr{Key: key, Val: string(v)})
+	}
+	if len(p.scratch) == 0 {
+		return nil
+	}
+	start := len(p.attrs)
+	p.attrs = append(p.attrs, p.scratch...)
+	return p.attrs[start:len(p.attrs):len(p.attrs)]
+}
+
+func (p *parser) text(b []byte) {
+	top := p.current()
+	blank := isBlank(string(b))
+	if p.foreign == 0 && (top == p.doc.Root || top.Tag == "html" || top.Tag == "head") {
+		if blank {
+			return
+		}
+		p.context("#text")
+		top = p.current()
+	}
+	if p.bodyEnded && !blank {
+		p.afterBody("text")
+	}
+	n := p.newNode("")
+	n.Text = string(b)
+	top.appendChild(n)
+}
+
+func (p *parser) startTag(selfClosing bool) {
+	name, more := p.z.TagName()
+	tag := intern(name)
+	n := p.newNode(tag)
+	n.Attrs = p.readAttrs(tag, more)
+	if p.foreign > 0 {
+		p.current().appendChild(n)
+		p.doc.Elements = append(p.doc.Elements, n)
+		if !selfClosing {
+			p.push(n)
+		}
+		return
+	}
+	if p.documentTag(n) {
+		return
+	}
+	if selfClosing && !voidTags[tag] && tag != "svg" && tag != "math" {
+		p.problem("html-self-closing", fmt.Sprintf("write <%s></%s>; only void elements such as <br> may end with />", tag, tag),
+			"<%s/> does not close the element in HTML", tag)
+	}
+	p.context(tag)
+	if p.bodyEnded {
+		p.afterBody("<" + tag + ">")
+	}
+	p.implyEnds(tag)
+	p.current().appendChild(n)
+	p.doc.Elements = append(p.doc.Elements, n)
+	if !voidTags[tag] && !selfClosing { // a reported <div/> is taken as closed, to report no more
+		p.push(n)
+	}
+}
+
+func (p *parser) afterBody(what string) {
+	p.problem("html-misnested", "move the content inside <body>, before </body>", "%s after </body>", what)
+	p.bodyEnded = false
+}
+
+// documentTag handles html, head and body start tags.
+func (p *parser) documentTag(n *Node) bool {
+	d := p.doc
+	switch n.Tag {
+	case "html":
+		if d.HTML != nil {
+			p.problem("html-misnested", "remove the second <html> tag", "a second <html> start tag")
+			return true
+		}
+		d.HTML = n
+		d.Root.appendChild(n)
+		p.push(n)
+	case "head":
+		p.ensureHTML()
+		if d.Head != nil || p.current().Tag != "html" {
+			p.problem("html-misnested", "keep one <head>, right after <html>", "<head> where it is not allowed")
+			return true
+		}
+		d.Head = n
+		d.HTML.appendChild(n)
+		p.push(n)
+	case "body":
+		p.ensureHTML()
+		if p.current().Tag == "head" {
+			p.pop()
+		}
+		if d.Body != nil || p.current().Tag != "html" {
+			p.problem("html-misnested", "keep one <body>, right after </head>", "<body> where it is not allowed")
+			return true
+		}
+		p.implicitHead()
+		d.Body = n
+		d.HTML.appendChild(n)
+		p.push(n)
+	default:
+		return false
+	}
+	d.Elements = append(d.Elements, n)
+	return true
+}
+
+func (p *parser) ensureHTML() {
+	if len(p.stack) == 0 && p.doc.HTML == nil {
+		n := p.newNode("html")
+		n.implicit = true
+		p.doc.HTML = n
+		p.doc.Root.appendChild(n)
+		p.push(n)
+	}
+}
+
+func (p *parser) implicitHead() {
+	if p.doc.Head == nil {
+		n := p.newNode("head")
+		n.implicit = true
+		p.doc.Head = n
+		p.doc.HTML.appendChild(n)
+	}
+}
+
+// context opens the html, head and body elements that a tag or text
+// implies when their tags are left out.
+func (p *parser) context(tag string) {
+	p.ensureHTML()
+	d := p.doc
+	top := p.current()
+	if top.Tag == "head" && !headTags[tag] {
+		p.pop()
+		top = p.current()
+	}
+	if top.Tag != "html" || d.Body != nil {
+		return
+	}
+	if headTags[tag] && d.Head == nil {
+		p.implicitHead()
+		p.push(d.Head)
+		return
+	}
+	if headTags[tag] {
+		return // between </head> and <body>: kept where it is
+	}
+	p.implicitHead()
+	n := p.newNode("body")
+	n.implicit = true
+	d.Body = n
+	d.HTML.appendChild(n)
+	p.push(n)
+}

@@ -1,0 +1,254 @@
+package check
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Plain-English hints on a page's Markdown, as warnings with the
+// Markdown's line numbers.
+
+const (
+	maxSentenceWords   = 25
+	maxParagraphLength = 5 // sentences
+)
+
+// allowedAbbreviations need not be spelled out.
+var allowedAbbreviations = map[string]bool{"UK": true, "EU": true, "OK": true, "PDF": true, "HTML": true, "URL": true}
+
+// wordsToAvoid maps words (by their start, so that every form matches) and
+// phrases that plain-English guides ask writers to avoid to what to write
+// instead.
+var wordsToAvoid = []struct{ stem, instead string }{
+	{"utilis", "use"}, {"utiliz", "use"}, {"facilitat", "help or make possible"},
+	{"commenc", "start"}, {"endeavour", "try"}, {"leverag", "use"},
+	{"notwithstanding", "despite or even if"}, {"aforementioned", "the name of the thing again"},
+	{"in order to", "to"}, {"prior to", "before"}, {"in respect of", "about"},
+}
+
+// nonFinal are words ending in a full stop that do not end a sentence.
+var nonFinal = map[string]bool{"e.g.": true, "i.e.": true, "etc.": true, "mr.": true, "mrs.": true,
+	"ms.": true, "dr.": true, "no.": true, "st.": true, "vs.": true, "cf.": true, "p.": true, "pp.": true,
+	"para.": true, "ltd.": true, "co.": true, "inc.": true, "approx.": true}
+
+// A word is one whitespace-separated token of prose and its line.
+type word struct {
+	text string
+	line int
+}
+
+func checkPlainEnglish(p *Page, _ *Document, report func(Finding)) {
+	if p.Source == "" || len(p.Markdown) == 0 {
+		return
+	}
+	warn := func(line int, rule, msg, fix string) {
+		report(Finding{File: p.Source, Line: line, Rule: rule, Severity: Warning, Message: msg, Fix: fix})
+	}
+	seen := map[string]bool{}
+	for _, b := range scanMarkdown(p.Markdown, p.BodyLine) {
+		words := splitWords(&b)
+		if b.heading == 0 {
+			checkSentences(b.line, words, warn)
+		}
+		checkAbbreviations(words, seen, warn)
+		checkWordsToAvoid(words, warn)
+	}
+}
+
+func splitWords(b *mdBlock) []word {
+	var ws []word
+	for _, l := range b.lines {
+		for _, f := range strings.Fields(l.text) {
+			if strings.Contains(f, "://") || strings.HasPrefix(f, "www.") {
+				continue // a bare address
+			}
+			ws = append(ws, word{f, l.line})
+		}
+	}
+	return ws
+}
+
+// checkSentences warns about long sentences, and about paragraphs of many.
+func checkSentences(line int, words []word, warn func(int, string, string, string)) {
+	sentences, start := 0, 0
+	for i, w := range words {
+		if !endsSentence(w.text) && i < len(words)-1 {
+			continue
+		}
+		n := countWords(words[start : i+1])
+		if n > maxSentenceWords {
+			warn(words[start].line, "long-sentence",
+				fmt.Sprintf("a sentence of %d words (more than %d): %q", n, maxSentenceWords, excerpt(words[start:i+1])),
+				"split it into shorter sentences; most should have 15 to 20 words")
+		}
+		if n > 0 {
+			sentences++
+		}
+		start = i + 1
+	}
+	if sentences > maxParagraphLength {
+		warn(line, "long-paragraph",
+			fmt.Sprintf("a paragraph of %d sentences (more than %d)", sentences, maxParagraphLength),
+			"split it into shorter paragraphs of one idea each, or make a list")
+	}
+}
+
+func endsSentence(w string) bool {
+	w = strings.TrimRight(w, `"'’”)]*_`)
+	if w == "" {
+		return false
+	}
+	switch w[len(w)-1] {
+	case '!', '?':
+		return true
+	case '.':
+		lw := strings.ToLower(strings.TrimLeft(w, `"'‘“([`))
+		if nonFinal[lw] {
+			return false
+		}
+		// initials such as "J." do not end a sentence
+		r, size := utf8.DecodeRuneInString(lw)
+		return !(size+1 == len(lw) && unicode.IsLetter(r))
+	}
+	return false
+}
+
+func countWords(ws []word) int {
+	n := 0
+	for _, w := range ws {
+		if strings.IndexFunc(w.text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
+			n++
+		}
+	}
+	return n
+}
+
+func excerpt(ws []word) string {
+	parts := make([]string, 0, 8)
+	for _, w := range ws[:min(8, len(ws))] {
+		parts = append(parts, w.text)
+	}
+	s := strings.Join(parts, " ")
+	if len(ws) > 8 {
+		s += " …"
+	}
+	return s
+}
+
+// checkAbbreviations warns about the first use of an abbreviation on the
+// page that is not inside brackets (as in "Freedom of Information (FOI)")
+// nor followed by its spelling out in brackets ("FOI (Freedom of
+// Information)").
+func checkAbbreviations(words []word, seen map[string]bool, warn func(int, string, string, string)) {
+	depth := 0
+	for i, w := range words {
+		abbr := abbreviation(w.text)
+		inside := depth > 0 || strings.HasPrefix(strings.TrimLeft(w.text, `"'‘“`), "(")
+		depth = max(0, depth+strings.Count(w.text, "(")-strings.Count(w.text, ")"))
+		if abbr == "" || seen[abbr] {
+			continue
+		}
+		seen[abbr] = true
+		if inside || spelledOutAfter(abbr, words[i+1:]) {
+			continue
+		}
+		warn(w.line, "abbreviation",
+			fmt.Sprintf("the abbreviation %s is used before it is spelled out", abbr),
+			fmt.Sprintf("the first time, write it out with the abbreviation in brackets, such as \"Freedom of Information (%s)\"", abbr))
+	}
+}
+
+// abbreviation returns the abbreviation a word is, such as "FOI" for
+// "(FOI)" or "DPA's", or "" if it is none.
+func abbreviation(w string) string {
+	w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+	if len(w) > 2 && w[len(w)-1] == 's' {
+		w = w[:len(w)-1] // FAQs
+	}
+	if len(w) < 2 || len(w) > 6 {
+		return ""
+	}
+	roman := true
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'A' || w[i] > 'Z' {
+			return ""
+		}
+		roman = roman && strings.IndexByte("IVXLCDM", w[i]) >= 0
+	}
+	if roman || allowedAbbreviations[w] {
+		return ""
+	}
+	return w
+}
+
+// spelledOutAfter reports whether the words start with a bracketed
+// phrase whose initials hold the abbreviation's letters in order.
+func spelledOutAfter(abbr string, words []word) bool {
+	if len(words) == 0 || !strings.HasPrefix(words[0].text, "(") {
+		return false
+	}
+	var initials strings.Builder
+	for _, w := range words {
+		t := strings.TrimLeft(w.text, "(")
+		if t != "" {
+			r, _ := utf8.DecodeRuneInString(t)
+			initials.WriteRune(unicode.ToUpper(r))
+		}
+		if strings.Contains(w.text, ")") {
+			break
+		}
+	}
+	got, k := initials.String(), 0
+	for i := 0; i < len(got) && k < len(abbr); i++ {
+		if got[i] == abbr[k] {
+			k++
+		}
+	}
+	return k == len(abbr)
+}
+
+func checkWordsToAvoid(words []word, warn func(int, string, string, string)) {
+	lower := make([]string, len(words))
+	for i, w := range words {
+		lower[i] = strings.ToLower(strings.TrimFunc(w.text, func(r rune) bool { return !unicode.IsLetter(r) }))
+	}
+	for i := range words {
+		for _, a := range wordsToAvoid {
+			if matchesAt(lower, i, a.stem) {
+				warn(words[i].line, "avoid-words",
+					fmt.Sprintf("%q is a word plain-English guides ask writers to avoid", phraseAt(words, i, a.stem)),
+					fmt.Sprintf("write %s instead", a.instead))
+			}
+		}
+	}
+}
+
+// matchesAt reports whether the words at i start with the stem (a word's
+// start) or are the phrase (several whole words).
+func matchesAt(lower []string, i int, stem string) bool {
+	parts := strings.Fields(stem)
+	if len(parts) == 1 {
+		return strings.HasPrefix(lower[i], stem)
+	}
+	if i+len(parts) > len(lower) {
+		return false
+	}
+	for k, p := range parts {
+		if lower[i+k] != p {
+			return false
+		}
+	}
+	return true
+}
+
+func phraseAt(words []word, i int, stem string) string {
+	n := len(strings.Fields(stem))
+	parts := make([]string, n)
+	for k := range n {
+		parts[k] = strings.TrimFunc(words[i+k].text, func(r rune) bool { return !unicode.IsLetter(r) })
+	}
+	return strings.Join(parts, " ")
+}

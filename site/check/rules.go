@@ -1,0 +1,171 @@
+package check
+
+import (
+	"net/url"
+	"strings"
+)
+
+// pageRules are the built-in per-page rules, in the order they run.
+func pageRules(opts Options) []Rule {
+	return []Rule{
+		htmlRule{},
+		rule{"html-lang", checkLang},
+		rule{"page-title", checkTitle},
+		rule{"h1", checkH1},
+		rule{"heading-order", checkHeadingOrder},
+		rule{"img-alt", checkImgAlt},
+		rule{"link-name", checkLinkName},
+		rule{"button-name", checkButtonName},
+		rule{"link-text", checkLinkText},
+		rule{"ambiguous-link-text", checkAmbiguousLinks},
+		rule{"table-header", checkTableHeaders},
+		rule{"duplicate-id", checkDuplicateIDs},
+		rule{"form-label", checkFormLabels},
+		rule{"iframe-title", checkIframeTitle},
+		rule{"tabindex", checkTabindex},
+		rule{"skip-link", checkSkipLink},
+		reviewRule{now: opts.Now},
+		rule{"missing-description", checkDescription},
+		rule{"plain-english", checkPlainEnglish},
+	}
+}
+
+// rule is a Rule made of a name and a function.
+type rule struct {
+	name  string
+	check func(p *Page, d *Document, report func(Finding))
+}
+
+func (r rule) Name() string                        { return r.name }
+func (r rule) Check(p *Page, report func(Finding)) { r.check(p, p.Doc(), report) }
+
+var _ Rule = rule{}
+
+// htmlRule reports the problems Parse found in the page's HTML, each with
+// its own rule id (html-unclosed, html-misnested, html-stray-end-tag,
+// html-duplicate-attribute, html-self-closing, html-doctype).
+type htmlRule struct{}
+
+func (htmlRule) Name() string { return "html" }
+func (htmlRule) Check(p *Page, report func(Finding)) {
+	for _, f := range p.Doc().Problems {
+		report(f)
+	}
+}
+
+// at is a finding placed where element n comes from: the Markdown line of
+// a link or image written in Markdown, else n's place in the output file.
+func (p *Page) at(n *Node) Finding {
+	d := p.Doc()
+	if d.mdLines == nil {
+		d.mdLines = traceMarkdown(d, p)
+	}
+	if line, ok := d.mdLines[n]; ok {
+		return Finding{File: p.Source, Line: line}
+	}
+	return Finding{Line: n.Line, Col: n.Col}
+}
+
+// traceMarkdown matches the links, images and headings of a page's HTML
+// with those written in its Markdown. Only elements inside <main> are
+// matched when the page has one, since the layout's navigation often links
+// to the same places. The n-th element with a URL takes the line of the
+// n-th Markdown link with that URL (the last one when there are fewer).
+func traceMarkdown(d *Document, p *Page) map[*Node]int {
+	out := map[*Node]int{}
+	if p.Source == "" {
+		return out
+	}
+	type key struct {
+		url   string
+		image bool
+	}
+	lines := map[key][]int{}
+	for _, l := range p.Links {
+		k := key{unescapeURL(l.URL), l.Image}
+		lines[k] = append(lines[k], l.Line)
+	}
+	inMain := hasMain(d)
+	seen := map[key]int{}
+	heads := markdownHeadings(p)
+	for _, n := range d.Elements {
+		if inMain && n.Closest("main") == nil {
+			continue
+		}
+		if lv := headingLevel(n.Tag); lv > 0 {
+			if line := heads.take(lv, n.TextContent()); line > 0 {
+				out[n] = line
+			}
+			continue
+		}
+		var k key
+		switch n.Tag {
+		case "a":
+			k = key{unescapeURL(n.AttrOr("href")), false}
+		case "img":
+			k = key{unescapeURL(n.AttrOr("src")), true}
+		default:
+			continue
+		}
+		if ls := lines[k]; len(ls) > 0 {
+			i := min(seen[k], len(ls)-1)
+			seen[k]++
+			out[n] = ls[i]
+		}
+	}
+	return out
+}
+
+func hasMain(d *Document) bool {
+	for _, n := range d.Elements {
+		if n.Tag == "main" {
+			return true
+		}
+	}
+	return false
+}
+
+func unescapeURL(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
+// headingIndex finds the Markdown line of a heading by its level and text.
+type headingIndex map[string][]int
+
+func markdownHeadings(p *Page) headingIndex {
+	idx := headingIndex{}
+	for _, b := range scanMarkdown(p.Markdown, p.BodyLine) {
+		if b.heading > 0 {
+			k := headingKey(b.heading, b.text())
+			idx[k] = append(idx[k], b.line)
+		}
+	}
+	return idx
+}
+
+// take returns the line of the next unmatched heading, or 0.
+func (h headingIndex) take(level int, text string) int {
+	k := headingKey(level, text)
+	ls := h[k]
+	if len(ls) == 0 {
+		return 0
+	}
+	h[k] = ls[1:]
+	return ls[0]
+}
+
+// headingKey keeps only the letters and digits of a heading, so that the
+// typographer's quotes and dashes do not matter.
+func headingKey(level int, text string) string {
+	var b strings.Builder
+	b.WriteByte(byte('0' + level))
+	for _, r := range strings.ToLower(text) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127 && r != '’' && r != '‘' && r != '“' && r != '”' && r != '–' && r != '—' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
