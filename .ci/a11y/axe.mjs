@@ -1,0 +1,206 @@
+#!/usr/bin/env node
+// axe.mjs opens every page of a served site in headless Chromium and checks it
+// as a browser user meets it:
+//
+//   - axe-core's WCAG 2.0, 2.1 and 2.2 A and AA rules, at 1280 and 320 px wide;
+//   - no horizontal scrolling at 320 px wide (WCAG 1.4.10 reflow: 1280 px at
+//     400% zoom), nor at 1280 px wide with the text at 200% (WCAG 1.4.4);
+//   - every stylesheet, image and script the page asks for loads.
+//
+// Usage:
+//   node axe.mjs BASE_URL [PATH...]        paths such as / and /faqs/
+//   node axe.mjs BASE_URL < paths.json     a JSON array of paths on stdin
+//
+// Environment: CHROMIUM (default /usr/bin/chromium) is the browser to launch;
+// AXE_CONCURRENCY (default 4) is how many pages are checked at once.
+//
+// It prints one JSON object on stdout:
+//   {"pages": N, "checks": N, "violations": [{"page", "viewport", "rule",
+//    "impact", "help", "helpUrl", "nodes": [{"target", "html", "summary"}]}]}
+// and exits 0 when there are no violations, 1 when there are, and 2 when it
+// could not do its job (no browser, a page that would not load).
+
+import { readFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+const VIEWPORTS = [
+  { name: '1280px', width: 1280, height: 900, axe: true },
+  { name: '320px', width: 320, height: 640, axe: true },
+  // 200% text on a wide screen: no axe run (same DOM), only reflow.
+  { name: '1280px, text 200%', width: 1280, height: 900, axe: false, textScale: 2 },
+];
+
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+const LAUNCH_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+function fail(msg) {
+  process.stderr.write(`axe.mjs: ${msg}\n`);
+  process.exit(2);
+}
+
+async function readPaths(args) {
+  if (args.length > 0) return args;
+  let text = '';
+  for await (const chunk of process.stdin) text += chunk;
+  const paths = JSON.parse(text || '[]');
+  if (!Array.isArray(paths) || paths.some((p) => typeof p !== 'string')) {
+    fail('stdin must be a JSON array of page paths');
+  }
+  return paths;
+}
+
+// overflow reports whether the page scrolls sideways, and the widest
+// elements that stick out past the right edge of the viewport.
+function overflow() {
+  const vw = window.innerWidth;
+  const sw = document.documentElement.scrollWidth;
+  if (sw <= vw) return null;
+  const culprits = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.right > vw + 0.5 && r.width > 0) {
+      // Report the outermost element that sticks out, not its children.
+      if (culprits.some((c) => c.el.contains(el))) continue;
+      culprits.push({ el, right: Math.round(r.right) });
+    }
+  }
+  const describe = (el) => {
+    let s = el.tagName.toLowerCase();
+    if (el.id) s += '#' + el.id;
+    for (const c of el.classList) s += '.' + c;
+    return s;
+  };
+  return {
+    scrollWidth: sw,
+    innerWidth: vw,
+    nodes: culprits.slice(0, 5).map((c) => ({
+      target: [describe(c.el)],
+      html: c.el.outerHTML.slice(0, 200),
+      summary: `right edge at ${c.right}px in a ${vw}px-wide window`,
+    })),
+  };
+}
+
+async function checkPage(page, base, path, axePath) {
+  const url = new URL(path, base).href;
+  const found = [];
+  const broken = new Map(); // URL -> why it failed
+  const onResponse = (res) => {
+    if (res.status() >= 400 && res.request().resourceType() !== 'document') broken.set(res.url(), String(res.status()));
+  };
+  const onFailed = (req) => {
+    if (!broken.has(req.url())) broken.set(req.url(), req.failure()?.errorText ?? 'failed');
+  };
+  page.on('response', onResponse);
+  page.on('requestfailed', onFailed);
+  try {
+    // Load the page once at the first width; resizing re-lays it out, so the
+    // other widths need no reload.
+    await page.setViewportSize({ width: VIEWPORTS[0].width, height: VIEWPORTS[0].height });
+    const res = await page.goto(url, { waitUntil: 'load', timeout: 30000 });
+    if (!res) throw new Error(`no response for ${url}`);
+    await page.addScriptTag({ path: axePath });
+    for (const vp of VIEWPORTS) {
+      await page.setViewportSize({ width: vp.width, height: vp.height });
+      await page.evaluate((s) => { document.documentElement.style.fontSize = s ? `${100 * s}%` : ''; }, vp.textScale || 0);
+      if (vp.axe) {
+        const result = await page.evaluate(async (tags) => {
+          // eslint-disable-next-line no-undef
+          return await axe.run(document, {
+            runOnly: { type: 'tag', values: tags },
+            resultTypes: ['violations'],
+          });
+        }, AXE_TAGS);
+        for (const v of result.violations) {
+          found.push({
+            page: path, viewport: vp.name, rule: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+            nodes: v.nodes.map((n) => ({ target: n.target.flat(), html: n.html, summary: n.failureSummary })),
+          });
+        }
+      }
+      const o = await page.evaluate(overflow);
+      if (o) {
+        found.push({
+          page: path, viewport: vp.name, rule: 'horizontal-scroll', impact: 'serious',
+          help: `Page must not scroll sideways: it is ${o.scrollWidth}px wide in a ${o.innerWidth}px window`,
+          helpUrl: 'https://www.w3.org/WAI/WCAG22/Understanding/reflow.html',
+          nodes: o.nodes,
+        });
+      }
+    }
+  } finally {
+    page.off('response', onResponse);
+    page.off('requestfailed', onFailed);
+  }
+  if (broken.size) {
+    found.push({
+      page: path, viewport: '', rule: 'broken-resource', impact: 'serious',
+      help: 'Every stylesheet, image and script the page uses must load', helpUrl: '',
+      nodes: [...broken].map(([u, why]) => ({ target: [], html: '', summary: `${why} ${u}` })),
+    });
+  }
+  return found;
+}
+
+async function main() {
+  const [base, ...rest] = process.argv.slice(2);
+  if (!base || base.startsWith('-')) fail('usage: node axe.mjs BASE_URL [PATH...] (or a JSON array of paths on stdin)');
+  const paths = await readPaths(rest);
+  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+  if (!existsSync(executablePath)) fail(`no browser at ${executablePath}; install it with: apt-get install chromium (or set CHROMIUM)`);
+
+  let chromium, axePath;
+  try {
+    ({ chromium } = await import('playwright-core'));
+    axePath = require.resolve('axe-core/axe.min.js');
+    readFileSync(axePath);
+  } catch (err) {
+    fail(`missing npm packages (${err.message}); install them with: npm ci --prefix .ci/a11y`);
+  }
+
+  const browser = await chromium.launch({ executablePath, headless: true, args: LAUNCH_ARGS });
+  const started = Date.now();
+  const version = browser.version();
+  const violations = [];
+  const errors = [];
+  try {
+    const context = await browser.newContext({ reducedMotion: 'reduce' });
+    const queue = [...paths];
+    const workers = Math.max(1, Math.min(Number(process.env.AXE_CONCURRENCY) || 4, queue.length));
+    await Promise.all(Array.from({ length: workers }, async () => {
+      const page = await context.newPage();
+      for (let path; (path = queue.shift()) !== undefined;) {
+        try {
+          violations.push(...await checkPage(page, base, path, axePath));
+        } catch (err) {
+          errors.push(`${path}: ${err.message.split('\n')[0]}`);
+        }
+      }
+      await page.close();
+    }));
+  } finally {
+    await browser.close();
+  }
+  violations.sort((a, b) => (a.page + a.viewport + a.rule).localeCompare(b.page + b.viewport + b.rule));
+  const out = {
+    pages: paths.length,
+    checks: paths.length * VIEWPORTS.length,
+    seconds: (Date.now() - started) / 1000,
+    browser: version,
+    violations,
+    errors,
+  };
+  // Set the status rather than exit: exiting would cut off a long report
+  // still being written to a pipe.
+  process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  process.exitCode = errors.length ? 2 : violations.length ? 1 : 0;
+}
+
+main().catch((err) => fail(err.stack || String(err)));
