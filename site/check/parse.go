@@ -60,6 +60,7 @@ func Parse(src []byte) *Document {
 // parser is the state of one Parse.
 type parser struct {
 	z     *html.Tokenizer
+	raw   []byte // the current token as written
 	doc   *Document
 	stack []*Node
 
@@ -69,6 +70,7 @@ type parser struct {
 	slab    []Node
 	attrs   []Attr
 	scratch []Attr
+	names   [][]byte
 
 	foreign    int            // number of svg and math elements open
 	endedEarly map[string]int // elements closed by a misnested end tag: their own end tag is not stray
@@ -79,7 +81,8 @@ type parser struct {
 func (p *parser) run() {
 	for {
 		tt := p.z.Next()
-		p.advance(p.z.Raw())
+		p.raw = p.z.Raw()
+		p.advance(p.raw)
 		switch tt {
 		case html.ErrorToken:
 			p.eof()
@@ -160,17 +163,10 @@ func (p *parser) readAttrs(tag string, more bool) []Attr {
 	for more {
 		var k, v []byte
 		k, v, more = p.z.TagAttr()
-		key := intern(k)
-		dup := false
-		for _, a := range p.scratch {
-			dup = dup || a.Key == key
-		}
-		if dup {
-			p.problem("html-duplicate-attribute", "keep one of the attributes; browsers ignore every copy after the first",
-				"<%s> has the attribute %s more than once", tag, key)
-			continue
-		}
-		p.scratch = append(p.scratch, Attr{Key: key, Val: string(v)})
+		p.scratch = append(p.scratch, Attr{Key: intern(k), Val: string(v)})
+	}
+	if len(p.scratch) > 0 {
+		p.duplicateAttrs(tag)
 	}
 	if len(p.scratch) == 0 {
 		return nil
@@ -322,4 +318,66 @@ func (p *parser) context(tag string) {
 	d.Body = n
 	d.HTML.appendChild(n)
 	p.push(n)
+}
+
+// duplicateAttrs reports attributes written twice in the current start
+// tag. The tokenizer keeps only the first of each, so the raw tag is
+// scanned for attribute names.
+func (p *parser) duplicateAttrs(tag string) {
+	names := p.names[:0]
+	raw := p.raw
+	i := 1
+	for i < len(raw) && !isSpace(raw[i]) && raw[i] != '/' && raw[i] != '>' {
+		i++ // the tag name
+	}
+	for i < len(raw) {
+		for i < len(raw) && (isSpace(raw[i]) || raw[i] == '/') {
+			i++
+		}
+		if i >= len(raw) || raw[i] == '>' {
+			break
+		}
+		start := i
+		for i++; i < len(raw) && !isSpace(raw[i]) && raw[i] != '/' && raw[i] != '>' && raw[i] != '='; i++ {
+		}
+		names = append(names, raw[start:i])
+		for i < len(raw) && isSpace(raw[i]) {
+			i++
+		}
+		if i < len(raw) && raw[i] == '=' {
+			i = skipAttrValue(raw, i+1)
+		}
+	}
+	p.names = names
+	if len(names) == len(p.scratch) {
+		return
+	}
+	for j, a := range names {
+		for _, b := range names[:j] {
+			if bytes.EqualFold(a, b) {
+				p.problem("html-duplicate-attribute", "keep one of the attributes; browsers ignore every copy after the first",
+					"<%s> has the attribute %s more than once", tag, strings.ToLower(string(a)))
+				break
+			}
+		}
+	}
+}
+
+// skipAttrValue returns the index just past the attribute value that
+// starts at raw[i] (after the = sign).
+func skipAttrValue(raw []byte, i int) int {
+	for i < len(raw) && isSpace(raw[i]) {
+		i++
+	}
+	if i < len(raw) && (raw[i] == '"' || raw[i] == '\'') {
+		q := raw[i]
+		if j := bytes.IndexByte(raw[i+1:], q); j >= 0 {
+			return i + 1 + j + 1
+		}
+		return len(raw)
+	}
+	for i < len(raw) && !isSpace(raw[i]) && raw[i] != '>' {
+		i++
+	}
+	return i
 }

@@ -22,10 +22,10 @@ var allowedAbbreviations = map[string]bool{"UK": true, "EU": true, "OK": true, "
 // phrases that plain-English guides ask writers to avoid to what to write
 // instead.
 var wordsToAvoid = []struct{ stem, instead string }{
-	{"utilis", "use"}, {"utiliz", "use"}, {"facilitat", "help or make possible"},
-	{"commenc", "start"}, {"endeavour", "try"}, {"leverag", "use"},
-	{"notwithstanding", "despite or even if"}, {"aforementioned", "the name of the thing again"},
-	{"in order to", "to"}, {"prior to", "before"}, {"in respect of", "about"},
+	{"utilis", `"use"`}, {"utiliz", `"use"`}, {"facilitat", `"help" or "make possible"`},
+	{"commenc", `"start"`}, {"endeavour", `"try"`}, {"leverag", `"use"`},
+	{"notwithstanding", `"despite" or "even if"`}, {"aforementioned", "the name of the thing again"},
+	{"in order to", `"to"`}, {"prior to", `"before"`}, {"in respect of", `"about"`},
 }
 
 // nonFinal are words ending in a full stop that do not end a sentence.
@@ -156,7 +156,7 @@ func checkAbbreviations(words []word, seen map[string]bool, warn func(int, strin
 		}
 		warn(w.line, "abbreviation",
 			fmt.Sprintf("the abbreviation %s is used before it is spelled out", abbr),
-			fmt.Sprintf("the first time, write it out with the abbreviation in brackets, such as \"Freedom of Information (%s)\"", abbr))
+			fmt.Sprintf("write it out in full the first time, with (%s) after it, as in \"Information Commissioner's Office (ICO)\"", abbr))
 	}
 }
 

@@ -1,0 +1,192 @@
+package check_test
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"golang.org/x/tools/txtar"
+
+	"charter/site"
+	"charter/site/check"
+)
+
+// now is the day the fixture is checked on.
+var now = time.Date(2005, 6, 1, 9, 0, 0, 0, time.UTC)
+
+// buildForCheck builds a site in memory with KeepGoing, as `charter check`
+// does, and converts the result for the checker.
+func buildForCheck(t testing.TB, fsys fs.FS, cfg site.Config) *check.Site {
+	t.Helper()
+	cfg.KeepGoing = true
+	b, err := site.NewBuilder(cfg, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := site.NewMemOutput()
+	res, err := b.Build(context.Background(), out)
+	if err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	s := toCheckSite(res, out.Files(), "public/")
+	s.Drafts = draftsOf(t, fsys, cfg)
+	return s
+}
+
+// toCheckSite converts a build's result into what the checker reads.
+func toCheckSite(res *site.Result, files map[string][]byte, prefix string) *check.Site {
+	s := &check.Site{
+		Files:        make(map[string]bool, len(files)),
+		BasePath:     res.Site.Base.Path,
+		OutputPrefix: prefix,
+	}
+	for name := range files {
+		s.Files[name] = true
+	}
+	for _, p := range res.Site.AllPages {
+		md, line := p.Markdown()
+		cp := &check.Page{
+			Output: p.OutputFile(), Source: p.Source, URL: p.RelPermalink, HTML: files[p.OutputFile()],
+			Markdown: md, BodyLine: line, Title: p.Title, Description: p.Description, Owner: p.Owner,
+			LastReviewed: p.LastReviewed, ReviewBy: p.ReviewBy, Draft: p.Draft,
+		}
+		for _, l := range p.Links {
+			cp.Links = append(cp.Links, check.Link{Line: l.Line, Written: l.Written, URL: l.URL, Image: l.Image})
+		}
+		s.Pages = append(s.Pages, cp)
+	}
+	if html, ok := files["404.html"]; ok {
+		s.Pages = append(s.Pages, &check.Page{Output: "404.html", URL: s.BasePath + "404.html", HTML: html})
+	}
+	for _, e := range res.Problems {
+		s.Known = append(s.Known, check.Finding{
+			File: e.File, Line: e.Line, Rule: "broken-link", Message: e.Msg,
+			Fix: "fix the link so that it names an existing, published page, file or heading",
+		})
+	}
+	return s
+}
+
+// draftsOf finds the left-out drafts by building once more with drafts:
+// the site package does not export them.
+func draftsOf(t testing.TB, fsys fs.FS, cfg site.Config) map[string]string {
+	t.Helper()
+	cfg.Drafts = true
+	b, err := site.NewBuilder(cfg, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.Build(context.Background(), site.NewMemOutput())
+	if err != nil {
+		t.Fatalf("build with drafts: %v", err)
+	}
+	drafts := map[string]string{}
+	for _, p := range res.Site.AllPages {
+		if p.Draft {
+			drafts[p.RelPermalink] = p.Source
+		}
+	}
+	return drafts
+}
+
+// readFixture returns the files of a txtar archive and its want section.
+func readFixture(t *testing.T, file string) (fstest.MapFS, []string) {
+	t.Helper()
+	a, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{}
+	var want []string
+	for _, f := range a.Files {
+		if f.Name == "want" {
+			for l := range strings.Lines(string(f.Data)) {
+				if l = strings.TrimSpace(l); l != "" {
+					want = append(want, l)
+				}
+			}
+			continue
+		}
+		fsys[f.Name] = &fstest.MapFile{Data: f.Data, Mode: 0o644}
+	}
+	return fsys, want
+}
+
+// TestFaults checks that every rule fires exactly where the fixture's
+// deliberate faults are, and nowhere else.
+func TestFaults(t *testing.T) {
+	fsys, want := readFixture(t, "../testdata/check/faults.txtar")
+	s := buildForCheck(t, fsys, site.Config{})
+	fs := check.Run(s, check.Options{Now: now})
+	var got []string
+	for _, f := range fs {
+		got = append(got, fmt.Sprintf("%s:%d %s", f.File, f.Line, f.Rule))
+		if f.Message == "" || f.Fix == "" {
+			t.Errorf("finding without a message or a fix: %+v", f)
+		}
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("missing finding: %s", w)
+		}
+	}
+	for _, g := range got {
+		if !slices.Contains(want, g) {
+			t.Errorf("unexpected finding: %s", g)
+		}
+	}
+	if t.Failed() {
+		var b strings.Builder
+		check.WriteText(&b, fs, false)
+		t.Logf("all findings:\n%s", b.String())
+	}
+	// every rule has its own fault
+	rules := map[string]bool{}
+	for _, w := range want {
+		rules[w[strings.LastIndexByte(w, ' ')+1:]] = true
+	}
+	if len(rules) < 30 {
+		t.Errorf("the fixture covers only %d rules", len(rules))
+	}
+}
+
+// TestRealSite checks the repository's own site: it must have no errors.
+// Warnings are logged.
+func TestRealSite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the whole site")
+	}
+	fsys := os.DirFS("../..")
+	for _, base := range []string{"/", "/rights/"} {
+		t.Run(strings.Trim(base, "/")+"base", func(t *testing.T) {
+			s := buildForCheck(t, fsys, site.Config{Minify: true, BaseURL: base})
+			fs := check.Run(s, check.Options{Now: time.Now()})
+			var errs, warns []check.Finding
+			for _, f := range fs {
+				if f.Severity == check.Error {
+					errs = append(errs, f)
+				} else {
+					warns = append(warns, f)
+				}
+			}
+			if len(errs) > 0 {
+				var b strings.Builder
+				check.WriteText(&b, errs, false)
+				t.Errorf("the real site has %d errors; fix the content or layouts:\n%s", len(errs), b.String())
+			}
+			if testing.Verbose() && len(warns) > 0 {
+				var b strings.Builder
+				check.WriteText(&b, warns, false)
+				t.Logf("warnings:\n%s", b.String())
+			}
+		})
+	}
+}

@@ -1,0 +1,147 @@
+package check
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+func rulesAt(fs []Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, fmt.Sprintf("%s:%d %s", f.File, f.Line, f.Rule))
+	}
+	return out
+}
+
+func TestLinks(t *testing.T) {
+	mk := func(out, url, body string) *Page {
+		return &Page{Output: out, URL: url, HTML: []byte(page(body)), Title: url}
+	}
+	tests := []struct {
+		name, base, body string
+		want             string // the rule of the one finding, or ""
+	}{
+		{"page", "/", `<a href="/a/">A</a>`, ""},
+		{"relative", "/", `<a href="../a/">A</a>`, ""},
+		{"file", "/", `<img src="/a/chart.png" alt="">`, ""},
+		{"directory without slash", "/", `<a href="/a">A</a>`, ""},
+		{"query", "/", `<a href="/a/?x=1">A</a>`, ""},
+		{"external", "/", `<a href="https://example.org/nothing/">E</a><a href="mailto:x@example.org">M</a><a href="tel:+44">T</a><a href="//cdn.example.org/x.js">C</a>`, ""},
+		{"fragment", "/", `<a href="/a/#part">A</a><a href="#main">Main</a><a href="#top">Top</a>`, ""},
+		{"missing page", "/", `<a href="/b/">B</a>`, "broken-link"},
+		{"missing asset", "/", `<link rel="stylesheet" href="/css/nope.css">`, "broken-link"},
+		{"missing srcset", "/", `<img src="/a/chart.png" srcset="/a/big.png 2x" alt="">`, "broken-link"},
+		{"missing fragment", "/", `<a href="/a/#nope">A</a>`, "broken-fragment"},
+		{"missing local fragment", "/", `<a href="#nope">Nope</a>`, "broken-fragment"},
+		{"draft", "/", `<a href="/secret/">S</a>`, "draft-link"},
+		{"base path", "/rights/", `<a href="/rights/a/">A</a>`, ""},
+		{"outside base path", "/rights/", `<a href="/a/">A</a>`, "broken-link"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &Site{
+				BasePath: tt.base, OutputPrefix: "public/",
+				Files:  map[string]bool{"p/index.html": true, "a/index.html": true, "a/chart.png": true},
+				Drafts: map[string]string{tt.base + "secret/": "content/secret.md"},
+			}
+			s.Pages = []*Page{mk("p/index.html", tt.base+"p/", tt.body), mk("a/index.html", tt.base+"a/", `<h2 id="part">Part</h2>`)}
+			var got []string
+			for _, f := range Run(s, Options{Skip: []string{"duplicate-title"}}) {
+				got = append(got, f.Rule)
+			}
+			want := []string{}
+			if tt.want != "" {
+				want = []string{tt.want}
+			}
+			if strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("got %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+func TestRunKnownAndTitles(t *testing.T) {
+	s := &Site{
+		BasePath: "/", OutputPrefix: "public/", Files: map[string]bool{"a/index.html": true, "b/index.html": true},
+		Known: []Finding{{File: "content/a.md", Line: 3, Rule: "broken-link", Message: "link to x.md, which does not exist"}},
+	}
+	s.Pages = []*Page{
+		{Output: "a/index.html", URL: "/a/", Source: "content/a.md", Description: "d", BodyLine: 3,
+			Links: []Link{{Line: 3, Written: "x.md", URL: "x.md"}}, HTML: []byte(page(`<a href="x.md">X</a>`))},
+		{Output: "b/index.html", URL: "/b/", Source: "content/b.md", Description: "d", HTML: []byte(page(``))},
+	}
+	got := strings.Join(rulesAt(Run(s, Options{})), "; ")
+	want := "content/a.md:0 duplicate-title; content/a.md:3 broken-link; content/b.md:0 duplicate-title"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+func TestContentRules(t *testing.T) {
+	now := time.Date(2005, 6, 1, 12, 0, 0, 0, time.UTC)
+	md := strings.Join([]string{
+		"The Freedom of Information Act 2000 (FOI Act) gives you rights.", // 4
+		"",
+		"You can ask the DPA office. The FOI Act applies. Use the UK address.", // 6
+		"",
+		"In order to ask, write to us prior to the deadline.", // 8
+		"",
+		"```",
+		"CODE IN ORDER TO utilise ABC",
+		"```",
+		"",
+		"| ABC | utilise |",
+		"| --- | --- |",
+		"",
+		"One. Two. Three. Four. Five. Six.", // 17
+		"",
+		"This sentence has far too many words in it because it goes on and on and on without a single stop for the reader to rest at all.", // 19
+		"",
+		"- We will utilise the [CPS (Crown Prosecution Service)](cps.md) list.", // 21
+		"- HMRC (His Majesty's Revenue and Customs) and Part II apply.",
+	}, "\n")
+	p := &Page{Source: "content/x.md", Markdown: []byte(md), BodyLine: 4, Title: "X",
+		ReviewBy: time.Date(2005, 5, 31, 0, 0, 0, 0, time.UTC), Owner: "Policy team"}
+	var fs []Finding
+	for _, r := range pageRules(Options{Now: now}) {
+		if r.Name() == "plain-english" || r.Name() == "review-overdue" || r.Name() == "missing-description" {
+			fs = append(fs, runRule(&Site{}, p, r)...)
+		}
+	}
+	got := strings.Join(rulesAt(sortFindings(fs)), "; ")
+	want := "content/x.md:0 missing-description; content/x.md:0 review-overdue; content/x.md:6 abbreviation; " +
+		"content/x.md:8 avoid-words; content/x.md:8 avoid-words; content/x.md:17 long-paragraph; content/x.md:19 long-sentence; " +
+		"content/x.md:21 avoid-words"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	for _, f := range fs {
+		if f.Severity != Warning {
+			t.Errorf("content finding is not a warning: %+v", f)
+		}
+		if f.Rule == "review-overdue" && !strings.Contains(f.Message, "Policy team") || f.Rule == "review-overdue" && !strings.Contains(f.Message, "31 May 2005") {
+			t.Errorf("review message lacks owner or date: %s", f.Message)
+		}
+	}
+	p.ReviewBy = now
+	if fs := runOne(t, reviewRule{now: now}, p); len(fs) != 0 {
+		t.Errorf("review due today reported as overdue: %v", fs)
+	}
+}
+
+func TestStripInline(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"See [the *law*](law.md#x) and ![chart](c.png).", "See the law and ."},
+		{"Use `code here` now", "Use  now"},
+		{"A note[^1] and <b>bold</b> and <https://x.org>", "A note and bold and"},
+		{"snake_case and _emphasis_ and \\*star\\*", "snake_case and emphasis and *star*"},
+		{"[ref link][r] and [plain]", "ref link and plain"},
+	}
+	for _, tt := range tests {
+		if got := stripInline(tt.in); got != tt.want {
+			t.Errorf("stripInline(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
