@@ -26,10 +26,11 @@ type Change struct {
 
 // Options say how to watch.
 type Options struct {
-	// Quiet is how long no event must arrive before a batch is sent
-	// (default 8ms); MaxWait caps how long a batch may be held back
-	// (default 250ms).
-	Quiet, MaxWait time.Duration
+	// Quiet is how long no event must arrive before a batch of one file
+	// is sent (default 8ms). Burst is the same for a batch of several
+	// files, or of one file written again and again (default 100ms).
+	// MaxWait caps how long a batch may be held back (default 2s).
+	Quiet, Burst, MaxWait time.Duration
 	// Poll, when positive, scans the folders at this interval instead of
 	// using file system events.
 	Poll time.Duration
@@ -55,8 +56,11 @@ func New(root string, dirs []string, opts Options) (*Watcher, error) {
 	if opts.Quiet <= 0 {
 		opts.Quiet = 8 * time.Millisecond
 	}
+	if opts.Burst <= 0 {
+		opts.Burst = 100 * time.Millisecond
+	}
 	if opts.MaxWait <= 0 {
-		opts.MaxWait = 250 * time.Millisecond
+		opts.MaxWait = 2 * time.Second
 	}
 	w := &Watcher{root: root, dirs: dirs, opts: opts, batches: make(chan []Change, 1), errs: make(chan error, 1), done: make(chan struct{})}
 	raw := make(chan string, 1024)
@@ -184,6 +188,7 @@ func (w *Watcher) send(raw chan<- string, p string) {
 // write, rename and delete.
 func (w *Watcher) batch(raw <-chan string) {
 	pending := map[string]bool{}
+	events := 0
 	var quiet, maxWait <-chan time.Time
 	for {
 		select {
@@ -191,7 +196,15 @@ func (w *Watcher) batch(raw <-chan string) {
 			return
 		case p := <-raw:
 			pending[p] = true
-			quiet = time.After(w.opts.Quiet)
+			events++
+			// One file written once or twice: an editor's save, sent
+			// quickly. Several files, or one written again and again: a
+			// checkout, a copy or a script in progress, worth waiting out.
+			wait := w.opts.Quiet
+			if len(pending) > 1 || events > 4 {
+				wait = max(wait, w.opts.Burst)
+			}
+			quiet = time.After(wait)
 			if maxWait == nil {
 				maxWait = time.After(w.opts.MaxWait)
 			}
@@ -208,6 +221,7 @@ func (w *Watcher) batch(raw <-chan string) {
 			}
 		}
 		pending = map[string]bool{}
+		events = 0
 	}
 }
 
