@@ -63,7 +63,7 @@ func TestEditorFilesIgnored(t *testing.T) {
 
 func TestBurstIsOneBatch(t *testing.T) {
 	root, w := setup(t, Options{})
-	for i := range 500 {
+	for i := range 200 {
 		os.WriteFile(filepath.Join(root, "content", "a", "p"+string(rune('a'+i%26))+".md"), []byte{byte(i)}, 0o644)
 	}
 	got := waitBatch(t, w)
