@@ -28,8 +28,9 @@ const require = createRequire(import.meta.url);
 const VIEWPORTS = [
   { name: '1280px', width: 1280, height: 900, axe: true },
   { name: '320px', width: 320, height: 640, axe: true },
-  // 200% text on a wide screen: no axe run (same DOM), only reflow.
+  // 200% text (WCAG 1.4.4), on a wide screen and on a small phone: reflow only.
   { name: '1280px, text 200%', width: 1280, height: 900, axe: false, textScale: 2 },
+  { name: '320px, text 200%', width: 320, height: 640, axe: false, textScale: 2 },
 ];
 
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
