@@ -243,7 +243,9 @@ func (st *buildState) updateInputs(cs changeSet) bool {
 	}
 	slices.Sort(st.in.assets)
 	slices.Sort(st.in.static)
-	st.in.pages = slices.Sorted(maps.Keys(st.sources))
+	if len(st.in.pages) != len(st.sources) || len(cs.gonePages) > 0 {
+		st.in.pages = slices.Sorted(maps.Keys(st.sources))
+	}
 	return changed
 }
 

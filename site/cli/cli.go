@@ -16,7 +16,6 @@ import (
 	"charter/site"
 )
 
-
 const usage = `charter builds the people's rights site.
 
 Usage:

@@ -43,9 +43,9 @@ func (l *lockedBuffer) String() string {
 }
 
 // waitFor waits until the output matches re, and returns the match.
-func (l *lockedBuffer) waitFor(t *testing.T, re *regexp.Regexp) []string {
+func (l *lockedBuffer) waitFor(t testing.TB, re *regexp.Regexp) []string {
 	t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(60 * time.Second)
 	for {
 		if m := re.FindStringSubmatch(l.String()); m != nil {
 			return m
@@ -66,7 +66,7 @@ type sse struct {
 // preview starts `charter serve` on a free port over a copy of the small
 // test site, and subscribes to its event stream.
 type preview struct {
-	t      *testing.T
+	t      testing.TB
 	dir    string
 	url    string
 	stdout *lockedBuffer
@@ -76,7 +76,12 @@ type preview struct {
 
 func startPreview(t *testing.T) *preview {
 	t.Helper()
-	p := &preview{t: t, dir: writeSite(t, "small"), stdout: newLockedBuffer(), stderr: newLockedBuffer(), events: make(chan sse, 100)}
+	return startPreviewDir(t, writeSite(t, "small"))
+}
+
+func startPreviewDir(t testing.TB, dir string) *preview {
+	t.Helper()
+	p := &preview{t: t, dir: dir, stdout: newLockedBuffer(), stderr: newLockedBuffer(), events: make(chan sse, 100)}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
 	go func() { done <- Run(ctx, []string{"serve", "--port", "0", "--source", p.dir}, p.stdout, p.stderr) }()
@@ -123,8 +128,8 @@ func (p *preview) next() sse {
 	select {
 	case e := <-p.events:
 		return e
-	case <-time.After(10 * time.Second):
-		p.t.Fatalf("no event within 10s; output:\n%s\n%s", p.stdout.String(), p.stderr.String())
+	case <-time.After(60 * time.Second):
+		p.t.Fatalf("no event within 60s; output:\n%s\n%s", p.stdout.String(), p.stderr.String())
 	}
 	return sse{}
 }

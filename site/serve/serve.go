@@ -63,17 +63,12 @@ type Update struct {
 // open pages what changed. The first Apply holds the whole site.
 func (s *Server) Apply(u Update) {
 	s.mu.Lock()
-	files := make(map[string][]byte, len(s.files)+len(u.Written))
-	for k, v := range s.files {
-		files[k] = v
-	}
 	for k, v := range u.Written {
-		files[k] = v
+		s.files[k] = v
 	}
 	for _, k := range u.Removed {
-		delete(files, k)
+		delete(s.files, k)
 	}
-	s.files = files
 	hadError := s.errText != ""
 	s.errText = ""
 	s.mu.Unlock()

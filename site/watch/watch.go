@@ -27,7 +27,7 @@ type Change struct {
 // Options say how to watch.
 type Options struct {
 	// Quiet is how long no event must arrive before a batch of one file
-	// is sent (default 8ms). Burst is the same for a batch of several
+	// is sent (default 4ms). Burst is the same for a batch of several
 	// files, or of one file written again and again (default 100ms).
 	// MaxWait caps how long a batch may be held back (default 2s).
 	Quiet, Burst, MaxWait time.Duration
@@ -54,7 +54,7 @@ type Watcher struct {
 // everything below them. Missing folders are skipped.
 func New(root string, dirs []string, opts Options) (*Watcher, error) {
 	if opts.Quiet <= 0 {
-		opts.Quiet = 8 * time.Millisecond
+		opts.Quiet = 4 * time.Millisecond
 	}
 	if opts.Burst <= 0 {
 		opts.Burst = 100 * time.Millisecond

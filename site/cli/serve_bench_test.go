@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"charter/site/internal/gensite"
+)
+
+// benchSite generates the 10,000-page site in a RAM-backed folder.
+func benchSite(b *testing.B) string {
+	b.Helper()
+	dir := b.TempDir()
+	if st, err := os.Stat("/dev/shm"); err == nil && st.IsDir() {
+		if d, err := os.MkdirTemp("/dev/shm", "charter-serve-"); err == nil {
+			b.Cleanup(func() { os.RemoveAll(d) })
+			dir = d
+		}
+	}
+	if err := gensite.Write(dir, 10000, "../.."); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
+// peakRSS is this process's peak resident memory in MiB.
+func peakRSS() float64 {
+	b, _ := os.ReadFile("/proc/self/status")
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmHWM:") {
+			kb, _ := strconv.Atoi(strings.Fields(l)[1])
+			return float64(kb) / 1024
+		}
+	}
+	return 0
+}
+
+// timeEdits measures, for each iteration, the time from writing a file
+// to the reload event that follows, and reports the median.
+func timeEdits(b *testing.B, p *preview, edit func(i int) string) {
+	var times []time.Duration
+	for i := 0; b.Loop(); i++ {
+		start := time.Now()
+		want := edit(i)
+		for {
+			e := p.next()
+			if e.name == "build-error" {
+				b.Fatalf("rebuild failed: %v", e.data)
+			}
+			if e.name == "reload" && (want == "" || hasPath(e, want)) {
+				break
+			}
+		}
+		times = append(times, time.Since(start))
+	}
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-median")
+	b.ReportMetric(peakRSS(), "MiB-peak-RSS")
+}
+
+// BenchmarkServeBodyEdit: from saving a page's body to the reload event,
+// on the 10,000-page site.
+func BenchmarkServeBodyEdit(b *testing.B) {
+	dir := benchSite(b)
+	p := startPreviewDir(b, dir)
+	page := filepath.Join(dir, "content/topic-05/area-005/page-010.md")
+	orig, err := os.ReadFile(page)
+	if err != nil {
+		b.Fatal(err)
+	}
+	timeEdits(b, p, func(i int) string {
+		os.WriteFile(page, append(orig, []byte("\nAn extra sentence, edit "+strconv.Itoa(i)+".\n")...), 0o644)
+		return "/topic-05/area-005/page-010/"
+	})
+}
+
+// BenchmarkServeLayoutEdit: from saving the page layout to the reload
+// event; every regular page is rendered again.
+func BenchmarkServeLayoutEdit(b *testing.B) {
+	dir := benchSite(b)
+	p := startPreviewDir(b, dir)
+	layout := filepath.Join(dir, "layouts/_default/page.html")
+	orig, err := os.ReadFile(layout)
+	if err != nil {
+		b.Fatal(err)
+	}
+	timeEdits(b, p, func(i int) string {
+		os.WriteFile(layout, append(orig, []byte("{{/* edit "+strconv.Itoa(i)+" */}}")...), 0o644)
+		return "/topic-05/area-005/page-010/"
+	})
+}
