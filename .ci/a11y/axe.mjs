@@ -89,6 +89,81 @@ function overflow() {
   };
 }
 
+const FOCUS_PROPS = ['outline-style', 'outline-width', 'outline-color', 'box-shadow', 'background-color',
+  'color', 'text-decoration-line', 'border-bottom-color', 'border-bottom-width'];
+
+// focusBaseline records how every element that can take focus looks unfocused.
+function focusBaseline(props) {
+  const base = new Map();
+  const focusable = 'a[href], button, input, select, textarea, summary, [tabindex], [contenteditable=""], [contenteditable="true"]';
+  for (const el of document.querySelectorAll(focusable)) {
+    const cs = getComputedStyle(el);
+    base.set(el, props.map((p) => cs.getPropertyValue(p)).join('|'));
+  }
+  window.__focusBase = base;
+  window.__focusIds = new Map();
+  return base.size;
+}
+
+// focusState describes the focused element after a Tab: null when focus has
+// left the page, else whether it looks focused and is on screen.
+function focusState(props) {
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) return null;
+  const cs = getComputedStyle(el);
+  const now = props.map((p) => cs.getPropertyValue(p)).join('|');
+  const before = window.__focusBase.get(el);
+  const r = el.getBoundingClientRect();
+  let s = el.tagName.toLowerCase();
+  if (el.id) s += '#' + el.id;
+  for (const c of el.classList) s += '.' + c;
+  if (el.getAttribute('href')) s += `[href="${el.getAttribute('href')}"]`;
+  const ids = window.__focusIds;
+  if (!ids.has(el)) ids.set(el, ids.size);
+  return {
+    id: ids.get(el),
+    target: s,
+    html: el.outerHTML.slice(0, 200),
+    visible: before === undefined || before !== now,
+    onScreen: r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0 && r.left < innerWidth && r.top < innerHeight,
+  };
+}
+
+// checkFocus tabs through the page as a keyboard user would.
+async function checkFocus(page, path, viewport) {
+  const n = await page.evaluate(focusBaseline, FOCUS_PROPS);
+  const invisible = [];
+  const offScreen = [];
+  const seen = new Set();
+  for (let i = 0; i < n + 2; i++) {
+    await page.keyboard.press('Tab');
+    const f = await page.evaluate(focusState, FOCUS_PROPS);
+    if (!f || seen.has(f.id)) break;
+    seen.add(f.id);
+    if (!f.visible) invisible.push(f);
+    if (!f.onScreen) offScreen.push(f);
+  }
+  // Leave nothing focused: axe checks the page as it first appears.
+  await page.evaluate(() => document.activeElement?.blur());
+  const found = [];
+  const node = (f) => ({ target: [f.target], html: f.html, summary: '' });
+  if (invisible.length) {
+    found.push({
+      page: path, viewport, rule: 'focus-visible', impact: 'serious',
+      help: 'An element that takes keyboard focus must look different when focused',
+      helpUrl: 'https://www.w3.org/WAI/WCAG22/Understanding/focus-visible.html', nodes: invisible.map(node),
+    });
+  }
+  if (offScreen.length) {
+    found.push({
+      page: path, viewport, rule: 'focus-off-screen', impact: 'serious',
+      help: 'An element that takes keyboard focus must be on screen when focused',
+      helpUrl: 'https://www.w3.org/WAI/WCAG22/Understanding/focus-not-obscured-minimum.html', nodes: offScreen.map(node),
+    });
+  }
+  return found;
+}
+
 async function checkPage(page, base, path, axePath) {
   const url = new URL(path, base).href;
   const found = [];
@@ -107,6 +182,7 @@ async function checkPage(page, base, path, axePath) {
     await page.setViewportSize({ width: VIEWPORTS[0].width, height: VIEWPORTS[0].height });
     const res = await page.goto(url, { waitUntil: 'load', timeout: 30000 });
     if (!res) throw new Error(`no response for ${url}`);
+    found.push(...await checkFocus(page, path, VIEWPORTS[0].name));
     await page.addScriptTag({ path: axePath });
     for (const vp of VIEWPORTS) {
       await page.setViewportSize({ width: vp.width, height: vp.height });
