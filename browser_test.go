@@ -3,7 +3,8 @@ package main
 // The real-browser tests: the real site is built, served on 127.0.0.1 and
 // opened in headless Chromium, where axe-core checks every page against the
 // WCAG 2.0, 2.1 and 2.2 A and AA rules and for sideways scrolling at 320 px
-// (.ci/a11y/axe.mjs); the W3C Nu HTML Checker validates every page.
+// (.ci/a11y/axe.mjs); the W3C Nu HTML Checker validates every page and
+// stylesheet.
 //
 // They need Node.js, Debian's chromium, Java and the npm packages pinned in
 // .ci/a11y/package.json. Without them the tests skip, saying how to install
@@ -171,6 +172,8 @@ type axeReport struct {
 	Errors []string
 }
 
+// TestBrowserAccessibility opens every page in headless Chromium and fails
+// with the rule, the page and the element for every fault axe.mjs finds.
 func TestBrowserAccessibility(t *testing.T) {
 	if testing.Short() {
 		t.Skip("opens every page in headless Chromium; skipped with -short")
@@ -184,7 +187,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	base := serveSite(t, dir)
 	paths, _ := json.Marshal(pages)
 
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 8*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, filepath.Join(a11yDir, "axe.mjs"), base)
 	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
@@ -284,6 +287,10 @@ type vnuReport struct {
 	}
 }
 
+// TestHTMLValid runs the W3C Nu HTML Checker (vnu.jar, from the vnu-jar npm
+// package, run with the local Java) over every page and stylesheet the build
+// writes, as published: minified. Pages are one long line, so each error
+// shows the text around it.
 func TestHTMLValid(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the W3C Nu HTML Checker; skipped with -short")
@@ -298,7 +305,7 @@ func TestHTMLValid(t *testing.T) {
 	dir := builtSite(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, java, "-jar", jar, "--errors-only", "--skip-non-html", "--format", "json", dir)
+	cmd := exec.CommandContext(ctx, java, "-jar", jar, "--errors-only", "--skip-non-html", "--also-check-css", "--format", "json", dir)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
