@@ -14,7 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/tdewolff/minify/v2"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/parser"
@@ -28,6 +27,10 @@ type Config struct {
 	Minify  bool   // minify HTML, CSS, JS, SVG, XML and JSON
 	Serve   bool   // the build is for the preview server
 
+	// Fingerprint puts a content hash in the names of static CSS, JS,
+	// images and fonts, so that they can be cached for a long time.
+	Fingerprint bool
+
 	// KeepGoing turns broken links into Result.Problems instead of
 	// failing the build, so that a checker sees every page.
 	KeepGoing bool
@@ -36,11 +39,12 @@ type Config struct {
 // Builder builds one site. NewBuilder checks the configuration once;
 // Build is not safe for concurrent use.
 type Builder struct {
-	cfg  Config
-	fsys fs.FS
-	base BaseURL
-	min  *minify.M
-	last *buildState // the last good build, kept in serve mode
+	cfg    Config
+	fsys   fs.FS
+	base   BaseURL
+	min    *minify.M
+	assets *assetMap
+	last   *buildState // the last good build, kept in serve mode
 }
 
 // NewBuilder returns a builder for the site whose root (holding content/,
@@ -50,7 +54,7 @@ func NewBuilder(cfg Config, fsys fs.FS) (*Builder, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Builder{cfg: cfg, fsys: fsys, base: base, min: newMinifier()}, nil
+	return &Builder{cfg: cfg, fsys: fsys, base: base, min: newMinifier(), assets: &assetMap{}}, nil
 }
 
 // Result tells what a build produced.
@@ -108,7 +112,7 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 	in, errs := listInputs(b.fsys, warn.add)
 	parsed, perrs := b.parseAll(ctx, in.pages)
 	errs = append(errs, perrs...)
-	lay, lerrs := loadLayouts(b.fsys, templateFuncs(b.base))
+	lay, lerrs := loadLayouts(b.fsys, b.templateFuncs())
 	errs = append(errs, lerrs...)
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -116,6 +120,7 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 	if len(errs) > 0 {
 		return nil, errs.sorted()
 	}
+	b.assets.reset()
 	site, errs := assemble(parsed, siteFiles(in), b.cfg, b.base, warn.add)
 	if len(errs) > 0 {
 		return nil, errs.sorted()
@@ -126,8 +131,11 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 		st.sources[l.file] = l
 	}
 	r := &pageRenderer{b: b, st: st, out: out, warn: warn}
-	errs, problems := r.render(ctx, site.AllPages)
-	errs = append(errs, r.copyFiles(ctx, append(slices.Clone(in.static), in.assets...))...)
+	errs = r.writeStatic(ctx, in.static, true)
+	site.assets = b.assets
+	perrs, problems := r.render(ctx, site.AllPages)
+	errs = append(errs, perrs...)
+	errs = append(errs, r.copyFiles(ctx, in.assets)...)
 	errs = append(errs, r.writeExtras()...)
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -424,6 +432,11 @@ func (r *pageRenderer) write(name string, data []byte, tmp *bytes.Buffer) Errors
 		}
 		data = tmp.Bytes()
 	}
+	return r.writeRaw(name, data)
+}
+
+// writeRaw writes one output file as it is.
+func (r *pageRenderer) writeRaw(name string, data []byte) Errors {
 	if err := r.out.WriteFile(name, data); err != nil {
 		return Errors{&Error{Msg: err.Error()}}
 	}
@@ -463,11 +476,6 @@ func assetOutput(file string) string {
 func (r *pageRenderer) writeExtras() Errors {
 	var errs Errors
 	var tmp bytes.Buffer
-	{
-		var css bytes.Buffer
-		_ = codeFormatter.WriteCSS(&css, styles.Get(highlightStyle))
-		errs = append(errs, r.write(strings.TrimPrefix(chromaCSS, "/"), css.Bytes(), &tmp)...)
-	}
 	site := r.st.site
 	nf := &Page{Title: "Page not found", Kind: Kind404, Path: "/404.html", Site: site, Parent: site.Home, Params: map[string]any{}}
 	nf.RelPermalink, nf.Permalink = site.Base.Rel(nf.Path), site.Base.Abs(nf.Path)
@@ -488,7 +496,7 @@ func (r *pageRenderer) writeExtras() Errors {
 		}
 		errs = append(errs, r.write(outputFile(al.from), buf.Bytes(), &tmp)...)
 	}
-	return errs
+	return append(errs, r.publishFiles()...)
 }
 
 var redirectTemplate = template.Must(template.New("redirect").Parse(`<!DOCTYPE html>

@@ -127,7 +127,7 @@ func TestGolden(t *testing.T) {
 			fsys, _ := siteFS(t, file)
 			out, _ := mustBuild(t, fsys, Config{})
 			golden(t, filepath.Join("testdata/golden", name+".txtar"), archive(out.Files()))
-			out, _ = mustBuild(t, fsys, Config{BaseURL: "https://example.org/rights/", Minify: true})
+			out, _ = mustBuild(t, fsys, Config{BaseURL: "https://example.org/rights/", Minify: true, Fingerprint: true})
 			golden(t, filepath.Join("testdata/golden", name+".rights-min.txtar"), archive(out.Files()))
 		})
 	}

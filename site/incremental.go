@@ -143,7 +143,7 @@ func (b *Builder) incremental(ctx context.Context, out Output, changes []Change)
 		delete(st.sources, f)
 	}
 	if len(cs.layouts) > 0 {
-		lay, lerrs := loadLayouts(b.fsys, templateFuncs(b.base))
+		lay, lerrs := loadLayouts(b.fsys, b.templateFuncs())
 		errs = append(errs, lerrs...)
 		st.lay = lay
 	}
@@ -180,8 +180,10 @@ func (b *Builder) incremental(ctx context.Context, out Output, changes []Change)
 
 	affected := st.affected(cs, old, bodyOnly, treeChanged || filesChanged)
 	r := &pageRenderer{b: b, st: st, out: out, warn: warn}
+	st.site.assets = b.assets
 	errs, problems := r.render(ctx, affected)
-	errs = append(errs, r.copyFiles(ctx, append(slices.Clone(cs.static), cs.assets...))...)
+	errs = append(errs, r.writeStatic(ctx, cs.static, false)...)
+	errs = append(errs, r.copyFiles(ctx, cs.assets)...)
 	if treeChanged || filesChanged || len(cs.layouts) > 0 {
 		errs = append(errs, r.writeExtras()...)
 	}
@@ -397,6 +399,9 @@ func (st *buildState) updateFiles(written []string, treeChanged bool, cs changeS
 		return nil
 	}
 	want := map[string]bool{"404.html": st.files["404.html"], strings.TrimPrefix(chromaCSS, "/"): true}
+	for _, f := range written {
+		want[f] = true // this build wrote the 404 page, feeds, sitemap and the like again
+	}
 	for _, p := range st.site.AllPages {
 		want[outputFile(p.Path)] = true
 	}

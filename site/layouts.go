@@ -186,11 +186,14 @@ func templateError(err error) *Error {
 	return &Error{File: "layouts", Msg: msg}
 }
 
-// templateFuncs are the helpers layouts may call.
-func templateFuncs(base BaseURL) template.FuncMap {
+// templateFuncs are the helpers layouts may call. relURL and absURL give
+// the published (fingerprinted) name of a static file.
+func (b *Builder) templateFuncs() template.FuncMap {
+	base := b.base
 	return template.FuncMap{
-		"relURL":      base.Rel,
-		"absURL":      base.Abs,
+		"relURL":      func(p string) string { return base.Rel(b.assets.lookup(p)) },
+		"absURL":      func(p string) string { return base.Abs(b.assets.lookup(p)) },
+		"integrity":   b.assets.integrity,
 		"ukdate":      ukDate,
 		"isodate":     isoDate,
 		"dict":        dict,

@@ -136,6 +136,9 @@ func (st *renderState) lookup(p, dest string, line int) (*Page, string, bool) {
 	}
 	for _, c := range candidates {
 		if s.files[c] {
+			if s.assets != nil {
+				c = s.assets.lookup(c)
+			}
 			return nil, s.Base.Rel(c), true
 		}
 		if t := s.byPath[normalisePath(c)]; t != nil {

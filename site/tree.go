@@ -34,6 +34,7 @@ type Site struct {
 	drafts   map[string]string // source file and site path of every left-out draft -> its source
 	files    map[string]bool   // site paths of static files and content assets
 	aliases  []alias
+	assets   *assetMap
 }
 
 // A Link is a titled link from the site settings.

@@ -138,7 +138,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *dest == "" {
 		*dest = filepath.Join(sf.source, "public")
 	}
-	b, err := site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: *minify}, os.DirFS(sf.source))
+	b, err := site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: *minify, Fingerprint: true}, os.DirFS(sf.source))
 	if err != nil {
 		fmt.Fprintf(stderr, "charter build: %v\n", err)
 		return 2
