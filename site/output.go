@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -213,4 +214,86 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// A Diff is what a build changes in the published pages, as site paths
+// ("/data-sharing/").
+type Diff struct {
+	Added, Changed, Removed []string
+}
+
+// Diff compares the HTML pages of the new build with those in the
+// destination. Call it before Commit.
+func (o *DirOutput) Diff() (Diff, error) {
+	old, err := htmlFiles(o.dest)
+	if err != nil {
+		return Diff{}, err
+	}
+	cur, err := htmlFiles(o.tmp)
+	if err != nil {
+		return Diff{}, err
+	}
+	var d Diff
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for name := range cur {
+		if _, ok := old[name]; !ok {
+			d.Added = append(d.Added, pagePath(name))
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			a, errA := os.ReadFile(filepath.Join(o.dest, name))
+			b, errB := os.ReadFile(filepath.Join(o.tmp, name))
+			if errA != nil || errB != nil || !bytes.Equal(a, b) {
+				mu.Lock()
+				d.Changed = append(d.Changed, pagePath(name))
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	for name := range old {
+		if _, ok := cur[name]; !ok {
+			d.Removed = append(d.Removed, pagePath(name))
+		}
+	}
+	slices.Sort(d.Added)
+	slices.Sort(d.Changed)
+	slices.Sort(d.Removed)
+	return d, nil
+}
+
+// htmlFiles lists the .html files under dir by slash path; none when dir
+// does not exist.
+func htmlFiles(dir string) (map[string]bool, error) {
+	out := map[string]bool{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == dir {
+				return fs.SkipAll
+			}
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".html") {
+			rel, _ := filepath.Rel(dir, p)
+			out[filepath.ToSlash(rel)] = true
+		}
+		return nil
+	})
+	return out, err
+}
+
+// pagePath is the site path of an HTML output file.
+func pagePath(name string) string {
+	if name == "index.html" {
+		return "/"
+	}
+	if strings.HasSuffix(name, "/index.html") {
+		return "/" + strings.TrimSuffix(name, "index.html")
+	}
+	return "/" + name
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"charter/site"
@@ -124,6 +125,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	dest := fs.String("dest", "", "the output `folder` (default public inside the source)")
 	minify := fs.Bool("minify", true, "minify HTML, CSS, JS, SVG, XML and JSON; --minify=false keeps them readable")
 	quiet := fs.Bool("quiet", false, "print nothing but warnings and errors")
+	dryRun := fs.Bool("dry-run", false, "build and print what would change in the output, without changing it")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: charter build [flags]\n\nBuilds the site into public/. A failed build leaves public/ as it was.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -154,9 +156,22 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return reportBuildError(err, stderr, *dest)
 	}
 	printWarnings(stderr, res.Warnings)
+	diff, derr := out.Diff()
+	if *dryRun {
+		out.Abort()
+		if derr != nil {
+			fmt.Fprintf(stderr, "cannot compare with %s: %v\n", *dest, derr)
+			return 1
+		}
+		printDiff(stdout, diff, *dest, true)
+		return 0
+	}
 	if err := out.Commit(); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
+	}
+	if !*quiet && derr == nil {
+		printDiff(stdout, diff, *dest, false)
 	}
 	if !*quiet {
 		fmt.Fprintf(stdout, "Built %s (%s), %s and %s into %s in %s\n",
@@ -198,4 +213,30 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// printDiff says what a build changed (or would change) in the published
+// pages, listing up to 20 of each kind.
+func printDiff(w io.Writer, d site.Diff, dest string, dry bool) {
+	verb := "changed"
+	if dry {
+		verb = "would change"
+	}
+	if len(d.Added)+len(d.Changed)+len(d.Removed) == 0 {
+		fmt.Fprintf(w, "No page %s in %s.\n", verb, dest)
+		return
+	}
+	fmt.Fprintf(w, "Pages that %s in %s: %d added, %d changed, %d removed\n", strings.TrimSuffix(verb, "d")+"d", dest, len(d.Added), len(d.Changed), len(d.Removed))
+	list := func(sign string, paths []string) {
+		for i, p := range paths {
+			if i == 20 {
+				fmt.Fprintf(w, "  … and %d more\n", len(paths)-20)
+				break
+			}
+			fmt.Fprintf(w, "  %s %s\n", sign, p)
+		}
+	}
+	list("+", d.Added)
+	list("~", d.Changed)
+	list("-", d.Removed)
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 // The real-browser tests: the real site is built, served on 127.0.0.1 and
 // opened in headless Chromium, where axe-core checks every page against the
@@ -31,7 +31,7 @@ import (
 )
 
 // a11yDir holds the Node script and its npm packages.
-const a11yDir = ".ci/a11y"
+const a11yDir = "../../.ci/a11y"
 
 const a11yInstall = "install them with: apt-get install chromium nodejs default-jre-headless && npm ci --ignore-scripts --prefix .ci/a11y (or run .ci/run)"
 
@@ -96,7 +96,7 @@ func builtSite(t *testing.T) string {
 	t.Helper()
 	dest := filepath.Join(t.TempDir(), "public")
 	var stdout, stderr bytes.Buffer
-	if code := run(t.Context(), []string{"build", "--dest", dest, "--quiet"}, &stdout, &stderr); code != 0 {
+	if code := Run(t.Context(), []string{"build", "--source", "../..", "--dest", dest, "--quiet"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("building the site: exit status %d\n%s%s", code, stdout.String(), stderr.String())
 	}
 	return dest
