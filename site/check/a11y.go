@@ -107,6 +107,14 @@ func checkImgAlt(p *Page, d *Document, report func(Finding)) {
 // accessibleName is the name assistive technology gives a link, button
 // or control: aria-labelledby, aria-label, its content, then its title.
 func accessibleName(d *Document, n *Node) string {
+	if n.name == nil {
+		s := computeName(d, n)
+		n.name = &s
+	}
+	return *n.name
+}
+
+func computeName(d *Document, n *Node) string {
 	if ids := strings.Fields(n.AttrOr("aria-labelledby")); len(ids) > 0 {
 		var parts []string
 		for _, id := range ids {

@@ -7,26 +7,28 @@ import "fmt"
 // HTML parses without problems and that what a browser would repair is
 // reported.
 
-var (
-	listItem  = setOf("li")
-	defItem   = setOf("dd", "dt")
-	paragraph = setOf("p")
-	cells     = setOf("td", "th")
-	rows      = setOf("tr")
-	sections  = setOf("tbody", "thead", "tfoot")
-	tableHead = setOf("caption", "colgroup")
-	rubyText  = setOf("rb", "rp", "rt")
-)
+// cause is the tag that closes elements: a start tag, or an end tag.
+type cause struct {
+	tag string
+	end bool
+}
+
+func (c cause) String() string {
+	if c.end {
+		return "</" + c.tag + ">"
+	}
+	return "<" + c.tag + ">"
+}
 
 // implyEnds closes the open elements that a start tag ends.
-func (p *parser) implyEnds(tag string) {
-	by := "<" + tag + ">"
+func (p *parser) implyEnds(tag string, f tagFlags) {
+	by := cause{tag: tag}
 	switch {
-	case tag == "li":
-		p.closeListItem(listItem, by)
+	case f&fLI != 0:
+		p.closeListItem(fLI, by)
 		p.closeP(by)
-	case tag == "dd" || tag == "dt":
-		p.closeListItem(defItem, by)
+	case f&fDefItem != 0:
+		p.closeListItem(fDefItem, by)
 		p.closeP(by)
 	case headingLevel(tag) > 0:
 		p.closeP(by)
@@ -34,27 +36,27 @@ func (p *parser) implyEnds(tag string) {
 			p.misnested(cur, by)
 			p.pop()
 		}
-	case closesP[tag]:
+	case f&fClosesP != 0:
 		p.closeP(by)
 	case tag == "option":
 		p.popIf("option")
 	case tag == "optgroup":
 		p.popIf("option")
 		p.popIf("optgroup")
-	case rubyText[tag] || tag == "rtc":
-		for rubyText[p.current().Tag] {
+	case f&fRuby != 0 || tag == "rtc":
+		for p.current().flags&fRuby != 0 {
 			p.pop()
 		}
-	case cells[tag]:
-		p.closeNearest(cells, tableScopeStop, by, optionalEnd)
-	case tag == "tr":
-		p.closeNearest(cells, tableScopeStop, by, optionalEnd)
-		p.closeNearest(rows, tableScopeStop, by, optionalEnd)
-	case sections[tag] || tableHead[tag]:
-		p.closeNearest(cells, tableScopeStop, by, optionalEnd)
-		p.closeNearest(rows, tableScopeStop, by, optionalEnd)
-		p.closeNearest(sections, tableScopeStop, by, optionalEnd)
-		p.closeNearest(tableHead, tableScopeStop, by, optionalEnd)
+	case f&fCell != 0:
+		p.closeFirst(fCell, "", fTableScope, by, fOptionalEnd)
+	case f&fRow != 0:
+		p.closeFirst(fCell, "", fTableScope, by, fOptionalEnd)
+		p.closeFirst(fRow, "", fTableScope, by, fOptionalEnd)
+	case f&(fSection|fTableHead) != 0:
+		p.closeFirst(fCell, "", fTableScope, by, fOptionalEnd)
+		p.closeFirst(fRow, "", fTableScope, by, fOptionalEnd)
+		p.closeFirst(fSection, "", fTableScope, by, fOptionalEnd)
+		p.closeFirst(fTableHead, "", fTableScope, by, fOptionalEnd)
 	}
 	if cur := p.current(); cur.Tag == "colgroup" && tag != "col" && tag != "template" {
 		p.pop()
@@ -68,46 +70,38 @@ func (p *parser) popIf(tag string) {
 }
 
 // closeP closes an open p element, as a block start tag or </p> does.
-func (p *parser) closeP(by string) bool {
-	return p.closeNearest(paragraph, buttonScopeStop, by, impliedEnd)
+func (p *parser) closeP(by cause) bool {
+	return p.closeFirst(fP, "", fButtonScope, by, fImpliedEnd)
 }
 
 // closeListItem closes the li (or dd or dt) that a new one ends: the
 // nearest one open, unless a special element other than address, div
 // and p comes first.
-func (p *parser) closeListItem(want tagSet, by string) {
+func (p *parser) closeListItem(want tagFlags, by cause) {
 	for i := len(p.stack) - 1; i >= 0; i-- {
-		t := p.stack[i].Tag
-		if want[t] {
-			p.popTo(i, by, impliedEnd)
+		n := p.stack[i]
+		if n.flags&want != 0 {
+			p.popTo(i, by, fImpliedEnd)
 			return
 		}
-		if special[t] && t != "address" && t != "div" && t != "p" {
+		if n.flags&fSpecial != 0 && n.Tag != "address" && n.Tag != "div" && n.Tag != "p" {
 			return
 		}
 	}
 }
 
-// closeNearest pops the stack down to and including the nearest open
-// element in want, if one comes before any element in stop. Elements
-// popped on the way that are not in allowed are reported as misnested.
-func (p *parser) closeNearest(want, stop tagSet, by string, allowed tagSet) bool {
-	return p.closeFirst(func(t string) bool { return want[t] }, stop, by, allowed)
-}
-
-// closeTag is closeNearest for one tag.
-func (p *parser) closeTag(tag string, stop tagSet, by string, allowed tagSet) bool {
-	return p.closeFirst(func(t string) bool { return t == tag }, stop, by, allowed)
-}
-
-func (p *parser) closeFirst(want func(string) bool, stop tagSet, by string, allowed tagSet) bool {
+// closeFirst pops the stack down to and including the nearest open
+// element that is in want (or is the tag wantTag), if one comes before
+// any element in stop. Elements popped on the way that are not in allowed
+// are reported as misnested.
+func (p *parser) closeFirst(want tagFlags, wantTag string, stop tagFlags, by cause, allowed tagFlags) bool {
 	for i := len(p.stack) - 1; i >= 0; i-- {
-		t := p.stack[i].Tag
-		if want(t) {
+		n := p.stack[i]
+		if n.flags&want != 0 || n.Tag == wantTag {
 			p.popTo(i, by, allowed)
 			return true
 		}
-		if stop[t] {
+		if n.flags&stop != 0 {
 			return false
 		}
 	}
@@ -115,16 +109,16 @@ func (p *parser) closeFirst(want func(string) bool, stop tagSet, by string, allo
 }
 
 // popTo pops the stack down to and including index i.
-func (p *parser) popTo(i int, by string, allowed tagSet) {
+func (p *parser) popTo(i int, by cause, allowed tagFlags) {
 	for len(p.stack) > i+1 {
-		if n := p.pop(); !allowed[n.Tag] {
+		if n := p.pop(); n.flags&allowed == 0 {
 			p.misnested(n, by)
 		}
 	}
 	p.pop()
 }
 
-func (p *parser) misnested(n *Node, by string) {
+func (p *parser) misnested(n *Node, by cause) {
 	p.problem("html-misnested", fmt.Sprintf("close <%s> with </%s> before %s", n.Tag, n.Tag, by),
 		"<%s> (opened at %d:%d) is still open at %s", n.Tag, n.Line, n.Col, by)
 	if p.endedEarly == nil {
@@ -135,24 +129,25 @@ func (p *parser) misnested(n *Node, by string) {
 
 // end handles an end tag.
 func (p *parser) end(tag string) {
-	by := "</" + tag + ">"
+	by := cause{tag: tag, end: true}
+	f := tagTable[tag]
 	if p.foreign > 0 {
-		if !p.closeTag(tag, nil, by, nil) {
+		if !p.closeFirst(0, tag, 0, by, 0) {
 			p.stray(tag)
 		}
 		return
 	}
 	var ok bool
 	switch {
-	case voidTags[tag]:
+	case f&fVoid != 0:
 		p.problem("html-stray-end-tag", fmt.Sprintf("remove </%s>; <%s> has no end tag", tag, tag), "end tag </%s> of a void element", tag)
 		return
-	case tag == "p":
+	case f&fP != 0:
 		ok = p.closeP(by)
-	case tag == "li":
-		ok = p.closeNearest(listItem, listScopeStop, by, impliedEnd)
-	case tag == "dd" || tag == "dt":
-		ok = p.closeTag(tag, scopeStop, by, impliedEnd)
+	case f&fLI != 0:
+		ok = p.closeFirst(fLI, "", fListScope, by, fImpliedEnd&^fLI)
+	case f&fDefItem != 0:
+		ok = p.closeFirst(0, tag, fScope, by, fImpliedEnd&^fDefItem)
 	case tag == "body" || tag == "html":
 		ok = p.endDocument(tag, by)
 	case tag == "head":
@@ -160,10 +155,10 @@ func (p *parser) end(tag string) {
 		if ok {
 			p.pop()
 		}
-	case cells[tag] || rows[tag] || sections[tag] || tableHead[tag] || tag == "table":
-		ok = p.closeTag(tag, tableScopeStop, by, optionalEnd)
+	case f&(fCell|fRow|fSection|fTableHead) != 0 || tag == "table":
+		ok = p.closeFirst(0, tag, fTableScope, by, fOptionalEnd)
 	default:
-		ok = p.closeTag(tag, scopeStop, by, optionalEnd)
+		ok = p.closeFirst(0, tag, fScope, by, fOptionalEnd)
 	}
 	if !ok {
 		p.stray(tag)
@@ -173,25 +168,18 @@ func (p *parser) end(tag string) {
 // endDocument handles </body> and </html>: every element still open
 // inside must be one whose end tag may be left out. The body and html
 // elements stay open, as in a browser.
-func (p *parser) endDocument(tag, by string) bool {
+func (p *parser) endDocument(tag string, by cause) bool {
 	keep := -1
 	for i, n := range p.stack {
-		if n.Tag == tag {
+		if n.Tag == tag || (tag == "html" && n == p.doc.Body) {
 			keep = i
 		}
 	}
 	if keep < 0 {
 		return false
 	}
-	if tag == "html" && p.doc.Body != nil {
-		for i, n := range p.stack {
-			if n == p.doc.Body {
-				keep = i
-			}
-		}
-	}
 	for len(p.stack) > keep+1 {
-		if n := p.pop(); !optionalEnd[n.Tag] {
+		if n := p.pop(); n.flags&fOptionalEnd == 0 {
 			p.misnested(n, by)
 		}
 	}
@@ -212,7 +200,7 @@ func (p *parser) stray(tag string) {
 func (p *parser) eof() {
 	for len(p.stack) > 0 {
 		n := p.pop()
-		if !optionalEnd[n.Tag] {
+		if n.flags&fOptionalEnd == 0 {
 			p.doc.Problems = append(p.doc.Problems, Finding{
 				Line: n.Line, Col: n.Col, Rule: "html-unclosed",
 				Message: fmt.Sprintf("<%s> is never closed", n.Tag),

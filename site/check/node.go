@@ -20,7 +20,9 @@ type Node struct {
 
 	Parent, FirstChild, LastChild, NextSibling *Node
 
-	implicit bool // made by the parser: html, head or body without a tag
+	implicit bool     // made by the parser: html, head or body without a tag
+	flags    tagFlags // what the parser knows of the tag
+	name     *string  // the accessible name, once computed
 }
 
 // IsElement reports whether n is an element with one of the given tags
@@ -77,24 +79,47 @@ func (n *Node) Walk(f func(*Node) bool) {
 // spaces and the ends trimmed. Content hidden with aria-hidden="true" is
 // left out; images inside count with their alt text.
 func (n *Node) TextContent() string {
-	var b strings.Builder
+	if n.FirstChild != nil && n.FirstChild == n.LastChild && n.FirstChild.Tag == "" {
+		return normaliseSpace(n.FirstChild.Text) // the common case: text only
+	}
+	var b spaceWriter
 	n.Walk(func(c *Node) bool {
 		switch {
 		case c.Tag == "":
-			b.WriteString(c.Text)
-			b.WriteByte(' ')
+			b.write(c.Text)
 		case c != n && c.AttrOr("aria-hidden") == "true":
 			return false
 		case c.Tag == "img" || (c.Tag == "input" && strings.EqualFold(c.AttrOr("type"), "image")):
-			b.WriteString(c.AttrOr("alt"))
-			b.WriteByte(' ')
+			b.write(" " + c.AttrOr("alt") + " ")
 		case c.Tag == "script" || c.Tag == "style" || c.Tag == "template":
 			return false
 		}
 		return true
 	})
-	return normaliseSpace(b.String())
+	return b.String()
 }
+
+// spaceWriter collects text, making each run of white space one space.
+type spaceWriter struct {
+	b     []byte
+	space bool
+}
+
+func (w *spaceWriter) write(s string) {
+	for i := 0; i < len(s); i++ {
+		if isSpace(s[i]) {
+			w.space = len(w.b) > 0
+			continue
+		}
+		if w.space {
+			w.b = append(w.b, ' ')
+			w.space = false
+		}
+		w.b = append(w.b, s[i])
+	}
+}
+
+func (w *spaceWriter) String() string { return string(w.b) }
 
 // Closest returns n or its nearest ancestor with one of the tags, or nil.
 func (n *Node) Closest(tags ...string) *Node {
@@ -119,20 +144,20 @@ func (n *Node) appendChild(c *Node) {
 // normaliseSpace makes every run of white space a single space and trims
 // the ends.
 func normaliseSpace(s string) string {
-	clean := true
 	prevSpace := true
 	for i := 0; i < len(s); i++ {
 		sp := isSpace(s[i])
 		if sp && (prevSpace || s[i] != ' ') {
-			clean = false
-			break
+			var w spaceWriter
+			w.write(s)
+			return w.String()
 		}
 		prevSpace = sp
 	}
-	if clean && !prevSpace {
-		return s
+	if prevSpace && len(s) > 0 {
+		return s[:len(s)-1]
 	}
-	return strings.Join(strings.Fields(s), " ")
+	return s
 }
 
 func isSpace(c byte) bool {

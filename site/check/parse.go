@@ -23,6 +23,7 @@ type Document struct {
 
 	ids     map[string]*Node
 	mdLines map[*Node]int // Markdown lines of elements, see Page.at
+	blocks  []mdBlock     // the page's Markdown prose, see Page.mdBlocks
 }
 
 // ID returns the first element with the id, or else the first a element
@@ -130,7 +131,7 @@ func (p *parser) newNode(tag string) *Node {
 	}
 	p.slab = p.slab[:len(p.slab)+1]
 	n := &p.slab[len(p.slab)-1]
-	n.Tag, n.Line, n.Col = tag, p.line, p.col
+	n.Tag, n.Line, n.Col, n.flags = tag, p.line, p.col, tagTable[tag]
 	return n
 }
 
@@ -143,7 +144,7 @@ func (p *parser) current() *Node {
 
 func (p *parser) push(n *Node) {
 	p.stack = append(p.stack, n)
-	if n.Tag == "svg" || n.Tag == "math" {
+	if n.flags&fForeign != 0 {
 		p.foreign++
 	}
 }
@@ -151,7 +152,7 @@ func (p *parser) push(n *Node) {
 func (p *parser) pop() *Node {
 	n := p.stack[len(p.stack)-1]
 	p.stack = p.stack[:len(p.stack)-1]
-	if n.Tag == "svg" || n.Tag == "math" {
+	if n.flags&fForeign != 0 {
 		p.foreign--
 	}
 	return n
@@ -178,7 +179,7 @@ func (p *parser) readAttrs(tag string, more bool) []Attr {
 
 func (p *parser) text(b []byte) {
 	top := p.current()
-	blank := isBlank(string(b))
+	blank := isBlankBytes(b)
 	if p.foreign == 0 && (top == p.doc.Root || top.Tag == "html" || top.Tag == "head") {
 		if blank {
 			return
@@ -210,7 +211,7 @@ func (p *parser) startTag(selfClosing bool) {
 	if p.documentTag(n) {
 		return
 	}
-	if selfClosing && !voidTags[tag] && tag != "svg" && tag != "math" {
+	if selfClosing && n.flags&(fVoid|fForeign) == 0 {
 		p.problem("html-self-closing", fmt.Sprintf("write <%s></%s>; only void elements such as <br> may end with />", tag, tag),
 			"<%s/> does not close the element in HTML", tag)
 	}
@@ -218,10 +219,10 @@ func (p *parser) startTag(selfClosing bool) {
 	if p.bodyEnded {
 		p.afterBody("<" + tag + ">")
 	}
-	p.implyEnds(tag)
+	p.implyEnds(tag, n.flags)
 	p.current().appendChild(n)
 	p.doc.Elements = append(p.doc.Elements, n)
-	if !voidTags[tag] && !selfClosing { // a reported <div/> is taken as closed, to report no more
+	if n.flags&fVoid == 0 && !selfClosing { // a reported <div/> is taken as closed, to report no more
 		p.push(n)
 	}
 }
@@ -297,19 +298,20 @@ func (p *parser) context(tag string) {
 	p.ensureHTML()
 	d := p.doc
 	top := p.current()
-	if top.Tag == "head" && !headTags[tag] {
+	head := tagTable[tag]&fHead != 0
+	if top.Tag == "head" && !head {
 		p.pop()
 		top = p.current()
 	}
 	if top.Tag != "html" || d.Body != nil {
 		return
 	}
-	if headTags[tag] && d.Head == nil {
+	if head && d.Head == nil {
 		p.implicitHead()
 		p.push(d.Head)
 		return
 	}
-	if headTags[tag] {
+	if head {
 		return // between </head> and <body>: kept where it is
 	}
 	p.implicitHead()
@@ -380,4 +382,13 @@ func skipAttrValue(raw []byte, i int) int {
 		i++
 	}
 	return i
+}
+
+func isBlankBytes(b []byte) bool {
+	for _, c := range b {
+		if !isSpace(c) {
+			return false
+		}
+	}
+	return true
 }

@@ -35,8 +35,9 @@ var nonFinal = map[string]bool{"e.g.": true, "i.e.": true, "etc.": true, "mr.": 
 
 // A word is one whitespace-separated token of prose and its line.
 type word struct {
-	text string
-	line int
+	text  string
+	lower string // lower case, without the punctuation around it
+	line  int
 }
 
 func checkPlainEnglish(p *Page, _ *Document, report func(Finding)) {
@@ -47,8 +48,9 @@ func checkPlainEnglish(p *Page, _ *Document, report func(Finding)) {
 		report(Finding{File: p.Source, Line: line, Rule: rule, Severity: Warning, Message: msg, Fix: fix})
 	}
 	seen := map[string]bool{}
-	for _, b := range scanMarkdown(p.Markdown, p.BodyLine) {
-		words := splitWords(&b)
+	var words []word
+	for _, b := range p.mdBlocks() {
+		words = splitWords(words[:0], &b)
 		if b.heading == 0 {
 			checkSentences(b.line, words, warn)
 		}
@@ -57,14 +59,27 @@ func checkPlainEnglish(p *Page, _ *Document, report func(Finding)) {
 	}
 }
 
-func splitWords(b *mdBlock) []word {
-	var ws []word
+// splitWords appends the words of a block to ws.
+func splitWords(ws []word, b *mdBlock) []word {
 	for _, l := range b.lines {
-		for _, f := range strings.Fields(l.text) {
+		t := l.text
+		for i := 0; i < len(t); {
+			for i < len(t) && isSpace(t[i]) {
+				i++
+			}
+			j := i
+			for j < len(t) && !isSpace(t[j]) {
+				j++
+			}
+			if j == i {
+				break
+			}
+			f := t[i:j]
+			i = j
 			if strings.Contains(f, "://") || strings.HasPrefix(f, "www.") {
 				continue // a bare address
 			}
-			ws = append(ws, word{f, l.line})
+			ws = append(ws, word{text: f, lower: strings.ToLower(strings.TrimFunc(f, notLetter)), line: l.line})
 		}
 	}
 	return ws
@@ -144,7 +159,10 @@ func excerpt(ws []word) string {
 func checkAbbreviations(words []word, seen map[string]bool, warn func(int, string, string, string)) {
 	depth := 0
 	for i, w := range words {
-		abbr := abbreviation(w.text)
+		abbr := ""
+		if w.lower != w.text || strings.ContainsAny(w.text, "()") {
+			abbr = abbreviation(w.text) // only words with capitals can be
+		}
 		inside := depth > 0 || strings.HasPrefix(strings.TrimLeft(w.text, `"'‘“`), "(")
 		depth = max(0, depth+strings.Count(w.text, "(")-strings.Count(w.text, ")"))
 		if abbr == "" || seen[abbr] {
@@ -211,13 +229,12 @@ func spelledOutAfter(abbr string, words []word) bool {
 }
 
 func checkWordsToAvoid(words []word, warn func(int, string, string, string)) {
-	lower := make([]string, len(words))
 	for i, w := range words {
-		lower[i] = strings.ToLower(strings.TrimFunc(w.text, func(r rune) bool { return !unicode.IsLetter(r) }))
-	}
-	for i := range words {
-		for _, a := range wordsToAvoid {
-			if matchesAt(lower, i, a.stem) {
+		if len(w.lower) < 2 || strings.IndexByte("ufcelnaip", w.lower[0]) < 0 {
+			continue // no word to avoid starts so
+		}
+		for k, a := range wordsToAvoid {
+			if matchesAt(words, i, avoidParts[k]) {
 				warn(words[i].line, "avoid-words",
 					fmt.Sprintf("%q is a word plain-English guides ask writers to avoid", phraseAt(words, i, a.stem)),
 					fmt.Sprintf("write %s instead", a.instead))
@@ -226,18 +243,26 @@ func checkWordsToAvoid(words []word, warn func(int, string, string, string)) {
 	}
 }
 
+// avoidParts are the words of each entry of wordsToAvoid.
+var avoidParts = func() [][]string {
+	out := make([][]string, len(wordsToAvoid))
+	for i, a := range wordsToAvoid {
+		out[i] = strings.Fields(a.stem)
+	}
+	return out
+}()
+
 // matchesAt reports whether the words at i start with the stem (a word's
 // start) or are the phrase (several whole words).
-func matchesAt(lower []string, i int, stem string) bool {
-	parts := strings.Fields(stem)
+func matchesAt(words []word, i int, parts []string) bool {
 	if len(parts) == 1 {
-		return strings.HasPrefix(lower[i], stem)
+		return strings.HasPrefix(words[i].lower, parts[0])
 	}
-	if i+len(parts) > len(lower) {
+	if i+len(parts) > len(words) {
 		return false
 	}
 	for k, p := range parts {
-		if lower[i+k] != p {
+		if words[i+k].lower != p {
 			return false
 		}
 	}
@@ -248,7 +273,9 @@ func phraseAt(words []word, i int, stem string) string {
 	n := len(strings.Fields(stem))
 	parts := make([]string, n)
 	for k := range n {
-		parts[k] = strings.TrimFunc(words[i+k].text, func(r rune) bool { return !unicode.IsLetter(r) })
+		parts[k] = strings.TrimFunc(words[i+k].text, notLetter)
 	}
 	return strings.Join(parts, " ")
 }
+
+func notLetter(r rune) bool { return !unicode.IsLetter(r) }

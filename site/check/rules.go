@@ -85,13 +85,9 @@ func traceMarkdown(d *Document, p *Page) map[*Node]int {
 		k := key{unescapeURL(l.URL), l.Image}
 		lines[k] = append(lines[k], l.Line)
 	}
-	inMain := hasMain(d)
 	seen := map[key]int{}
 	heads := markdownHeadings(p)
-	for _, n := range d.Elements {
-		if inMain && n.Closest("main") == nil {
-			continue
-		}
+	for _, n := range contentElements(d) {
 		if lv := headingLevel(n.Tag); lv > 0 {
 			if line := heads.take(lv, n.TextContent()); line > 0 {
 				out[n] = line
@@ -116,13 +112,37 @@ func traceMarkdown(d *Document, p *Page) map[*Node]int {
 	return out
 }
 
-func hasMain(d *Document) bool {
+// contentElements are the elements inside <main>, or every element when
+// the page has no main element.
+func contentElements(d *Document) []*Node {
+	var out []*Node
 	for _, n := range d.Elements {
-		if n.Tag == "main" {
-			return true
+		if n.Tag == "main" && n.Closest("main") == n {
+			n.Walk(func(c *Node) bool {
+				if c.Tag != "" {
+					out = append(out, c)
+				}
+				return true
+			})
 		}
 	}
-	return false
+	if out == nil {
+		return d.Elements
+	}
+	return out
+}
+
+// mdBlocks returns the prose blocks of the page's Markdown, scanned once
+// while the page is checked.
+func (p *Page) mdBlocks() []mdBlock {
+	d := p.Doc()
+	if d.blocks == nil {
+		d.blocks = scanMarkdown(p.Markdown, p.BodyLine)
+		if d.blocks == nil {
+			d.blocks = []mdBlock{}
+		}
+	}
+	return d.blocks
 }
 
 func unescapeURL(s string) string {
@@ -137,7 +157,7 @@ type headingIndex map[string][]int
 
 func markdownHeadings(p *Page) headingIndex {
 	idx := headingIndex{}
-	for _, b := range scanMarkdown(p.Markdown, p.BodyLine) {
+	for _, b := range p.mdBlocks() {
 		if b.heading > 0 {
 			k := headingKey(b.heading, b.text())
 			idx[k] = append(idx[k], b.line)

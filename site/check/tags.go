@@ -1,73 +1,80 @@
 package check
 
-// Sets of HTML elements that the parser's tree construction rules need,
-// from the HTML standard, cut down to what a generated site contains.
+// What the parser's tree construction rules need to know of each element,
+// from the HTML standard, cut down to what a generated site contains. Each
+// element's memberships are a bit mask, looked up once per tag.
 
-type tagSet map[string]bool
+type tagFlags uint32
 
-func setOf(tags ...string) tagSet {
-	s := make(tagSet, len(tags))
+const (
+	fVoid        tagFlags = 1 << iota // never has content or an end tag
+	fHead                             // may appear in head; others start the body
+	fClosesP                          // its start tag ends an open p
+	fImpliedEnd                       // end tag may be left out when what follows ends it
+	fOptionalEnd                      // end tag may be left out when its parent ends
+	fSpecial                          // stops the search for an open li, dd or dt
+	fScope                            // bounds "has an element in scope"
+	fButtonScope                      // bounds "in button scope"
+	fListScope                        // bounds "in list item scope"
+	fTableScope                       // bounds "in table scope"
+	fCell                             // td, th
+	fRow                              // tr
+	fSection                          // tbody, thead, tfoot
+	fTableHead                        // caption, colgroup
+	fRuby                             // rb, rp, rt
+	fLI                               // li
+	fDefItem                          // dd, dt
+	fP                                // p
+	fForeign                          // svg, math
+)
+
+var tagTable = map[string]tagFlags{}
+
+func addFlags(f tagFlags, tags ...string) {
 	for _, t := range tags {
-		s[t] = true
+		tagTable[t] |= f
 	}
-	return s
 }
 
-// voidTags never have content or an end tag.
-var voidTags = setOf("area", "base", "br", "col", "embed", "hr", "img", "input",
-	"link", "meta", "param", "source", "track", "wbr", "keygen")
-
-// headTags may appear in head; others start the body.
-var headTags = setOf("base", "basefont", "bgsound", "link", "meta", "noscript",
-	"script", "style", "template", "title")
-
-// closesP are the start tags that end an open p element.
-var closesP = setOf("address", "article", "aside", "blockquote", "center",
-	"details", "dialog", "dir", "div", "dl", "fieldset", "figcaption", "figure",
-	"footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr",
-	"main", "menu", "nav", "ol", "p", "pre", "listing", "search", "section",
-	"summary", "table", "ul", "xmp", "plaintext", "li", "dd", "dt")
-
-// impliedEnd are the elements whose end tag may be left out when what
-// follows ends them ("generate implied end tags").
-var impliedEnd = setOf("dd", "dt", "li", "optgroup", "option", "p", "rb", "rp", "rt", "rtc")
-
-// optionalEnd are the elements whose end tag may be left out when their
-// parent ends: the implied-end elements, table parts and the document
-// elements.
-var optionalEnd = setOf("dd", "dt", "li", "optgroup", "option", "p", "rb", "rp", "rt", "rtc",
-	"caption", "colgroup", "tbody", "td", "tfoot", "th", "thead", "tr",
-	"html", "head", "body")
-
-// special elements stop the search for an open li, dd or dt.
-var special = setOf("address", "applet", "area", "article", "aside", "base",
-	"basefont", "bgsound", "blockquote", "body", "br", "button", "caption",
-	"center", "col", "colgroup", "dd", "details", "dir", "div", "dl", "dt",
-	"embed", "fieldset", "figcaption", "figure", "footer", "form", "frame",
-	"frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hgroup",
-	"hr", "html", "iframe", "img", "input", "keygen", "li", "link", "listing",
-	"main", "marquee", "menu", "meta", "nav", "noembed", "noframes", "noscript",
-	"object", "ol", "p", "param", "plaintext", "pre", "script", "search",
-	"section", "select", "source", "style", "summary", "table", "tbody", "td",
-	"template", "textarea", "tfoot", "th", "thead", "title", "tr", "track", "ul",
-	"wbr", "xmp")
-
-// scopeStop are the elements that bound "has an element in scope".
-var scopeStop = setOf("applet", "caption", "html", "table", "td", "th",
-	"marquee", "object", "template")
-
-// buttonScopeStop bounds "has an element in button scope".
-var buttonScopeStop = setOf("applet", "caption", "html", "table", "td", "th",
-	"marquee", "object", "template", "button")
-
-// listScopeStop bounds "has an element in list item scope".
-var listScopeStop = setOf("applet", "caption", "html", "table", "td", "th",
-	"marquee", "object", "template", "ol", "ul")
-
-// tableScopeStop bounds "has an element in table scope".
-var tableScopeStop = setOf("html", "table", "template")
-
-var headingTags = setOf("h1", "h2", "h3", "h4", "h5", "h6")
+func init() {
+	addFlags(fVoid, "area", "base", "br", "col", "embed", "hr", "img", "input",
+		"link", "meta", "param", "source", "track", "wbr", "keygen")
+	addFlags(fHead, "base", "basefont", "bgsound", "link", "meta", "noscript",
+		"script", "style", "template", "title")
+	addFlags(fClosesP, "address", "article", "aside", "blockquote", "center",
+		"details", "dialog", "dir", "div", "dl", "fieldset", "figcaption", "figure",
+		"footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr",
+		"main", "menu", "nav", "ol", "p", "pre", "listing", "search", "section",
+		"summary", "table", "ul", "xmp", "plaintext", "li", "dd", "dt")
+	addFlags(fImpliedEnd, "dd", "dt", "li", "optgroup", "option", "p", "rb", "rp", "rt", "rtc")
+	addFlags(fOptionalEnd, "dd", "dt", "li", "optgroup", "option", "p", "rb", "rp", "rt", "rtc",
+		"caption", "colgroup", "tbody", "td", "tfoot", "th", "thead", "tr", "html", "head", "body")
+	addFlags(fSpecial, "address", "applet", "area", "article", "aside", "base",
+		"basefont", "bgsound", "blockquote", "body", "br", "button", "caption",
+		"center", "col", "colgroup", "dd", "details", "dir", "div", "dl", "dt",
+		"embed", "fieldset", "figcaption", "figure", "footer", "form", "frame",
+		"frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hgroup",
+		"hr", "html", "iframe", "img", "input", "keygen", "li", "link", "listing",
+		"main", "marquee", "menu", "meta", "nav", "noembed", "noframes", "noscript",
+		"object", "ol", "p", "param", "plaintext", "pre", "script", "search",
+		"section", "select", "source", "style", "summary", "table", "tbody", "td",
+		"template", "textarea", "tfoot", "th", "thead", "title", "tr", "track", "ul",
+		"wbr", "xmp")
+	scope := []string{"applet", "caption", "html", "table", "td", "th", "marquee", "object", "template"}
+	addFlags(fScope|fButtonScope|fListScope, scope...)
+	addFlags(fButtonScope, "button")
+	addFlags(fListScope, "ol", "ul")
+	addFlags(fTableScope, "html", "table", "template")
+	addFlags(fCell, "td", "th")
+	addFlags(fRow, "tr")
+	addFlags(fSection, "tbody", "thead", "tfoot")
+	addFlags(fTableHead, "caption", "colgroup")
+	addFlags(fRuby, "rb", "rp", "rt")
+	addFlags(fLI, "li")
+	addFlags(fDefItem, "dd", "dt")
+	addFlags(fP, "p")
+	addFlags(fForeign, "svg", "math")
+}
 
 // headingLevel returns 1 to 6 for h1 to h6, else 0.
 func headingLevel(tag string) int {
