@@ -15,7 +15,7 @@ import (
 )
 
 func main() {
-	site.TuneGC()
+	site.TuneGC(180 << 20) // check and serve raise it: they hold the site in memory
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

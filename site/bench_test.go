@@ -57,7 +57,7 @@ func BenchmarkBuild(b *testing.B) {
 		b.Fatal(err)
 	}
 	fsys := os.DirFS(dir)
-	TuneGC()
+	TuneGC(180 << 20)
 	b.ResetTimer()
 	for b.Loop() {
 		bl, err := NewBuilder(Config{Minify: true}, fsys)
@@ -99,7 +99,7 @@ func BenchmarkBaseline(b *testing.B) {
 		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.DefinitionList, extension.Typographer),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID(), parser.WithAttribute()),
 	)
-	TuneGC()
+	TuneGC(180 << 20)
 	m := newMinifier()
 	b.ResetTimer()
 	for b.Loop() {

@@ -31,6 +31,10 @@ type Config struct {
 	// images and fonts, so that they can be cached for a long time.
 	Fingerprint bool
 
+	// Index, when set, is given every published page's text after the
+	// pages render, and returns the search index files to write.
+	Index func([]SearchDoc) (map[string][]byte, error)
+
 	// KeepGoing turns broken links into Result.Problems instead of
 	// failing the build, so that a checker sees every page.
 	KeepGoing bool
@@ -137,6 +141,7 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 	errs = append(errs, perrs...)
 	errs = append(errs, r.copyFiles(ctx, in.assets)...)
 	errs = append(errs, r.writeExtras()...)
+	errs = append(errs, r.writeIndex()...)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -185,12 +190,13 @@ func (r *pageRenderer) result(problems Errors) *Result {
 	return res
 }
 
-// TuneGC trades memory for speed in a build: the collector runs less
-// often, and the soft memory limit keeps the heap near the ceiling a
-// 10,000-page build needs. Commands call it once at start.
-func TuneGC() {
+// TuneGC trades memory for speed: the collector runs less often, and the
+// soft memory limit (in bytes) keeps the heap near the ceiling the command
+// needs: about 180 MiB for a 10,000-page build that writes each page and
+// lets it go, more for commands that hold the whole site in memory.
+func TuneGC(limit int64) {
 	debug.SetGCPercent(400)
-	debug.SetMemoryLimit(180 << 20)
+	debug.SetMemoryLimit(limit)
 }
 
 // parallel calls f(i) for i in [0, n) on every core, stopping early when
@@ -277,8 +283,9 @@ type pageRenderer struct {
 	out  Output
 	warn *warnings
 
-	mu    sync.Mutex
-	wrote []string
+	mu      sync.Mutex
+	wrote   []string
+	results []pageResult // of the last render call
 }
 
 func (r *pageRenderer) written() []string {
@@ -295,12 +302,24 @@ type pageResult struct {
 	ids            []string
 	refs           []fragRef
 	failed         bool
+	doc            *SearchDoc
+}
+
+// SearchDoc is one page's text for a search index.
+type SearchDoc struct {
+	URL         string // with the base path: "/rights/data-sharing/"
+	Title       string
+	Description string
+	Section     string // the title of its top-level section
+	Headings    []string
+	Text        string // the body text, tags stripped
 }
 
 // render renders pages in parallel and records their ids and links in
 // the state. It returns errors, and the broken links when KeepGoing.
 func (r *pageRenderer) render(ctx context.Context, pages []*Page) (errs, problems Errors) {
 	results := make([]pageResult, len(pages))
+	r.results = results
 	bufs := sync.Pool{New: func() any { return new(pageBuffers) }}
 	parallel(ctx, len(pages), func(i int) {
 		buf := bufs.Get().(*pageBuffers)
@@ -384,6 +403,9 @@ func (r *pageRenderer) renderPage(p *Page, buf *pageBuffers) (res pageResult) {
 		}
 		rd.content = template.HTML(buf.content.String())
 		rd.toc, rd.questions = st.toc, st.questions
+		if r.b.cfg.Index != nil && !p.Draft {
+			res.doc = searchDoc(p, rd)
+		}
 	}
 	html, err := r.execute(p, rd, &buf.page)
 	if err != nil {
@@ -534,6 +556,41 @@ func collectIDs(html []byte) []string {
 		rest = rest[j:]
 	}
 	return ids
+}
+
+// searchDoc is a page's text for the search index.
+func searchDoc(p *Page, rd *rendered) *SearchDoc {
+	d := &SearchDoc{URL: p.RelPermalink, Title: p.Title, Description: p.Description, Text: plainify(rd.content)}
+	if s := p.Section(); s != nil && s != p {
+		d.Section = s.Title
+	}
+	for _, h := range rd.toc {
+		d.Headings = append(d.Headings, h.Text)
+	}
+	return d
+}
+
+// writeIndex builds the search index from the pages just rendered.
+func (r *pageRenderer) writeIndex() Errors {
+	if r.b.cfg.Index == nil {
+		return nil
+	}
+	var docs []SearchDoc
+	for _, res := range r.results {
+		if res.doc != nil {
+			docs = append(docs, *res.doc)
+		}
+	}
+	files, err := r.b.cfg.Index(docs)
+	if err != nil {
+		return Errors{&Error{File: "search", Msg: fmt.Sprintf("cannot build the search index: %v", err)}}
+	}
+	var errs Errors
+	var tmp bytes.Buffer
+	for _, name := range sortedKeys(files) {
+		errs = append(errs, r.write(name, files[name], &tmp)...)
+	}
+	return errs
 }
 
 // checkFragments checks the #fragment links of pages against the ids of

@@ -2,6 +2,7 @@ package site
 
 import (
 	"fmt"
+	"html"
 	"html/template"
 	"io/fs"
 	"path"
@@ -269,7 +270,7 @@ func plainify(s any) string {
 	default:
 		str = fmt.Sprint(v)
 	}
-	return strings.Join(strings.Fields(tagRE.ReplaceAllString(str, " ")), " ")
+	return html.UnescapeString(strings.Join(strings.Fields(tagRE.ReplaceAllString(str, " ")), " "))
 }
 
 // markCurrent marks, in a list of links shared by many pages, the link to

@@ -48,6 +48,18 @@ type alias struct {
 	to   *Page
 }
 
+// DraftURLs maps the URL (with the base path) of every draft left out of
+// the build to its content file, so that checks can name links to drafts.
+func (s *Site) DraftURLs() map[string]string {
+	out := map[string]string{}
+	for k, file := range s.drafts {
+		if strings.HasPrefix(k, "/") {
+			out[s.Base.Rel(k)] = file
+		}
+	}
+	return out
+}
+
 // BaseURL is the site's base URL as given with --base-url.
 func (s *Site) BaseURL() string { return s.Base.Host + s.Base.Path }
 

@@ -51,8 +51,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 	case "new":
 		return runNew(args, stdout, stderr)
 	case "check":
-		fmt.Fprintf(stderr, "charter %s is not available yet; use charter build\n", cmd)
-		return 2
+		return runCheck(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "charter", version())
 		return 0

@@ -1,0 +1,147 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"charter/site"
+	"charter/site/check"
+)
+
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	var sf siteFlags
+	sf.register(fs, false)
+	format := fs.String("format", "text", "how to print findings: text, json or github (workflow annotations)")
+	strict := fs.Bool("strict", false, "fail on warnings too")
+	external := fs.Bool("external", false, "also check links to other sites (needs the network)")
+	cacheFile := fs.String("external-cache", "", "the `file` that remembers external link results for a day (default in your cache folder)")
+	review := fs.String("review-report", "", "write every page's owner and review dates to `FILE` (.csv or .json), overdue first")
+	noColor := fs.Bool("no-color", false, "no colour in text output (NO_COLOR does the same)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: charter check [flags]\n\nBuilds the site in memory (public/ is not touched) and checks links, accessibility,\nHTML and content. Exit status 1 if there is any error; 0 with only warnings.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if code, stop := parseFlags(fs, args, stderr); stop {
+		return code
+	}
+	if *format != "text" && *format != "json" && *format != "github" {
+		fmt.Fprintf(stderr, "charter check: --format %q is not one of text, json, github\n", *format)
+		return 2
+	}
+	if err := sf.check(); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	site.TuneGC(1 << 30) // the whole site is held in memory
+	b, err := site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Fingerprint: true, KeepGoing: true}, os.DirFS(sf.source))
+	if err != nil {
+		fmt.Fprintf(stderr, "charter check: %v\n", err)
+		return 2
+	}
+	out := site.NewMemOutput()
+	res, err := b.Build(ctx, out)
+	var findings []check.Finding
+	var cs *check.Site
+	if err != nil {
+		es, ok := site.AsErrors(err)
+		if !ok {
+			fmt.Fprintf(stderr, "charter check: %v\n", err)
+			return 1
+		}
+		// The site does not build: what stopped it is the finding.
+		for _, e := range es {
+			findings = append(findings, check.Finding{File: e.File, Line: e.Line, Rule: "build", Severity: check.Error, Message: e.Msg, Fix: "fix this first: the other checks need a site that builds"})
+		}
+	} else {
+		cs = checkSite(res, out.Files())
+		findings = check.Run(cs, check.Options{Now: time.Now()})
+		if *external {
+			if *cacheFile == "" {
+				if dir, err := os.UserCacheDir(); err == nil {
+					*cacheFile = filepath.Join(dir, "charter", "external-links.json")
+					_ = os.MkdirAll(filepath.Dir(*cacheFile), 0o755)
+				}
+			}
+			ext, err := check.CheckExternal(ctx, check.ExternalLinks(cs), check.ExternalOptions{CacheFile: *cacheFile})
+			if err != nil {
+				fmt.Fprintf(stderr, "warning: external link cache: %v\n", err)
+			}
+			findings = append(findings, ext...)
+		}
+	}
+	if *review != "" && cs != nil {
+		if err := check.WriteReviewReport(*review, cs.Pages, time.Now()); err != nil {
+			fmt.Fprintf(stderr, "charter check: --review-report: %v\n", err)
+			return 2
+		}
+	}
+	switch *format {
+	case "json":
+		err = check.WriteJSON(stdout, findings)
+	case "github":
+		err = check.WriteGitHub(stdout, findings)
+		fmt.Fprintln(stderr, check.Summary(findings))
+	default:
+		err = check.WriteText(stdout, findings, !*noColor && colorTerminal(stdout))
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "charter check: %v\n", err)
+		return 1
+	}
+	return check.ExitCode(findings, *strict)
+}
+
+// colorTerminal reports whether w is a terminal that wants colour.
+func colorTerminal(w io.Writer) bool {
+	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// checkSite gives the checker the built site: every page's HTML with its
+// Markdown source, links and dates, and every file the build produced.
+func checkSite(res *site.Result, files map[string][]byte) *check.Site {
+	s := &check.Site{
+		Files:        make(map[string]bool, len(files)),
+		BasePath:     res.Site.Base.Path,
+		Drafts:       res.Site.DraftURLs(),
+		OutputPrefix: "public/",
+	}
+	for name := range files {
+		s.Files[name] = true
+	}
+	for _, p := range res.Site.AllPages {
+		md, line := p.Markdown()
+		cp := &check.Page{
+			Output: p.OutputFile(), Source: p.Source, URL: p.RelPermalink, HTML: files[p.OutputFile()],
+			Markdown: md, BodyLine: line, Title: p.Title, Description: p.Description, Owner: p.Owner,
+			LastReviewed: p.LastReviewed, ReviewBy: p.ReviewBy, Draft: p.Draft,
+		}
+		for _, l := range p.Links {
+			cp.Links = append(cp.Links, check.Link{Line: l.Line, Written: l.Written, URL: l.URL, Image: l.Image})
+		}
+		s.Pages = append(s.Pages, cp)
+	}
+	if html, ok := files["404.html"]; ok {
+		s.Pages = append(s.Pages, &check.Page{Output: "404.html", URL: s.BasePath + "404.html", HTML: html})
+	}
+	for _, e := range res.Problems {
+		s.Known = append(s.Known, check.Finding{
+			File: e.File, Line: e.Line, Rule: "broken-link", Severity: check.Error, Message: e.Msg,
+			Fix: "fix the link so that it names an existing, published page, file or heading",
+		})
+	}
+	return s
+}

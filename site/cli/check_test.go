@@ -1,0 +1,95 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+)
+
+// writeArchive writes a txtar site (its files with a folder in their
+// name) into a temporary folder.
+func writeArchive(t *testing.T, file string) string {
+	t.Helper()
+	ar, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, f := range ar.Files {
+		if !strings.Contains(f.Name, "/") {
+			continue
+		}
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, f.Data, 0o644)
+	}
+	return dir
+}
+
+func TestCheckCommand(t *testing.T) {
+	dir := writeArchive(t, "../testdata/check/faults.txtar")
+	before, _ := os.ReadDir(dir)
+	code, stdout, stderr := runCmd(t, context.Background(), "check", "--source", dir, "--no-color")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1: %s", code, stderr)
+	}
+	for _, want := range []string{"[img-alt]", "[heading-order]", "[broken-link]", "fix: "} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("text output lacks %s:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "\x1b[") {
+		t.Error("colour written to a non-terminal")
+	}
+	after, _ := os.ReadDir(dir)
+	if len(after) != len(before) {
+		t.Error("check wrote into the site folder")
+	}
+
+	code, stdout, _ = runCmd(t, context.Background(), "check", "--source", dir, "--format", "json")
+	var findings []map[string]any
+	if err := json.Unmarshal([]byte(stdout), &findings); err != nil || code != 1 || len(findings) == 0 {
+		t.Fatalf("json: exit %d, %v, %d findings", code, err, len(findings))
+	}
+	for _, f := range findings {
+		if f["file"] == "" || f["rule"] == "" || f["message"] == "" {
+			t.Errorf("incomplete finding %v", f)
+		}
+	}
+
+	_, stdout, _ = runCmd(t, context.Background(), "check", "--source", dir, "--format", "github")
+	if !strings.Contains(stdout, "::error file=content/") || !strings.Contains(stdout, ",line=") {
+		t.Errorf("github annotations:\n%s", stdout)
+	}
+
+	report := filepath.Join(t.TempDir(), "review.csv")
+	runCmd(t, context.Background(), "check", "--source", dir, "--review-report", report)
+	if b, err := os.ReadFile(report); err != nil || !strings.HasPrefix(string(b), "source,") {
+		t.Errorf("review report: %v %q", err, b)
+	}
+}
+
+// TestCheckBrokenBuild: a site that does not build is reported as
+// findings with file and line, not a crash.
+func TestCheckBrokenBuild(t *testing.T) {
+	dir := writeSite(t, "small")
+	os.WriteFile(filepath.Join(dir, "content/privacy.md"), []byte("---\ntitle: [\n---\n"), 0o644)
+	code, stdout, _ := runCmd(t, context.Background(), "check", "--source", dir)
+	if code != 1 || !strings.Contains(stdout, "content/privacy.md") || !strings.Contains(stdout, "[build]") {
+		t.Errorf("exit %d:\n%s", code, stdout)
+	}
+}
+
+// TestCheckRealSite is the CI gate on the department's own site: no
+// errors and no warnings.
+func TestCheckRealSite(t *testing.T) {
+	code, stdout, stderr := runCmd(t, context.Background(), "check", "--source", "../..", "--strict")
+	if code != 0 {
+		t.Errorf("the site fails its own check:\n%s%s", stdout, stderr)
+	}
+}
