@@ -6,6 +6,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // BaseURL is where the site is published: an optional scheme and host, and
@@ -102,6 +103,8 @@ func checkPathValue(key, v string, slug bool) string {
 	switch {
 	case strings.TrimSpace(v) == "":
 		return fmt.Sprintf("%s is empty; remove the key or give a path", key)
+	case !utf8.ValidString(v):
+		return fmt.Sprintf("%s %q is not valid UTF-8 text", key, v)
 	case strings.ContainsAny(v, "\x00"):
 		return fmt.Sprintf("%s %q contains a NUL byte; remove it", key, v)
 	case strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }):

@@ -221,6 +221,9 @@ func printDiff(w io.Writer, d site.Diff, dest string, dry bool) {
 	if dry {
 		verb = "would change"
 	}
+	if len(d.Changed)+len(d.Removed) == 0 && len(d.Added) > 0 && !dry {
+		return // a first build: every page is new, and the summary says how many
+	}
 	if len(d.Added)+len(d.Changed)+len(d.Removed) == 0 {
 		fmt.Fprintf(w, "No page %s in %s.\n", verb, dest)
 		return

@@ -1,0 +1,164 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"charter/site/check"
+)
+
+// FuzzFrontMatter: whatever a content file holds, parsing it never
+// panics, and every error names the file and a line inside it.
+func FuzzFrontMatter(f *testing.F) {
+	f.Add([]byte("---\ntitle: A\nweight: 3\n---\nBody\n"))
+	f.Add([]byte("+++\ntitle = \"A\"\ndate = 2003-11-24\n+++\n"))
+	f.Add([]byte("---\ntitle: [unclosed\n---\n"))
+	f.Add([]byte("\xef\xbb\xbf---\r\ntitle: BOM\r\n---\r\n"))
+	f.Add([]byte("---\naliases: 5\ndraft: maybe\n---"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		src, errs := parsePage("content/x.md", data)
+		lines := bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte("\r")) + 2
+		for _, e := range errs {
+			if e.File != "content/x.md" || e.Line < 0 || e.Line > lines {
+				t.Fatalf("error %q names %s:%d (file has %d lines)", e.Msg, e.File, e.Line, lines)
+			}
+		}
+		if src == nil && len(errs) == 0 {
+			t.Fatal("no source and no error")
+		}
+	})
+}
+
+// FuzzPaths: whatever a file is called and whatever slug, url or alias
+// it sets, the output file stays inside the output folder.
+func FuzzPaths(f *testing.F) {
+	f.Add("data-sharing/legal-guidance.md", "my-slug", "/x/y/")
+	f.Add("a b/c d.md", "../../etc", "/a/../../b")
+	f.Add("_index.md", "", "C:\\Windows")
+	f.Add("é/🙂.md", "a/b", "javascript:alert(1)")
+	f.Fuzz(func(t *testing.T, rel, slug, u string) {
+		p := pageURL(rel)
+		inside := func(what, sitePath string) {
+			out := outputFile(normalisePath(sitePath))
+			if !fs.ValidPath(out) || strings.HasPrefix(out, "/") {
+				t.Fatalf("%s %q gives output file %q", what, sitePath, out)
+			}
+		}
+		if strings.HasSuffix(rel, ".md") && fs.ValidPath(rel) {
+			inside("page", p)
+		}
+		if checkPathValue("slug", slug, true) == "" {
+			inside("slug", "/a/"+urlSegment(slug)+"/")
+		}
+		if checkPathValue("url", u, false) == "" {
+			inside("url", u)
+		}
+	})
+}
+
+// fuzzSite is a small site for the link and Markdown fuzz targets.
+func fuzzSite(t testing.TB) *Site {
+	t.Helper()
+	page := func(fm string) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte("---\n" + fm + "\n---\n## Heading\n")}
+	}
+	fsys := fstest.MapFS{
+		"content/_index.md":          page("title: Home"),
+		"content/a/_index.md":        page("title: A"),
+		"content/a/b.md":             page("title: B"),
+		"content/a/draft.md":         page("title: D\ndraft: true"),
+		"content/a/pic.png":          {Data: []byte("png")},
+		"static/css/site.css":        {Data: []byte("a{}")},
+		"layouts/_default/list.html": {Data: []byte(`{{ .Title }}`)},
+		"layouts/_default/page.html": {Data: []byte(`{{ .Title }}`)},
+	}
+	b, err := NewBuilder(Config{BaseURL: "https://example.org/rights/"}, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.Build(context.Background(), NewMemOutput())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Site
+}
+
+// FuzzLinks: a link written in Markdown resolves to an external URL as
+// written, to a path under the base path, or to an error; never to a
+// path that climbs out of the site.
+func FuzzLinks(f *testing.F) {
+	for _, s := range []string{"b.md", "../a/b.md#heading", "/a/", "pic.png", "../../../../etc/passwd", "%2e%2e/x", "javascript:alert(1)", " JaVaScRiPt:x", "data:text/html,x", "#heading", "mailto:a@example.org", "?q=1", "draft.md", "b.md?x#y"} {
+		f.Add(s)
+	}
+	site := fuzzSite(f)
+	from := site.GetPage("a/b.md")
+	f.Fuzz(func(t *testing.T, dest string) {
+		st := &renderState{page: from, site: site}
+		out, ok := st.resolve(dest, 1)
+		if !ok {
+			if !isDangerous(dest) {
+				t.Fatalf("%q dropped but not dangerous", dest)
+			}
+			return
+		}
+		if isDangerous(out) {
+			t.Fatalf("%q resolved to dangerous %q", dest, out)
+		}
+		if len(st.errs) > 0 || isExternal(strings.TrimSpace(dest)) || strings.HasPrefix(out, "#") || strings.HasPrefix(out, "?") || out == "" {
+			return
+		}
+		u, _, _ := strings.Cut(out, "#")
+		if !strings.HasPrefix(u, "/rights/") || strings.Contains(u, "/../") || strings.HasSuffix(u, "/..") {
+			t.Fatalf("%q resolved to %q, outside the site", dest, out)
+		}
+	})
+}
+
+// FuzzMarkdown: any Markdown renders without panic to well-formed HTML
+// that holds no script and no javascript: URL.
+func FuzzMarkdown(f *testing.F) {
+	for _, s := range []string{
+		"# Title\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+		"<script>alert(1)</script>\n\n<div onclick=\"x\">hi</div>",
+		"[x](javascript:alert(1)) ![y](data:text/html,z) <javascript:alert(1)>",
+		"```go\nfunc main() {}\n```\n\n```\n<b>\n```",
+		"Term\n: Def\n\n- [x] done\n\nA note[^1].\n\n[^1]: Here.",
+		"## H {#id .class onclick=alert(1)}\n\n*a **b** c*",
+		"<!-- comment --> &amp; &#0; \x00",
+	} {
+		f.Add(s)
+	}
+	site := fuzzSite(f)
+	from := site.GetPage("a/b.md")
+	md := newMarkdown(false)
+	f.Fuzz(func(t *testing.T, body string) {
+		p := &Page{Source: from.Source, Path: from.Path, RelPermalink: from.RelPermalink, Site: site, Kind: KindPage}
+		p.src = &source{body: []byte(body), bodyLine: 4}
+		st := &renderState{page: p, site: site, lines: lineIndex{body: p.src.body, first: 4}}
+		var buf bytes.Buffer
+		pc := newParserContext(st)
+		doc := md.Parser().Parse(textReader(p.src.body), withContext(pc))
+		if err := md.Renderer().Render(&buf, p.src.body, doc); err != nil {
+			t.Fatal(err)
+		}
+		html := "<!DOCTYPE html><html lang=en><head><title>x</title></head><body>" + buf.String() + "</body></html>"
+		d := check.Parse([]byte(html))
+		if len(d.Problems) > 0 {
+			t.Fatalf("malformed HTML from %q: %v\n%s", body, d.Problems[0].Message, buf.String())
+		}
+		for _, el := range d.Elements {
+			if el.Tag == "script" || el.Tag == "iframe" || el.Tag == "object" {
+				t.Fatalf("<%s> in the output of %q", el.Tag, body)
+			}
+			for _, a := range el.Attrs {
+				if strings.HasPrefix(strings.ToLower(a.Key), "on") || (a.Key == "href" || a.Key == "src") && isDangerous(a.Val) {
+					t.Fatalf("unsafe attribute %s=%q in the output of %q", a.Key, a.Val, body)
+				}
+			}
+		}
+	})
+}
