@@ -1,0 +1,199 @@
+package search
+
+import (
+	"math"
+	"slices"
+	"strings"
+)
+
+// posting is one document's use of one term, before weighting.
+type posting struct {
+	doc         int32
+	title, head uint16 // occurrences in the title and headings
+	body        uint16 // occurrences in the text, description counted twice
+}
+
+// postingSet holds every term's postings and each document's text length.
+type postingSet struct {
+	names  []string    // term number -> term
+	terms  [][]posting // term number -> postings in document order
+	length []int       // terms in each document's text and description
+}
+
+// Weighting. A term's weight in a document is a BM25 score of its body count
+// plus bonuses for the title and headings, scaled to 1-63.
+const (
+	k1, bm25B   = 1.2, 0.75
+	titleBonus  = 1.5
+	headBonus   = 0.6 // per heading, for at most two
+	weightScale = 12
+)
+
+// buildPostings counts every term of every document.
+func buildPostings(ds []Doc) postingSet {
+	ps := postingSet{length: make([]int, len(ds))}
+	tok := newTokenizer()
+	var counts []posting // by term number, for the current document
+	var touched []int32
+	get := func(id int32) *posting {
+		if int(id) >= len(counts) {
+			counts = append(counts, make([]posting, int(id)+1-len(counts))...)
+		}
+		p := &counts[id]
+		if p.doc == 0 {
+			p.doc = 1 // marks the term as seen; set to the document below
+			touched = append(touched, id)
+		}
+		return p
+	}
+	for i, d := range ds {
+		tok.words(d.Title, func(id int32) { p := get(id); p.title = inc(p.title) })
+		for _, h := range d.Headings {
+			tok.words(h, func(id int32) { p := get(id); p.head = inc(p.head) })
+		}
+		n := 0
+		tok.words(d.Description, func(id int32) { p := get(id); p.body = inc(inc(p.body)); n++ })
+		tok.words(d.Text, func(id int32) { p := get(id); p.body = inc(p.body); n++ })
+		ps.length[i] = n
+		if len(ps.terms) < len(tok.names) {
+			ps.terms = append(ps.terms, make([][]posting, len(tok.names)-len(ps.terms))...)
+		}
+		for _, id := range touched {
+			p := counts[id]
+			p.doc = int32(i)
+			ps.terms[id] = append(ps.terms[id], p)
+			counts[id] = posting{}
+		}
+		touched = touched[:0]
+	}
+	ps.names = tok.names
+	return ps
+}
+
+func inc(n uint16) uint16 {
+	if n == math.MaxUint16 {
+		return n
+	}
+	return n + 1
+}
+
+// weigher turns counts into weights for one set of documents.
+type weigher struct {
+	length []int
+	avg    float64
+}
+
+func newWeigher(length []int) weigher {
+	sum := 0
+	for _, n := range length {
+		sum += n
+	}
+	return weigher{length, float64(sum) / float64(max(1, len(length)))}
+}
+
+func (w weigher) weight(p posting) int {
+	s := 0.0
+	if p.body > 0 {
+		tf := float64(p.body)
+		norm := 1 - bm25B
+		if w.avg > 0 {
+			norm += bm25B * float64(w.length[p.doc]) / w.avg
+		}
+		s = tf * (k1 + 1) / (tf + k1*norm)
+	}
+	if p.title > 0 {
+		s += titleBonus
+	}
+	s += headBonus * float64(min(p.head, 2))
+	return max(1, min(63, int(math.Round(s*weightScale))))
+}
+
+// digits is the alphabet of encoded postings: value i is digits[i].
+const digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+
+// encode writes postings as gap varints and weight digits (see Index).
+func encode(sb *strings.Builder, ps []posting, w weigher) {
+	prev := int32(-1)
+	for _, p := range ps {
+		gap := uint32(p.doc - prev)
+		prev = p.doc
+		for gap >= 32 {
+			sb.WriteByte(digits[32|gap&31])
+			gap >>= 5
+		}
+		sb.WriteByte(digits[gap])
+		sb.WriteByte(digits[w.weight(p)])
+	}
+}
+
+// shard is a run of consecutive terms written to one file.
+type shard struct {
+	key     string
+	entries []entry
+}
+
+type entry struct{ term, postings string }
+
+// shardTerms encodes every term's postings and cuts the sorted terms into
+// shards of about ShardBytes.
+func shardTerms(ps postingSet) []shard {
+	order := make([]int32, len(ps.names))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(ps.names[a], ps.names[b]) })
+	w := newWeigher(ps.length)
+	var shards []shard
+	size := 0
+	var sb strings.Builder
+	for i, id := range order {
+		t := ps.names[id]
+		sb.Reset()
+		encode(&sb, ps.terms[id], w)
+		e := entry{t, sb.String()}
+		n := len(e.term) + len(e.postings) + 6
+		if len(shards) == 0 || size+n > ShardBytes && size > 0 {
+			prev := ""
+			if i > 0 {
+				prev = ps.names[order[i-1]]
+			}
+			shards = append(shards, shard{key: separator(prev, t)})
+			size = 0
+		}
+		s := &shards[len(shards)-1]
+		s.entries = append(s.entries, e)
+		size += n
+	}
+	return shards
+}
+
+// separator returns the shortest prefix of t that sorts after prev (prev < t).
+func separator(prev, t string) string {
+	for n := 1; n < len(t); n++ {
+		if t[:n] > prev {
+			return t[:n]
+		}
+	}
+	return t
+}
+
+// json writes the shard as a JSON object. Terms and postings need no escaping.
+func (s shard) json() []byte {
+	n := 2
+	for _, e := range s.entries {
+		n += len(e.term) + len(e.postings) + 6
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '{')
+	for i, e := range s.entries {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, e.term...)
+		b = append(b, `":"`...)
+		b = append(b, e.postings...)
+		b = append(b, '"')
+	}
+	return append(b, '}')
+}
