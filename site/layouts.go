@@ -173,6 +173,7 @@ func (p *Page) dirPath() string {
 
 var templateErrRE = regexp.MustCompile(`^(?:html/)?template: ?([^:\s]+):(\d+)(?::\d+)?: (.*)$`)
 var executingRE = regexp.MustCompile(`executing "[^"]*" at `)
+var nilPageRE = regexp.MustCompile(`nil pointer evaluating \*site\.Page\.\w+`)
 
 // templateError turns a text/template or html/template error into an
 // Error naming the layout file and line.
@@ -182,6 +183,9 @@ func templateError(err error) *Error {
 		line, _ := strconv.Atoi(m[2])
 		rest := executingRE.ReplaceAllString(m[3], "")
 		rest = strings.ReplaceAll(rest, "in type *site.Page", "of a page (see the README for the fields layouts can use)")
+		if strings.Contains(rest, "nil pointer evaluating *site.Page.") {
+			rest = nilPageRE.ReplaceAllString(rest, "there is no page here (a missing parent, previous or next page); guard it with {{ with }}")
+		}
 		return errorf("layouts/"+m[1], line, "%s", rest)
 	}
 	return &Error{File: "layouts", Msg: msg}

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"charter/site"
@@ -217,9 +216,9 @@ func plural(n int, noun string) string {
 // printDiff says what a build changed (or would change) in the published
 // pages, listing up to 20 of each kind.
 func printDiff(w io.Writer, d site.Diff, dest string, dry bool) {
-	verb := "changed"
+	verb, head := "changed", "Pages changed in"
 	if dry {
-		verb = "would change"
+		verb, head = "would change", "Pages that would change in"
 	}
 	if len(d.Changed)+len(d.Removed) == 0 && len(d.Added) > 0 && !dry {
 		return // a first build: every page is new, and the summary says how many
@@ -228,7 +227,7 @@ func printDiff(w io.Writer, d site.Diff, dest string, dry bool) {
 		fmt.Fprintf(w, "No page %s in %s.\n", verb, dest)
 		return
 	}
-	fmt.Fprintf(w, "Pages that %s in %s: %d added, %d changed, %d removed\n", strings.TrimSuffix(verb, "d")+"d", dest, len(d.Added), len(d.Changed), len(d.Removed))
+	fmt.Fprintf(w, "%s %s: %d added, %d changed, %d removed\n", head, dest, len(d.Added), len(d.Changed), len(d.Removed))
 	list := func(sign string, paths []string) {
 		for i, p := range paths {
 			if i == 20 {
