@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"regexp"
 	"slices"
@@ -116,7 +117,7 @@ func TestIndex(t *testing.T) {
 	if !slices.Equal(docs, []int{0, 2}) {
 		t.Fatalf("privaci in %v", docs)
 	}
-	if float64(ws[1]) != titleBonus*weightScale || float64(ws[0]) <= headBonus*weightScale {
+	if float64(ws[1]) != math.Round(titleBonus*weightScale) || float64(ws[0]) <= headBonus*weightScale {
 		t.Errorf("weights %v: want %v for the title, more than %v for a heading and body", ws, titleBonus*weightScale, headBonus*weightScale)
 	}
 	if row := ix.meta(t, 1); !slices.Equal(row, []string{"/rights/foi/requests/", "Making a request", "Freedom of information", row[3]}) ||

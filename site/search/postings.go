@@ -10,6 +10,7 @@ import (
 type posting struct {
 	doc         int32
 	title, head uint16 // occurrences in the title and headings
+	titleLen    uint16 // terms in the document's title
 	body        uint16 // occurrences in the text, description counted twice
 }
 
@@ -21,12 +22,13 @@ type postingSet struct {
 }
 
 // Weighting. A term's weight in a document is a BM25 score of its body count
-// plus bonuses for the title and headings, scaled to 1-63.
+// plus bonuses for the title (less for titles of over two terms) and
+// headings, scaled to 1-63.
 const (
 	k1, bm25B   = 1.2, 0.75
-	titleBonus  = 1.5
-	headBonus   = 0.6 // per heading, for at most two
-	weightScale = 12
+	titleBonus  = 2.5
+	headBonus   = 0.5 // per heading, for at most two
+	weightScale = 11
 )
 
 // buildPostings counts every term of every document.
@@ -47,7 +49,11 @@ func buildPostings(ds []Doc) postingSet {
 		return p
 	}
 	for i, d := range ds {
+		nt := len(touched)
 		tok.words(d.Title, func(id int32) { p := get(id); p.title = inc(p.title) })
+		for _, id := range touched[nt:] {
+			counts[id].titleLen = uint16(min(len(touched)-nt, math.MaxUint16))
+		}
 		for _, h := range d.Headings {
 			tok.words(h, func(id int32) { p := get(id); p.head = inc(p.head) })
 		}
@@ -102,7 +108,8 @@ func (w weigher) weight(p posting) int {
 		s = tf * (k1 + 1) / (tf + k1*norm)
 	}
 	if p.title > 0 {
-		s += titleBonus
+		// Short titles are about the term more than long ones are.
+		s += titleBonus * min(1, math.Sqrt(2/float64(max(1, p.titleLen))))
 	}
 	s += headBonus * float64(min(p.head, 2))
 	return max(1, min(63, int(math.Round(s*weightScale))))

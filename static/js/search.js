@@ -152,7 +152,7 @@
   }
   function run(q) {
     var ws = words(q), my = ++seq, typing = !/\s$/.test(q);
-    if (!ws.length) return show(my, q);
+    if (!ws.length) return show(my, q, [], q.trim() ? -2 : undefined);
     get('meta.json').then(function (man) {
       var dir = man.h + '/', groups = ws.map(function (w, i) { return lookups(w, typing && i === ws.length - 1); });
       var need = new Set();
@@ -183,7 +183,8 @@
     if (my !== seq) return;
     var msg = '', quoted = '\u201c' + q.trim() + '\u201d', a;
     list.textContent = '';
-    if (total < 0) msg = 'Search is not working at the moment. Try again, or use the A to Z of pages.';
+    if (total === -1) msg = 'Search is not working at the moment. Try again, or use the A to Z of pages.';
+    else if (total === -2) msg = 'Words such as “the” and “of” are too common to search for. Add another word.';
     else if (total === 0) {
       msg = 'No results for ' + quoted + '.';
       a = el('a', 'A to Z of pages');
