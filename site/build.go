@@ -403,7 +403,7 @@ func (r *pageRenderer) renderPage(p *Page, buf *pageBuffers) (res pageResult) {
 		}
 		rd.content = template.HTML(buf.content.String())
 		rd.toc, rd.questions = st.toc, st.questions
-		if r.b.cfg.Index != nil && !p.Draft {
+		if r.b.cfg.Index != nil && !p.Draft && p.Kind != KindHome && p.Layout != "az" && p.Layout != "search" && p.Params["search"] != false {
 			res.doc = searchDoc(p, rd)
 		}
 	}

@@ -1,12 +1,14 @@
 package site
 
 import (
+	"cmp"
 	"fmt"
 	"html"
 	"html/template"
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -214,6 +216,7 @@ func (b *Builder) templateFuncs() template.FuncMap {
 		"plainify":    plainify,
 		"first":       firstPages,
 		"markCurrent": markCurrent,
+		"byTitle":     byTitle,
 		"add":         func(a, b int) int { return a + b },
 		"sub":         func(a, b int) int { return a - b },
 	}
@@ -310,6 +313,15 @@ func hrefForm(u string) string {
 		}
 	}
 	return b.String()
+}
+
+// byTitle returns pages sorted by title, ignoring case, then by path.
+func byTitle(ps []*Page) []*Page {
+	out := slices.Clone(ps)
+	slices.SortStableFunc(out, func(a, b *Page) int {
+		return cmp.Or(cmp.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)), cmp.Compare(a.Path, b.Path))
+	})
+	return out
 }
 
 func firstPages(n int, ps []*Page) []*Page {

@@ -182,5 +182,11 @@ func (r *pageRenderer) headers() []byte {
 	for _, h := range hashed {
 		fmt.Fprintf(&b, "%s\n  Cache-Control: public, max-age=31536000, immutable\n", site.Base.Rel(h))
 	}
+	if r.b.cfg.Index != nil {
+		// The search index: a small manifest that changes with every
+		// build, and content-addressed folders that never change.
+		fmt.Fprintf(&b, "%s\n  Cache-Control: public, max-age=300, must-revalidate\n", site.Base.Rel("/search/meta.json"))
+		fmt.Fprintf(&b, "%s\n  Cache-Control: public, max-age=31536000, immutable\n", site.Base.Rel("/search/*/*"))
+	}
 	return []byte(b.String())
 }

@@ -8,12 +8,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"time"
 
 	"charter/site"
+	"charter/site/search"
 )
 
 const usage = `charter builds the people's rights site.
@@ -138,7 +140,8 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *dest == "" {
 		*dest = filepath.Join(sf.source, "public")
 	}
-	b, err := site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: *minify, Fingerprint: true}, os.DirFS(sf.source))
+	site.TuneGC(buildMemoryLimit(sf.source))
+	b, err := site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: *minify, Fingerprint: true, Index: searchIndex}, os.DirFS(sf.source))
 	if err != nil {
 		fmt.Fprintf(stderr, "charter build: %v\n", err)
 		return 2
@@ -240,4 +243,27 @@ func printDiff(w io.Writer, d site.Diff, dest string, dry bool) {
 	list("+", d.Added)
 	list("~", d.Changed)
 	list("-", d.Removed)
+}
+
+// buildMemoryLimit is the soft memory limit for building a site: 180 MiB
+// holds a 10,000-page site; larger sites get 6 KiB per page, so
+// that the collector does not run without pause.
+func buildMemoryLimit(source string) int64 {
+	pages := 0
+	_ = filepath.WalkDir(filepath.Join(source, "content"), func(p string, d iofs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			pages++
+		}
+		return nil
+	})
+	return max(180<<20, int64(pages)*6<<10)
+}
+
+// searchIndex builds the site search index from the pages' text.
+func searchIndex(docs []site.SearchDoc) (map[string][]byte, error) {
+	sd := make([]search.Doc, len(docs))
+	for i, d := range docs {
+		sd[i] = search.Doc{URL: d.URL, Title: d.Title, Description: d.Description, Section: d.Section, Headings: d.Headings, Text: d.Text}
+	}
+	return search.Index(sd)
 }

@@ -64,17 +64,25 @@ var hardCases = []hardCase{
 		put(t, d, "content/x/_index.md", "---\ntitle: X\n---\n")
 	}, 1, "its URL /x/ is also the URL of"},
 	{"slug with ..", func(t *testing.T, d string) { put(t, d, "content/x.md", "---\ntitle: X\nslug: ../../etc\n---\n") }, 1, `content/x.md:3: slug "../../etc" contains ".."`},
-	{"url with a backslash", func(t *testing.T, d string) { put(t, d, "content/x.md", "---\ntitle: X\nurl: \"\\\\evil\\\\x\"\n---\n") }, 1, "contains a backslash"},
+	{"url with a backslash", func(t *testing.T, d string) {
+		put(t, d, "content/x.md", "---\ntitle: X\nurl: \"\\\\evil\\\\x\"\n---\n")
+	}, 1, "contains a backslash"},
 	{"url with a NUL byte", func(t *testing.T, d string) { put(t, d, "content/x.md", "---\ntitle: X\nurl: \"/a\\0b/\"\n---\n") }, 1, "contains a NUL byte"},
-	{"alias with a scheme", func(t *testing.T, d string) { put(t, d, "content/x.md", "---\ntitle: X\naliases: [\"https://evil.example/\"]\n---\n") }, 1, "is a full URL"},
-	{"alias that is an absolute path outside", func(t *testing.T, d string) { put(t, d, "content/x.md", "---\ntitle: X\naliases: [\"/../../etc/cron.d/x\"]\n---\n") }, 1, `contains ".."`},
+	{"alias with a scheme", func(t *testing.T, d string) {
+		put(t, d, "content/x.md", "---\ntitle: X\naliases: [\"https://evil.example/\"]\n---\n")
+	}, 1, "is a full URL"},
+	{"alias that is an absolute path outside", func(t *testing.T, d string) {
+		put(t, d, "content/x.md", "---\ntitle: X\naliases: [\"/../../etc/cron.d/x\"]\n---\n")
+	}, 1, `contains ".."`},
 	{"symbolic link loop", func(t *testing.T, d string) {
 		os.Symlink(filepath.Join(d, "content"), filepath.Join(d, "content", "loop"))
 	}, 0, "content/loop: symbolic link not followed"},
 	{"symbolic link outside the site", func(t *testing.T, d string) {
 		os.Symlink("/etc", filepath.Join(d, "content", "etc"))
 	}, 0, "content/etc: symbolic link not followed"},
-	{"template syntax error", func(t *testing.T, d string) { put(t, d, "layouts/_default/page.html", "{{ define \"main\" }}{{ if }}{{ end }}") }, 1, "layouts/_default/page.html:1: missing value for if"},
+	{"template syntax error", func(t *testing.T, d string) {
+		put(t, d, "layouts/_default/page.html", "{{ define \"main\" }}{{ if }}{{ end }}")
+	}, 1, "layouts/_default/page.html:1: missing value for if"},
 	{"template fails when run", func(t *testing.T, d string) {
 		put(t, d, "layouts/_default/page.html", "{{ define \"main\" }}{{ .Parent.Parent.Parent.Parent.Title }}{{ end }}")
 	}, 1, "layouts/_default/page.html:1"},
