@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -217,6 +218,7 @@ func (b *Builder) templateFuncs() template.FuncMap {
 		"first":       firstPages,
 		"markCurrent": markCurrent,
 		"byTitle":     byTitle,
+		"byLetter":    byLetter,
 		"add":         func(a, b int) int { return a + b },
 		"sub":         func(a, b int) int { return a - b },
 	}
@@ -265,8 +267,7 @@ func truncateWords(n int, s string) string {
 	return strings.TrimRight(string(r)[:cut], " ,;:.") + "…"
 }
 
-var tagRE = regexp.MustCompile(`<[^>]*>`)
-
+// plainify strips tags from HTML and collapses white space.
 func plainify(s any) string {
 	var str string
 	switch v := s.(type) {
@@ -277,7 +278,32 @@ func plainify(s any) string {
 	default:
 		str = fmt.Sprint(v)
 	}
-	return html.UnescapeString(strings.Join(strings.Fields(tagRE.ReplaceAllString(str, " ")), " "))
+	var b strings.Builder
+	b.Grow(len(str))
+	inTag, space := false, false
+	for i := 0; i < len(str); i++ {
+		c := str[i]
+		switch {
+		case c == '<':
+			inTag, space = true, true
+		case c == '>' && inTag:
+			inTag = false
+		case inTag:
+		case c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f':
+			space = true
+		default:
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteByte(c)
+		}
+	}
+	out := b.String()
+	if strings.IndexByte(out, '&') >= 0 {
+		out = html.UnescapeString(out)
+	}
+	return out
 }
 
 // markCurrent marks, in a list of links shared by many pages, the link to
@@ -321,6 +347,41 @@ func byTitle(ps []*Page) []*Page {
 	slices.SortStableFunc(out, func(a, b *Page) int {
 		return cmp.Or(cmp.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)), cmp.Compare(a.Path, b.Path))
 	})
+	return out
+}
+
+// A LetterGroup is the pages whose titles start with one letter, for an
+// A to Z list. Letter is "A" to "Z", or "Other"; ID is its lower case.
+type LetterGroup struct {
+	Letter, ID string
+	Pages      []*Page
+}
+
+// byLetter groups pages by the first letter of their titles, A to Z and
+// then Other, each group in title order. The home page and drafts are
+// left out.
+func byLetter(ps []*Page) []LetterGroup {
+	groups := map[string][]*Page{}
+	for _, p := range byTitle(ps) {
+		if p.Kind == KindHome || p.Draft || p.Title == "" {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(p.Title)
+		l := string(unicode.ToUpper(r))
+		if l < "A" || l > "Z" {
+			l = "Other"
+		}
+		groups[l] = append(groups[l], p)
+	}
+	var out []LetterGroup
+	for _, l := range sortedKeys(groups) {
+		if l != "Other" {
+			out = append(out, LetterGroup{Letter: l, ID: strings.ToLower(l), Pages: groups[l]})
+		}
+	}
+	if g := groups["Other"]; len(g) > 0 {
+		out = append(out, LetterGroup{Letter: "Other", ID: "other", Pages: g})
+	}
 	return out
 }
 
