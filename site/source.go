@@ -2,6 +2,8 @@ package site
 
 import (
 	"io/fs"
+
+	"charter/site/watch"
 	"path"
 	"strings"
 )
@@ -13,19 +15,9 @@ type inputs struct {
 	static []string // "static/css/site.css"
 }
 
-// ignoredName reports editor and system files that are never content:
-// hidden files, vim swap and backup files, emacs lock and autosave files.
-func ignoredName(name string) bool {
-	switch {
-	case strings.HasPrefix(name, "."), strings.HasPrefix(name, "#"),
-		strings.HasSuffix(name, "~"), strings.HasSuffix(name, "#"),
-		strings.HasSuffix(name, ".swp"), strings.HasSuffix(name, ".swx"), strings.HasSuffix(name, ".swo"),
-		strings.HasSuffix(name, ".tmp"), strings.HasSuffix(name, ".bak"),
-		name == "4913", name == "Thumbs.db", name == "desktop.ini":
-		return true
-	}
-	return false
-}
+// ignoredName reports editor and system files that are never content;
+// the watcher ignores the same names.
+func ignoredName(name string) bool { return watch.Ignored(name) }
 
 // listInputs walks content/ and static/. Symbolic links are not followed:
 // each is reported as a warning.

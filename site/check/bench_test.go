@@ -12,6 +12,7 @@ import (
 
 	"charter/site"
 	"charter/site/check"
+	"charter/site/cli"
 )
 
 // genSite writes a 10,000-page rights site like the one site's benchmarks
@@ -91,7 +92,7 @@ func BenchmarkCheck(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		s := toCheckSite(res, out.Files(), "public/")
+		s := cli.CheckSite(res, out.Files())
 		build += time.Since(start)
 		start = time.Now()
 		fs := check.Run(s, check.Options{Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})

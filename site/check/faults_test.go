@@ -15,6 +15,7 @@ import (
 
 	"charter/site"
 	"charter/site/check"
+	"charter/site/cli"
 )
 
 // now is the day the fixture is checked on.
@@ -34,65 +35,8 @@ func buildForCheck(t testing.TB, fsys fs.FS, cfg site.Config) *check.Site {
 	if err != nil {
 		t.Fatalf("build: %v", err)
 	}
-	s := toCheckSite(res, out.Files(), "public/")
-	s.Drafts = draftsOf(t, fsys, cfg)
+	s := cli.CheckSite(res, out.Files())
 	return s
-}
-
-// toCheckSite converts a build's result into what the checker reads.
-func toCheckSite(res *site.Result, files map[string][]byte, prefix string) *check.Site {
-	s := &check.Site{
-		Files:        make(map[string]bool, len(files)),
-		BasePath:     res.Site.Base.Path,
-		OutputPrefix: prefix,
-	}
-	for name := range files {
-		s.Files[name] = true
-	}
-	for _, p := range res.Site.AllPages {
-		md, line := p.Markdown()
-		cp := &check.Page{
-			Output: p.OutputFile(), Source: p.Source, URL: p.RelPermalink, HTML: files[p.OutputFile()],
-			Markdown: md, BodyLine: line, Title: p.Title, Description: p.Description, Owner: p.Owner,
-			LastReviewed: p.LastReviewed, ReviewBy: p.ReviewBy, Draft: p.Draft,
-		}
-		for _, l := range p.Links {
-			cp.Links = append(cp.Links, check.Link{Line: l.Line, Written: l.Written, URL: l.URL, Image: l.Image})
-		}
-		s.Pages = append(s.Pages, cp)
-	}
-	if html, ok := files["404.html"]; ok {
-		s.Pages = append(s.Pages, &check.Page{Output: "404.html", URL: s.BasePath + "404.html", HTML: html})
-	}
-	for _, e := range res.Problems {
-		s.Known = append(s.Known, check.Finding{
-			File: e.File, Line: e.Line, Rule: "broken-link", Message: e.Msg,
-			Fix: "fix the link so that it names an existing, published page, file or heading",
-		})
-	}
-	return s
-}
-
-// draftsOf finds the left-out drafts by building once more with drafts:
-// the site package does not export them.
-func draftsOf(t testing.TB, fsys fs.FS, cfg site.Config) map[string]string {
-	t.Helper()
-	cfg.Drafts = true
-	b, err := site.NewBuilder(cfg, fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := b.Build(context.Background(), site.NewMemOutput())
-	if err != nil {
-		t.Fatalf("build with drafts: %v", err)
-	}
-	drafts := map[string]string{}
-	for _, p := range res.Site.AllPages {
-		if p.Draft {
-			drafts[p.RelPermalink] = p.Source
-		}
-	}
-	return drafts
 }
 
 // readFixture returns the files of a txtar archive and its want section.

@@ -59,7 +59,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			findings = append(findings, check.Finding{File: e.File, Line: e.Line, Rule: "build", Severity: check.Error, Message: e.Msg, Fix: "fix this first: the other checks need a site that builds"})
 		}
 	} else {
-		cs = checkSite(res, out.Files())
+		cs = CheckSite(res, out.Files())
 		findings = check.Run(cs, check.Options{Now: time.Now()})
 		if *external {
 			if *cacheFile == "" {
@@ -110,9 +110,10 @@ func colorTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// checkSite gives the checker the built site: every page's HTML with its
-// Markdown source, links and dates, and every file the build produced.
-func checkSite(res *site.Result, files map[string][]byte) *check.Site {
+// CheckSite gives the checker a site built with KeepGoing: every page's
+// HTML with its Markdown source, links and dates, every file the build
+// produced, the drafts left out, and the broken links the build found.
+func CheckSite(res *site.Result, files map[string][]byte) *check.Site {
 	s := &check.Site{
 		Files:        make(map[string]bool, len(files)),
 		BasePath:     res.Site.Base.Path,
