@@ -74,17 +74,18 @@ type preview struct {
 	events chan sse
 }
 
-func startPreview(t *testing.T) *preview {
+func startPreview(t *testing.T, flags ...string) *preview {
 	t.Helper()
-	return startPreviewDir(t, writeSite(t, "small"))
+	return startPreviewDir(t, writeSite(t, "small"), flags...)
 }
 
-func startPreviewDir(t testing.TB, dir string) *preview {
+func startPreviewDir(t testing.TB, dir string, flags ...string) *preview {
 	t.Helper()
 	p := &preview{t: t, dir: dir, stdout: newLockedBuffer(), stderr: newLockedBuffer(), events: make(chan sse, 100)}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
-	go func() { done <- Run(ctx, []string{"serve", "--port", "0", "--source", p.dir}, p.stdout, p.stderr) }()
+	args := append([]string{"serve", "--port", "0", "--source", p.dir}, flags...)
+	go func() { done <- Run(ctx, args, p.stdout, p.stderr) }()
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -327,5 +328,28 @@ func TestNewCommand(t *testing.T) {
 	// The new draft builds with --drafts.
 	if code, _, stderr := runCmd(t, context.Background(), "build", "--source", dir, "--drafts", "--quiet"); code != 0 {
 		t.Errorf("build with the new pages: %s", stderr)
+	}
+}
+
+func TestServeDraftsAndNavigate(t *testing.T) {
+	p := startPreview(t, "--navigate")
+	code, body := p.get("/data-sharing/secret/")
+	if code != 200 || !strings.Contains(body, "Draft: not published yet.") {
+		t.Errorf("draft page: %d, banner shown: %v", code, strings.Contains(body, "draft-banner"))
+	}
+	if _, body := p.get("/data-sharing/"); strings.Contains(body, "draft-banner") {
+		t.Error("a published page carries the draft banner")
+	}
+	p.write("content/data-sharing/toolkit.md", strings.Replace(toolkit, "Protocols.", "Navigate here.", 1))
+	e := p.next()
+	if e.name != "navigate" || e.data["path"] != "/data-sharing/public-sector-toolkit/" {
+		t.Errorf("--navigate: %v", e)
+	}
+}
+
+func TestServeWithoutDrafts(t *testing.T) {
+	p := startPreview(t, "--drafts=false")
+	if code, _ := p.get("/data-sharing/secret/"); code != 404 {
+		t.Errorf("--drafts=false served the draft: %d", code)
 	}
 }
