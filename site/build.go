@@ -522,7 +522,7 @@ func (r *pageRenderer) writeExtras() Errors {
 }
 
 var redirectTemplate = template.Must(template.New("redirect").Parse(`<!DOCTYPE html>
-<html lang="en">
+<html lang="{{.Site.Language}}">
 <head>
 <meta charset="utf-8">
 <title>This page has moved: {{.Title}}</title>

@@ -164,14 +164,17 @@ func redirects(site *Site) []byte {
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; upgrade-insecure-requests"
 
 // headers is a _headers file (Netlify, Cloudflare Pages): security
-// headers everywhere, a short cache for pages and a year for
-// fingerprinted files.
+// headers everywhere, a year's cache for fingerprinted files, a short one
+// for the search manifest; pages keep the host's default (revalidate).
 func (r *pageRenderer) headers() []byte {
 	site := r.st.site
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s*\n", site.Base.Path)
 	fmt.Fprintf(&b, "  Content-Security-Policy: %s\n", contentSecurityPolicy)
-	b.WriteString("  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n  X-Frame-Options: DENY\n  Cache-Control: public, max-age=300, must-revalidate\n")
+	// No Cache-Control here: hosts that join the values of every
+	// matching rule (Cloudflare Pages) would send the short one with the
+	// long one below. Pages get the host's default, which revalidates.
+	b.WriteString("  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n  X-Frame-Options: DENY\n")
 	r.b.assets.mu.RLock()
 	hashed := make([]string, 0, len(r.b.assets.hashed))
 	for _, h := range r.b.assets.hashed {
