@@ -145,7 +145,11 @@ func (p *previewer) rebuild(ctx context.Context, batch []watch.Change) {
 			fmt.Fprintf(&b, "%v\n", err)
 		}
 		fmt.Fprintf(p.stderr, "%s", prefixLines("error: ", b.String()))
-		fmt.Fprintln(p.stderr, "Still serving the last good build; fix the file and save it again.")
+		if p.good {
+			fmt.Fprintln(p.stderr, "Still serving the last good build; fix the file and save it again.")
+		} else {
+			fmt.Fprintln(p.stderr, "The site did not build yet; fix the file and save it again.")
+		}
 		p.srv.SetError(b.String())
 		return
 	}

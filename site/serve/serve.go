@@ -8,6 +8,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"html"
 	"mime"
 	"net/http"
 	"path"
@@ -213,9 +214,14 @@ func (s *Server) resolve(p, raw string) (string, bool) {
 func (s *Server) notFound(w http.ResponseWriter) {
 	s.mu.RLock()
 	data, ok := s.files["404.html"]
+	errText, empty := s.errText, len(s.files) == 0
 	s.mu.RUnlock()
-	if !ok {
-		data = []byte("<!DOCTYPE html><html lang=en><title>Page not found</title><h1>Page not found</h1></html>")
+	switch {
+	case empty && errText != "":
+		data = []byte("<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>The site did not build</title></head><body><h1>The site did not build</h1><p>Fix the file named below and save it; this page reloads by itself.</p><pre>" +
+			html.EscapeString(errText) + "</pre></body></html>")
+	case !ok:
+		data = []byte("<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>Page not found</title></head><body><h1>Page not found</h1></body></html>")
 	}
 	s.write(w, "404.html", data, http.StatusNotFound)
 }
