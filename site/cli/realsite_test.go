@@ -53,7 +53,6 @@ func find(n *html.Node, match func(*html.Node) bool) []*html.Node {
 	return out
 }
 
-
 func text(n *html.Node) string {
 	var b strings.Builder
 	var walk func(*html.Node)
@@ -119,7 +118,9 @@ func TestRealSiteStructure(t *testing.T) {
 		if len(find(doc, func(n *html.Node) bool { return n.Data == "title" && text(n) != "" })) != 1 {
 			t.Errorf("%s: no title", p)
 		}
-		if len(find(doc, func(n *html.Node) bool { return n.Data == "meta" && attr(n, "name") == "description" && attr(n, "content") != "" })) != 1 {
+		if len(find(doc, func(n *html.Node) bool {
+			return n.Data == "meta" && attr(n, "name") == "description" && attr(n, "content") != ""
+		})) != 1 {
 			t.Errorf("%s: no description", p)
 		}
 		if len(find(doc, func(n *html.Node) bool { return n.Data == "time" && strings.HasPrefix(text(n.Parent), "Last updated") })) != 1 {
@@ -175,7 +176,9 @@ func TestRealSiteFAQs(t *testing.T) {
 	for _, m := range matches {
 		rel, _ := filepath.Rel(dest, filepath.Dir(m))
 		doc := parsePage(t, dest, "/"+filepath.ToSlash(rel)+"/")
-		questions := find(doc, func(n *html.Node) bool { return n.Data == "h2" && strings.HasSuffix(text(n), "?") && inside(n, "main", "") && attr(n, "id") != "" })
+		questions := find(doc, func(n *html.Node) bool {
+			return n.Data == "h2" && strings.HasSuffix(text(n), "?") && inside(n, "main", "") && attr(n, "id") != ""
+		})
 		var faq map[string]any
 		for _, s := range find(doc, func(n *html.Node) bool { return n.Data == "script" && attr(n, "type") == "application/ld+json" }) {
 			var v map[string]any
