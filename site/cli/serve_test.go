@@ -353,3 +353,38 @@ func TestServeWithoutDrafts(t *testing.T) {
 		t.Errorf("--drafts=false served the draft: %d", code)
 	}
 }
+
+// TestServeStartsBroken: a site that does not build at start is still
+// served, with its errors on the page, and appears once it is fixed.
+func TestServeStartsBroken(t *testing.T) {
+	dir := writeSite(t, "small")
+	put(t, dir, "content/privacy.md", "---\ntitle: [\n---\n")
+	stdout, stderr := newLockedBuffer(), newLockedBuffer()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	go func() { done <- Run(ctx, []string{"serve", "--port", "0", "--source", dir}, stdout, stderr) }()
+	defer func() { cancel(); <-done }()
+	url := stdout.waitFor(t, regexp.MustCompile(`Serving the site at (\S+)`))[1]
+	if !strings.Contains(stderr.String(), "content/privacy.md:2: front matter is not valid YAML") {
+		t.Errorf("terminal: %s", stderr.String())
+	}
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "The site did not build") || !strings.Contains(string(body), "content/privacy.md:2") {
+		t.Errorf("page: %d %s", resp.StatusCode, body)
+	}
+	put(t, dir, "content/privacy.md", "---\ntitle: Privacy\n---\nFixed.\n")
+	stdout.waitFor(t, regexp.MustCompile(`Rebuilt \d+ pages`))
+	resp, err = http.Get(url + "privacy/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("after the fix: %d", resp.StatusCode)
+	}
+}
