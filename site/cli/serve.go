@@ -47,7 +47,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "charter serve: %v\n", err)
 		return 2
 	}
-	site.TuneGC(1 << 30) // the preview holds the whole site in memory
+	site.TuneGC(640 << 20) // the preview holds the whole site in memory
 	ln, err := net.Listen("tcp", net.JoinHostPort(*bind, fmt.Sprint(*port)))
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {

@@ -52,7 +52,7 @@ func timeEdits(b *testing.B, p *preview, edit func(i int) string) {
 			if e.name == "build-error" {
 				b.Fatalf("rebuild failed: %v", e.data)
 			}
-			if e.name == "reload" && (want == "" || hasPath(e, want)) {
+			if e.name == "reload" && (want == "" || hasPath(e, want) || e.data["all"] == true) {
 				break
 			}
 		}

@@ -85,13 +85,19 @@ func (s *Server) Apply(u Update) {
 			paths = append(paths, p)
 		}
 	}
+	all := hadError
+	if len(paths) > 200 {
+		// A layout or navigation change: every page reloads, and the event
+		// stays small.
+		paths, all = nil, true
+	}
 	switch {
 	case u.Navigate != "":
 		s.broadcast(event{"navigate", map[string]any{"path": s.base + strings.TrimPrefix(u.Navigate, "/"), "paths": paths}})
 	case u.CSSOnly:
 		s.broadcast(event{"css", nil})
-	case len(paths) > 0 || hadError:
-		s.broadcast(event{"reload", map[string]any{"paths": paths, "all": hadError}})
+	case len(paths) > 0 || all:
+		s.broadcast(event{"reload", map[string]any{"paths": paths, "all": all}})
 	}
 }
 
