@@ -113,35 +113,7 @@ func (b *Builder) incremental(ctx context.Context, out Output, changes []Change)
 	st := old.clone()
 	warn := &warnings{}
 
-	// Parse the changed pages; drop the removed ones.
-	var errs Errors
-	treeChanged := len(cs.gonePages) > 0
-	var bodyOnly []string
-	for _, f := range cs.pages {
-		data, err := fs.ReadFile(b.fsys, f)
-		if err != nil {
-			errs = append(errs, errorf(f, 0, "cannot read: %v; check its permissions", unwrapPathError(err)))
-			continue
-		}
-		prev, existed := st.sources[f]
-		if existed && prev.src.sum == checksum(data) {
-			continue
-		}
-		src, perrs := parsePage(f, data)
-		if len(perrs) > 0 {
-			errs = append(errs, perrs...)
-			continue
-		}
-		st.sources[f] = loaded{file: f, src: src}
-		if !existed || prev.src.fmText != src.fmText {
-			treeChanged = true
-		} else {
-			bodyOnly = append(bodyOnly, f)
-		}
-	}
-	for _, f := range cs.gonePages {
-		delete(st.sources, f)
-	}
+	bodyOnly, treeChanged, errs := b.parseChanged(st, cs)
 	if len(cs.layouts) > 0 {
 		lay, lerrs := loadLayouts(b.fsys, b.templateFuncs())
 		errs = append(errs, lerrs...)
@@ -203,14 +175,56 @@ func (b *Builder) incremental(ctx context.Context, out Output, changes []Change)
 	res := r.result(problems)
 	res.Rendered = len(affected)
 	res.Removed = st.updateFiles(res.Written, treeChanged || filesChanged, cs)
-	res.CSSOnly = len(cs.pages)+len(cs.gonePages)+len(cs.layouts)+len(cs.assets) == 0 && len(cs.static) > 0
-	for _, f := range append(slices.Clone(cs.static), cs.goneOther...) {
-		if path.Ext(f) != ".css" {
-			res.CSSOnly = false
-		}
-	}
+	res.CSSOnly = cs.cssOnly()
 	b.last = st
 	return res, nil
+}
+
+// parseChanged reads and parses the changed pages into the state and
+// drops the removed ones. A page whose front matter is as it was is a
+// body-only edit; any other change changes the tree.
+func (b *Builder) parseChanged(st *buildState, cs changeSet) (bodyOnly []string, treeChanged bool, errs Errors) {
+	treeChanged = len(cs.gonePages) > 0
+	for _, f := range cs.pages {
+		data, err := fs.ReadFile(b.fsys, f)
+		if err != nil {
+			errs = append(errs, errorf(f, 0, "cannot read: %v; check its permissions", unwrapPathError(err)))
+			continue
+		}
+		prev, existed := st.sources[f]
+		if existed && prev.src.sum == checksum(data) {
+			continue // touched, not changed
+		}
+		src, perrs := parsePage(f, data)
+		if len(perrs) > 0 {
+			errs = append(errs, perrs...)
+			continue
+		}
+		st.sources[f] = loaded{file: f, src: src}
+		if !existed || prev.src.fmText != src.fmText {
+			treeChanged = true
+		} else {
+			bodyOnly = append(bodyOnly, f)
+		}
+	}
+	for _, f := range cs.gonePages {
+		delete(st.sources, f)
+	}
+	return bodyOnly, treeChanged, errs
+}
+
+// cssOnly reports a change set of stylesheets alone: the preview swaps
+// them without reloading pages.
+func (cs changeSet) cssOnly() bool {
+	if len(cs.pages)+len(cs.gonePages)+len(cs.layouts)+len(cs.assets) > 0 || len(cs.static) == 0 {
+		return false
+	}
+	for _, f := range append(slices.Clone(cs.static), cs.goneOther...) {
+		if path.Ext(f) != ".css" {
+			return false
+		}
+	}
+	return true
 }
 
 // updateInputs records added and removed static files and assets; it

@@ -62,17 +62,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		cs = CheckSite(res, out.Files())
 		findings = check.Run(cs, check.Options{Now: time.Now()})
 		if *external {
-			if *cacheFile == "" {
-				if dir, err := os.UserCacheDir(); err == nil {
-					*cacheFile = filepath.Join(dir, "charter", "external-links.json")
-					_ = os.MkdirAll(filepath.Dir(*cacheFile), 0o755)
-				}
-			}
-			ext, err := check.CheckExternal(ctx, check.ExternalLinks(cs), check.ExternalOptions{CacheFile: *cacheFile})
-			if err != nil {
-				fmt.Fprintf(stderr, "warning: external link cache: %v\n", err)
-			}
-			findings = append(findings, ext...)
+			findings = append(findings, checkExternal(ctx, cs, *cacheFile, stderr)...)
 		}
 	}
 	if *review != "" && cs != nil {
@@ -81,20 +71,39 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return 2
 		}
 	}
-	switch *format {
-	case "json":
-		err = check.WriteJSON(stdout, findings)
-	case "github":
-		err = check.WriteGitHub(stdout, findings)
-		fmt.Fprintln(stderr, check.Summary(findings))
-	default:
-		err = check.WriteText(stdout, findings, !*noColor && colorTerminal(stdout))
-	}
-	if err != nil {
+	if err := writeFindings(*format, findings, !*noColor && colorTerminal(stdout), stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "charter check: %v\n", err)
 		return 1
 	}
 	return check.ExitCode(findings, *strict)
+}
+
+// checkExternal checks links to other sites, remembering the answers in
+// cacheFile (by default in the user's cache folder) for a day.
+func checkExternal(ctx context.Context, cs *check.Site, cacheFile string, stderr io.Writer) []check.Finding {
+	if cacheFile == "" {
+		if dir, err := os.UserCacheDir(); err == nil {
+			cacheFile = filepath.Join(dir, "charter", "external-links.json")
+			_ = os.MkdirAll(filepath.Dir(cacheFile), 0o755)
+		}
+	}
+	ext, err := check.CheckExternal(ctx, check.ExternalLinks(cs), check.ExternalOptions{CacheFile: cacheFile})
+	if err != nil {
+		fmt.Fprintf(stderr, "warning: external link cache: %v\n", err)
+	}
+	return ext
+}
+
+// writeFindings prints findings as text, JSON or GitHub annotations.
+func writeFindings(format string, findings []check.Finding, color bool, stdout, stderr io.Writer) error {
+	switch format {
+	case "json":
+		return check.WriteJSON(stdout, findings)
+	case "github":
+		fmt.Fprintln(stderr, check.Summary(findings))
+		return check.WriteGitHub(stdout, findings)
+	}
+	return check.WriteText(stdout, findings, color)
 }
 
 // colorTerminal reports whether w is a terminal that wants colour.

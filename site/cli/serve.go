@@ -48,13 +48,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	site.TuneGC(640 << 20) // the preview holds the whole site in memory
-	ln, err := net.Listen("tcp", net.JoinHostPort(*bind, fmt.Sprint(*port)))
+	ln, err := listen(*bind, *port)
 	if err != nil {
-		if errors.Is(err, syscall.EADDRINUSE) {
-			fmt.Fprintf(stderr, "port %d is already in use; choose another with --port (--port 0 picks a free one)\n", *port)
-		} else {
-			fmt.Fprintf(stderr, "cannot listen on %s port %d: %v; check --bind and --port\n", *bind, *port, err)
-		}
+		fmt.Fprintln(stderr, err)
 		return 1
 	}
 	p := &previewer{
@@ -87,6 +83,27 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *open {
 		openBrowser(url)
 	}
+	return p.loop(ctx, w, hs, served)
+}
+
+// listen opens the preview's port, with a one-line error that names the
+// flag to change.
+func listen(bind string, port int) (net.Listener, error) {
+	ln, err := net.Listen("tcp", net.JoinHostPort(bind, fmt.Sprint(port)))
+	switch {
+	case err == nil:
+		return ln, nil
+	case errors.Is(err, syscall.EADDRINUSE):
+		return nil, fmt.Errorf("port %d is already in use; choose another with --port (--port 0 picks a free one)", port)
+	default:
+		return nil, fmt.Errorf("cannot listen on %s port %d: %v; check --bind and --port", bind, port, err)
+	}
+}
+
+// loop rebuilds on each batch of changes until ctx ends, then stops the
+// server and its event streams.
+func (p *previewer) loop(ctx context.Context, w *watch.Watcher, hs *http.Server, served <-chan error) int {
+	stdout, stderr := p.stdout, p.stderr
 	for {
 		select {
 		case <-ctx.Done():
