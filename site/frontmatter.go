@@ -147,6 +147,14 @@ func decodeFrontMatter(name, delim string, fm []byte) ([]fmEntry, *Error) {
 	if delim == "+++" {
 		return decodeTOML(name, fm)
 	}
+	if entries, ok := fastYAML(fm); ok {
+		return entries, nil
+	}
+	return decodeYAML(name, fm)
+}
+
+// decodeYAML reads front matter with the full YAML parser.
+func decodeYAML(name string, fm []byte) ([]fmEntry, *Error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(fm, &doc); err != nil {
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")

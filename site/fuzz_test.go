@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io/fs"
 	"strings"
 	"testing"
@@ -158,6 +159,41 @@ func FuzzMarkdown(f *testing.F) {
 				if strings.HasPrefix(strings.ToLower(a.Key), "on") || (a.Key == "href" || a.Key == "src") && isDangerous(a.Val) {
 					t.Fatalf("unsafe attribute %s=%q in the output of %q", a.Key, a.Val, body)
 				}
+			}
+		}
+	})
+}
+
+// FuzzFastYAML: whenever the fast front matter reader accepts a block, it
+// reads exactly what yaml.v3 reads.
+func FuzzFastYAML(f *testing.F) {
+	for _, s := range []string{
+		"title: A page\nweight: 10\ndate: 2003-11-24\ndraft: false\n",
+		"title: \"Quoted: yes\"\nowner: 'Team'\n",
+		"title: 010\nweight: 1.5\nx: 0x1F\ny: null\nz: ~\n",
+		"title: a # comment\nlist: [a, b]\n",
+		"a: b\na: c\n",
+		"title: yes\nnav_title: No\n",
+		"weight: -3\nlastmod: 2003-02-30\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, fm []byte) {
+		fast, ok := fastYAML(fm)
+		if !ok {
+			return
+		}
+		full, err := decodeYAML("x.md", fm)
+		if err != nil {
+			t.Fatalf("fast reader accepted %q, which YAML rejects: %v", fm, err)
+		}
+		if len(fast) != len(full) {
+			t.Fatalf("%q: fast %v, full %v", fm, fast, full)
+		}
+		for i := range fast {
+			a, b := fast[i], full[i]
+			if a.key != b.key || a.line != b.line || fmt.Sprintf("%T %v", a.val, a.val) != fmt.Sprintf("%T %v", b.val, b.val) {
+				t.Fatalf("%q: fast %#v, full %#v", fm, a, b)
 			}
 		}
 	})
