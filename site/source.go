@@ -1,6 +1,7 @@
 package site
 
 import (
+	"errors"
 	"io/fs"
 
 	"charter/site/watch"
@@ -64,5 +65,5 @@ func listInputs(fsys fs.FS, warn func(*Error)) (inputs, Errors) {
 }
 
 func errorIsNotExist(err error) bool {
-	return err != nil && strings.Contains(err.Error(), fs.ErrNotExist.Error())
+	return errors.Is(err, fs.ErrNotExist)
 }

@@ -241,3 +241,14 @@ func TestRealSite(t *testing.T) {
 		t.Fatalf("the site does not build:\n%s", stderr)
 	}
 }
+
+// TestSiteWithoutStatic: a site needs only content/ and layouts/.
+func TestSiteWithoutStatic(t *testing.T) {
+	dir := writeSite(t, "small")
+	if err := os.RemoveAll(filepath.Join(dir, "static")); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCmd(t, context.Background(), "--source", dir, "--quiet"); code != 0 {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}
