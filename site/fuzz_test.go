@@ -10,6 +10,9 @@ import (
 	"testing/fstest"
 
 	"charter/site/check"
+
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
 )
 
 // FuzzFrontMatter: whatever a content file holds, parsing it never
@@ -199,3 +202,13 @@ func FuzzFastYAML(f *testing.F) {
 		}
 	})
 }
+
+// newParserContext, textReader and withContext keep tests short.
+func newParserContext(st *renderState) parser.Context {
+	pc := parser.NewContext()
+	pc.Set(stateKey, st)
+	return pc
+}
+
+func textReader(b []byte) text.Reader                  { return text.NewReader(b) }
+func withContext(pc parser.Context) parser.ParseOption { return parser.WithContext(pc) }

@@ -287,13 +287,3 @@ func (li *lineIndex) line(pos int) int {
 	n, _ := slices.BinarySearch(li.nl, pos)
 	return li.first + n
 }
-
-// newParserContext, textReader and withContext keep tests short.
-func newParserContext(st *renderState) parser.Context {
-	pc := parser.NewContext()
-	pc.Set(stateKey, st)
-	return pc
-}
-
-func textReader(b []byte) text.Reader                  { return text.NewReader(b) }
-func withContext(pc parser.Context) parser.ParseOption { return parser.WithContext(pc) }
