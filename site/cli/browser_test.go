@@ -138,10 +138,26 @@ func sitePages(t *testing.T, dir string) []string {
 // for addresses that do not exist, and returns the base URL.
 func serveSite(t *testing.T, dir string) string {
 	t.Helper()
+	return serveSiteWith(t, dir, nil)
+}
+
+// serveSiteWith is serveSite with the headers that headers gives for each
+// path (nil: none). Files named with a leading "_" (_headers, _redirects)
+// are the host's configuration and are not served, as on Netlify.
+func serveSiteWith(t *testing.T, dir string, headers func(path string) http.Header) string {
+	t.Helper()
 	files := http.FileServer(http.Dir(dir))
+	setHeaders := func(w http.ResponseWriter, p string) {
+		if headers != nil {
+			for k, v := range headers(p) {
+				w.Header()[k] = v
+			}
+		}
+	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := filepath.Join(dir, filepath.FromSlash(path.Clean("/"+r.URL.Path)))
-		if _, err := os.Stat(name); err != nil {
+		if _, err := os.Stat(name); err != nil || strings.HasPrefix(path.Base(r.URL.Path), "_") {
+			setHeaders(w, "/404.html")
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.WriteHeader(http.StatusNotFound)
 			if b, err := os.ReadFile(filepath.Join(dir, "404.html")); err == nil {
@@ -149,6 +165,7 @@ func serveSite(t *testing.T, dir string) string {
 			}
 			return
 		}
+		setHeaders(w, r.URL.Path)
 		files.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)

@@ -13,10 +13,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -86,27 +84,7 @@ func serveWithHeaders(t *testing.T, dir string) string {
 	if csp := headersFor(rules, "/").Get("Content-Security-Policy"); csp == "" {
 		t.Fatalf("_headers gives the home page no Content-Security-Policy:\n%s", data)
 	}
-	files := http.FileServer(http.Dir(dir))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for k, v := range headersFor(rules, r.URL.Path) {
-			w.Header()[k] = v
-		}
-		name := filepath.Join(dir, filepath.FromSlash(path.Clean("/"+r.URL.Path)))
-		if _, err := os.Stat(name); err != nil || strings.HasPrefix(path.Base(r.URL.Path), "_") {
-			for k, v := range headersFor(rules, "/404.html") {
-				w.Header()[k] = v
-			}
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			w.WriteHeader(http.StatusNotFound)
-			if b, err := os.ReadFile(filepath.Join(dir, "404.html")); err == nil {
-				w.Write(b)
-			}
-			return
-		}
-		files.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL + "/"
+	return serveSiteWith(t, dir, func(p string) http.Header { return headersFor(rules, p) })
 }
 
 // cspReport is what .ci/a11y/csp.mjs prints.
