@@ -13,6 +13,14 @@ import (
 	"charter/site/check"
 )
 
+const checkUsage = `Usage: charter check [flags]
+
+Builds the site in memory (public/ is not touched) and checks links, accessibility,
+HTML and content. Exit status 1 if there is any error; 0 with only warnings.
+
+Flags:
+`
+
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	var sf siteFlags
@@ -23,20 +31,12 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	cacheFile := fs.String("external-cache", "", "the `file` that remembers external link results for a day (default in your cache folder)")
 	review := fs.String("review-report", "", "write every page's owner and review dates to `FILE` (.csv or .json), overdue first")
 	noColor := fs.Bool("no-color", false, "no colour in text output (NO_COLOR does the same)")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: charter check [flags]\n\nBuilds the site in memory (public/ is not touched) and checks links, accessibility,\nHTML and content. Exit status 1 if there is any error; 0 with only warnings.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	if code, stop := parseFlags(fs, args, stderr); stop {
+	if code, stop := sf.parse(fs, checkUsage, args, stderr); stop {
 		return code
 	}
 	if *format != "text" && *format != "json" && *format != "github" {
 		fmt.Fprintf(stderr, "charter check: --format %q is not one of text, json, github\n", *format)
 		return 2
-	}
-	if err := sf.check(); err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
 	}
 	site.TuneGC(1 << 30) // the whole site is held in memory
 	b, err := site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Fingerprint: true, KeepGoing: true}, os.DirFS(sf.source))

@@ -101,6 +101,23 @@ func (f *siteFlags) check() error {
 	return nil
 }
 
+// parse sets a site command's usage text, parses its flags and checks
+// the site folder; it returns an exit status when the command should stop.
+func (f *siteFlags) parse(fs *flag.FlagSet, usage string, args []string, stderr io.Writer) (int, bool) {
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
+	if code, stop := parseFlags(fs, args, stderr); stop {
+		return code, true
+	}
+	if err := f.check(); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1, true
+	}
+	return 0, false
+}
+
 // parseFlags parses a command's flags; it returns an exit status when
 // the command should stop (after -h or a usage error).
 func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (int, bool) {
@@ -118,6 +135,13 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (int, bool) {
 	return 0, false
 }
 
+const buildUsage = `Usage: charter build [flags]
+
+Builds the site into public/. A failed build leaves public/ as it was.
+
+Flags:
+`
+
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	var sf siteFlags
@@ -126,16 +150,8 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	minify := fs.Bool("minify", true, "minify HTML, CSS, JS, SVG, XML and JSON; --minify=false keeps them readable")
 	quiet := fs.Bool("quiet", false, "print nothing but warnings and errors")
 	dryRun := fs.Bool("dry-run", false, "build and print what would change in the output, without changing it")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: charter build [flags]\n\nBuilds the site into public/. A failed build leaves public/ as it was.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	if code, stop := parseFlags(fs, args, stderr); stop {
+	if code, stop := sf.parse(fs, buildUsage, args, stderr); stop {
 		return code
-	}
-	if err := sf.check(); err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
 	}
 	if *dest == "" {
 		*dest = filepath.Join(sf.source, "public")

@@ -21,6 +21,14 @@ import (
 	"charter/site/watch"
 )
 
+const serveUsage = `Usage: charter serve [flags]
+
+Previews the site at http://127.0.0.1:1313/ and rebuilds it when you save a file.
+Drafts are shown, marked as drafts. Press Ctrl-C to stop.
+
+Flags:
+`
+
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var sf siteFlags
@@ -31,16 +39,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	navigate := fs.Bool("navigate", false, "when you save a page, open tabs go to that page")
 	poll := fs.Duration("poll", 0, "look for changes every `interval` (such as 500ms) instead of using file events; for shared folders in virtual machines and WSL")
 	write := fs.Bool("write", false, "also write each good build to public/")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: charter serve [flags]\n\nPreviews the site at http://127.0.0.1:1313/ and rebuilds it when you save a file.\nDrafts are shown, marked as drafts. Press Ctrl-C to stop.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	if code, stop := parseFlags(fs, args, stderr); stop {
+	if code, stop := sf.parse(fs, serveUsage, args, stderr); stop {
 		return code
-	}
-	if err := sf.check(); err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
 	}
 	base, err := site.ParseBaseURL(sf.baseURL)
 	if err != nil {
