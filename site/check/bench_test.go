@@ -2,10 +2,7 @@ package check_test
 
 import (
 	"context"
-	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,59 +10,8 @@ import (
 	"charter/site"
 	"charter/site/check"
 	"charter/site/cli"
+	"charter/site/internal/gensite"
 )
-
-// genSite writes a 10,000-page rights site like the one site's benchmarks
-// build, with the repository's layouts and static files.
-func genSite(b *testing.B, dir string, n int) {
-	b.Helper()
-	write := func(rel, s string) {
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			b.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
-	for _, root := range []string{"layouts", "static"} {
-		filepath.WalkDir(filepath.Join("../..", root), func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			data, err := os.ReadFile(p)
-			if err == nil {
-				rel, _ := filepath.Rel("../..", p)
-				write(filepath.ToSlash(rel), string(data))
-			}
-			return err
-		})
-	}
-	write("content/_index.md", "---\ntitle: Generated rights\ndescription: A generated site.\nsite:\n  title: Generated rights\n  language: en-GB\n  organisation: Department for Constitutional Affairs\n---\nWelcome to the generated site.\n")
-	const per = 50
-	for s := 0; s*per < n; s++ {
-		top := fmt.Sprintf("topic-%02d", s%20)
-		sec := fmt.Sprintf("%s/area-%03d", top, s)
-		if s < 20 {
-			write("content/"+top+"/_index.md", fmt.Sprintf("---\ntitle: Topic %d\ndescription: Pages about topic %d.\nweight: %d\n---\nAn overview of topic %d.\n", s, s, s+1, s))
-		}
-		write("content/"+sec+"/_index.md", fmt.Sprintf("---\ntitle: Area %d\ndescription: Pages about area %d.\nweight: %d\n---\nAn overview of area %d.\n", s, s, s+1, s))
-		for i := 0; i < per && s*per+i < n; i++ {
-			var p strings.Builder
-			fmt.Fprintf(&p, "---\ntitle: How to use right %d.%d\ndescription: What right %d.%d means.\nweight: %d\nowner: Policy branch\nreview_by: 2027-01-01\ntoc: true\n---\n", s, i, s, i, i+1)
-			for h := 1; h <= 4; h++ {
-				fmt.Fprintf(&p, "## Part %d of the guidance\n\nYou can ask a public authority for the information it holds. It must reply within 20 working days. ", h)
-				fmt.Fprintf(&p, "Read [the next page](page-%03d.md) or [the section overview](_index.md#main-content), and see [the home page](/) too.\n\n", (i+1)%per)
-				p.WriteString("- Write to the authority and describe the information you want.\n- Give a name and an address for the reply.\n\n")
-				if h == 2 {
-					p.WriteString("| Who | Limit |\n| --- | --- |\n| Central government | £600 |\n\n")
-				}
-				p.WriteString("### What happens next\n\nThe authority says whether it holds the information, and usually sends it. You can then ask for an internal review.\n\n")
-			}
-			write(fmt.Sprintf("content/%s/page-%03d.md", sec, i), p.String())
-		}
-	}
-}
 
 // BenchmarkCheck builds the generated 10,000-page site in memory and
 // checks it, reporting the build and the check separately: the check
@@ -78,7 +24,9 @@ func BenchmarkCheck(b *testing.B) {
 			b.Cleanup(func() { os.RemoveAll(d) })
 		}
 	}
-	genSite(b, dir, 10000)
+	if err := gensite.Write(dir, 10000, "../.."); err != nil {
+		b.Fatal(err)
+	}
 	fsys := os.DirFS(dir)
 	var build, run time.Duration
 	for b.Loop() {

@@ -134,6 +134,30 @@ func sitePages(t *testing.T, dir string) []string {
 	return pages
 }
 
+// runBrowserScript runs one of the Node scripts in .ci/a11y against the
+// site at base, with input on its standard input, and decodes the JSON
+// report it prints into rep. It returns the script's own error (a
+// non-zero exit when it found faults); a report that does not decode
+// fails the test.
+func runBrowserScript(t *testing.T, node, chromium, script, base string, input []byte, limit time.Duration, rep any) error {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), limit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, filepath.Join(a11yDir, script), base)
+	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
+	cmd.Stdin = bytes.NewReader(input)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if jerr := json.Unmarshal(stdout.Bytes(), rep); jerr != nil {
+		t.Fatalf("%s: %v\n%s%s", cmd, err, stdout.String(), stderr.String())
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w\n%s", cmd, err, stderr.String())
+	}
+	return nil
+}
+
 // serveSite serves dir on 127.0.0.1 as static hosting would, with 404.html
 // for addresses that do not exist, and returns the base URL.
 func serveSite(t *testing.T, dir string) string {
@@ -204,19 +228,9 @@ func TestBrowserAccessibility(t *testing.T) {
 	base := serveSite(t, dir)
 	paths, _ := json.Marshal(pages)
 
-	ctx, cancel := context.WithTimeout(t.Context(), 8*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join(a11yDir, "axe.mjs"), base)
-	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
-	cmd.Stdin = bytes.NewReader(paths)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
-	err := cmd.Run()
 	var rep axeReport
-	if jerr := json.Unmarshal(stdout.Bytes(), &rep); jerr != nil {
-		t.Fatalf("%s: %v\n%s%s", cmd, err, stdout.String(), stderr.String())
-	}
+	err := runBrowserScript(t, node, chromium, "axe.mjs", base, paths, 8*time.Minute, &rep)
 	t.Logf("checked %d pages (%d page widths) in %s with axe-core in Chromium %s",
 		rep.Pages, rep.Checks, time.Since(start).Round(100*time.Millisecond), rep.Browser)
 	if rep.Pages != len(pages) {
@@ -229,7 +243,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		t.Error(f)
 	}
 	if err != nil && len(rep.Violations) == 0 && len(rep.Errors) == 0 {
-		t.Errorf("%s: %v\n%s", cmd, err, stderr.String())
+		t.Error(err)
 	}
 }
 

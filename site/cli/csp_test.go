@@ -9,8 +9,8 @@ package cli
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -138,19 +138,9 @@ func TestBrowserCSP(t *testing.T) {
 	list = append(list, entry{Path: search, WaitFor: "#search-results li a"}, entry{Path: probe})
 	input, _ := json.Marshal(list)
 
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join(a11yDir, "csp.mjs"), base)
-	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
-	cmd.Stdin = bytes.NewReader(input)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
-	err := cmd.Run()
 	var rep cspReport
-	if jerr := json.Unmarshal(stdout.Bytes(), &rep); jerr != nil {
-		t.Fatalf("%s: %v\n%s%s", cmd, err, stdout.String(), stderr.String())
-	}
+	err := runBrowserScript(t, node, chromium, "csp.mjs", base, input, 5*time.Minute, &rep)
 	t.Logf("opened %d pages in %s in Chromium %s", rep.Pages, time.Since(start).Round(100*time.Millisecond), rep.Browser)
 	if rep.Pages != len(list) {
 		t.Errorf("csp.mjs opened %d pages, want %d", rep.Pages, len(list))
@@ -188,8 +178,9 @@ func TestBrowserCSP(t *testing.T) {
 	}
 	if err != nil && !t.Failed() && len(rep.Violations) == probed {
 		// Exit status 1 is expected: the probe's violations.
-		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
-			t.Errorf("%s: %v\n%s", cmd, err, stderr.String())
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+			t.Error(err)
 		}
 	}
 }
