@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"path"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -30,6 +31,7 @@ type layouts struct {
 
 type cacheKey struct {
 	name string
+	data any
 	key  [2]any
 }
 
@@ -100,14 +102,27 @@ func loadLayouts(fsys fs.FS, funcs template.FuncMap) (*layouts, Errors) {
 	return l, errs
 }
 
-// partialCached executes a partial once per build for each distinct key,
-// and reuses its output: for navigation that many pages share. Keys must
-// be comparable values such as pages, strings or numbers.
+// partialCached executes a partial once per build for each distinct data
+// value and keys, and reuses its output: for navigation that many pages
+// share. The data is part of the key (unlike Hugo, where a partial cached
+// without keys shows the first page's data on every page), so it must be
+// comparable, such as a page or the site; data that is not (a dict, a
+// list) needs a key after it.
 func (l *layouts) partialCached(name string, data any, keys ...any) (template.HTML, error) {
 	if len(keys) > 2 {
 		return "", fmt.Errorf("partialCached takes at most two keys")
 	}
 	k := cacheKey{name: name}
+	if data != nil && reflect.TypeOf(data).Comparable() {
+		k.data = data
+	} else if data != nil && len(keys) == 0 {
+		return "", fmt.Errorf("partialCached %q: its data (a %s) cannot be a cache key; give a key after it, such as .Section", name, reflect.TypeOf(data).Kind())
+	}
+	for i, key := range keys {
+		if key != nil && !reflect.TypeOf(key).Comparable() {
+			return "", fmt.Errorf("partialCached %q: key %d (a %s) cannot be a cache key; use a page, string or number", name, i+1, reflect.TypeOf(key).Kind())
+		}
+	}
 	copy(k.key[:], keys)
 	if v, ok := l.cache.Load(k); ok {
 		return v.(template.HTML), nil

@@ -131,6 +131,33 @@ func TestRealSiteStructure(t *testing.T) {
 		}
 	}
 
+	// The "More in" list beside a page is its own parent section's list,
+	// with the page itself marked as current.
+	related := 0
+	for _, p := range pages {
+		doc := parsePage(t, dest, p)
+		heads := find(doc, func(n *html.Node) bool { return n.Data == "h2" && attr(n, "id") == "related-heading" })
+		if len(heads) == 0 {
+			continue
+		}
+		related++
+		crumbs := find(doc, func(n *html.Node) bool { return n.Data == "a" && inside(n, "nav", "Breadcrumb") })
+		if len(crumbs) == 0 {
+			t.Errorf("%s: a related list but no breadcrumbs", p)
+			continue
+		}
+		if got, want := text(heads[0]), "More in "+text(crumbs[len(crumbs)-1]); got != want {
+			t.Errorf("%s: related list heading %q, want %q", p, got, want)
+		}
+		current := find(heads[0].Parent, func(n *html.Node) bool { return n.Data == "a" && attr(n, "aria-current") == "page" })
+		if len(current) != 1 || attr(current[0], "href") != p {
+			t.Errorf("%s: the related list does not mark this page as current", p)
+		}
+	}
+	if related < 20 {
+		t.Errorf("%d pages have a related list, want at least 20", related)
+	}
+
 	// Every section page links to each page beneath it.
 	for _, p := range pages {
 		var children []string
