@@ -61,6 +61,15 @@ func NewBuilder(cfg Config, fsys fs.FS) (*Builder, error) {
 	return &Builder{cfg: cfg, fsys: fsys, base: base, min: newMinifier(), assets: &assetMap{}}, nil
 }
 
+// layoutMinifier is the minifier for layout text, or nil when the build
+// does not minify.
+func (b *Builder) layoutMinifier() *minify.M {
+	if !b.cfg.Minify {
+		return nil
+	}
+	return newTemplateMinifier()
+}
+
 // Result tells what a build produced.
 type Result struct {
 	Pages    int // HTML pages, the home page and section pages included
@@ -116,7 +125,7 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 	in, errs := listInputs(b.fsys, warn.add)
 	parsed, perrs := b.parseAll(ctx, in.pages)
 	errs = append(errs, perrs...)
-	lay, lerrs := loadLayouts(b.fsys, b.templateFuncs())
+	lay, lerrs := loadLayouts(b.fsys, b.templateFuncs(), b.layoutMinifier())
 	errs = append(errs, lerrs...)
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -401,7 +410,16 @@ func (r *pageRenderer) renderPage(p *Page, buf *pageBuffers) (res pageResult) {
 			res.errs = st.errs
 			return res
 		}
-		rd.content = template.HTML(buf.content.String())
+		content := buf.content.Bytes()
+		if r.b.cfg.Minify {
+			buf.min.Reset()
+			if err := r.b.min.Minify("text/html", &buf.min, bytes.NewReader(content)); err != nil {
+				res.errs = Errors{errorf(p.Source, 0, "cannot minify the Markdown output: %v", err)}
+				return res
+			}
+			content = buf.min.Bytes()
+		}
+		rd.content = template.HTML(content)
 		rd.toc, rd.questions = st.toc, st.questions
 		if r.b.cfg.Index != nil && !p.Draft && p.Kind != KindHome && p.Layout != "az" && p.Layout != "search" && p.Params["search"] != false {
 			res.doc = searchDoc(p, rd)
@@ -414,7 +432,14 @@ func (r *pageRenderer) renderPage(p *Page, buf *pageBuffers) (res pageResult) {
 		return res
 	}
 	res.ids = collectIDs(html)
-	res.errs = r.write(outputFile(p.Path), html, &buf.min)
+	// The layouts ran from minified text around minified content: the
+	// page needs no second pass, unless the minified layouts were set
+	// aside.
+	if r.st.lay.src == nil {
+		res.errs = r.write(outputFile(p.Path), html, &buf.page)
+	} else {
+		res.errs = r.writeRaw(outputFile(p.Path), html)
+	}
 	return res
 }
 
@@ -433,7 +458,7 @@ func (r *pageRenderer) execute(p *Page, rd *rendered, w *bytes.Buffer) ([]byte, 
 	}
 	w.Reset()
 	p.rendered.Store(rd)
-	err := r.st.lay.leaves[name].ExecuteTemplate(w, r.st.lay.entry[name], p)
+	err := r.st.lay.execute(w, name, p)
 	p.rendered.Store(nil)
 	if err != nil {
 		e := templateError(err)

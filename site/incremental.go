@@ -115,7 +115,7 @@ func (b *Builder) incremental(ctx context.Context, out Output, changes []Change)
 
 	bodyOnly, treeChanged, errs := b.parseChanged(st, cs)
 	if len(cs.layouts) > 0 {
-		lay, lerrs := loadLayouts(b.fsys, b.templateFuncs())
+		lay, lerrs := loadLayouts(b.fsys, b.templateFuncs(), b.layoutMinifier())
 		errs = append(errs, lerrs...)
 		st.lay = lay
 	}

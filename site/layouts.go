@@ -1,11 +1,13 @@
 package site
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"html"
 	"html/template"
 	"io/fs"
+	"maps"
 	"path"
 	"reflect"
 	"regexp"
@@ -16,29 +18,41 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/tdewolff/minify/v2"
 )
 
 // layouts holds the compiled templates of layouts/. Each leaf template
 // (home.html, page.html, a custom layout) is compiled once, with the
 // partials and, when it only defines blocks, the baseof.html it fills.
+// When the build minifies, the templates run from minified text, so that
+// only each page's own Markdown output needs minifying; src keeps the
+// text as written, to name the right line when a template fails.
 // Execute is safe for concurrent use.
 type layouts struct {
+	*templateSet
+	src   *templateSet // the templates as written; nil when not minified
+	cache sync.Map     // cacheKey -> template.HTML
+}
+
+// templateSet is one compilation of the layout files.
+type templateSet struct {
 	leaves map[string]*template.Template // "_default/page.html" -> its set
 	entry  map[string]string             // leaf -> the template to execute
 	base   *template.Template            // partials and baseof, for partialCached
-	cache  sync.Map                      // cacheKey -> template.HTML
 }
 
 type cacheKey struct {
+	set  *templateSet
 	name string
 	data any
 	key  [2]any
 }
 
-// loadLayouts reads and compiles every template under layouts/.
-func loadLayouts(fsys fs.FS, funcs template.FuncMap) (*layouts, Errors) {
-	l := &layouts{leaves: map[string]*template.Template{}, entry: map[string]string{}}
-	funcs["partialCached"] = l.partialCached
+// loadLayouts reads and compiles every template under layouts/. With a
+// minifier, the templates that run are compiled from minified text.
+func loadLayouts(fsys fs.FS, funcs template.FuncMap, min *minify.M) (*layouts, Errors) {
+	l := &layouts{}
 	files := map[string]string{}
 	var errs Errors
 	err := fs.WalkDir(fsys, "layouts", func(p string, d fs.DirEntry, err error) error {
@@ -67,7 +81,36 @@ func loadLayouts(fsys fs.FS, funcs template.FuncMap) (*layouts, Errors) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	base := template.New("").Funcs(funcs)
+	src, errs := l.compile(files, funcs)
+	l.templateSet = src
+	if len(errs) > 0 || min == nil {
+		return l, errs
+	}
+	small := make(map[string]string, len(files))
+	for name, text := range files {
+		small[name] = text
+		if m, err := min.String("text/html", text); err == nil {
+			small[name] = m
+		}
+	}
+	// Minified text that no longer parses (it should not happen) leaves
+	// the templates as written in use.
+	if run, errs := l.compile(small, funcs); len(errs) == 0 {
+		l.templateSet, l.src = run, src
+	}
+	return l, nil
+}
+
+// compile parses the layout files into leaf templates, each with the
+// partials and baseof.html.
+func (l *layouts) compile(files map[string]string, funcs template.FuncMap) (*templateSet, Errors) {
+	s := &templateSet{leaves: map[string]*template.Template{}, entry: map[string]string{}}
+	fm := maps.Clone(funcs)
+	fm["partialCached"] = func(name string, data any, keys ...any) (template.HTML, error) {
+		return l.partialCached(s, name, data, keys...)
+	}
+	var errs Errors
+	base := template.New("").Funcs(fm)
 	for _, name := range sortedKeys(files) {
 		if strings.HasPrefix(name, "partials/") || path.Base(name) == "baseof.html" {
 			if _, err := base.New(name).Parse(files[name]); err != nil {
@@ -75,7 +118,7 @@ func loadLayouts(fsys fs.FS, funcs template.FuncMap) (*layouts, Errors) {
 			}
 		}
 	}
-	l.base = base
+	s.base = base
 	for _, name := range sortedKeys(files) {
 		if strings.HasPrefix(name, "partials/") || path.Base(name) == "baseof.html" {
 			continue
@@ -88,18 +131,31 @@ func loadLayouts(fsys fs.FS, funcs template.FuncMap) (*layouts, Errors) {
 			errs = append(errs, templateError(err))
 			continue
 		}
-		l.leaves[name] = set
-		l.entry[name] = name
+		s.leaves[name] = set
+		s.entry[name] = name
 		if onlyDefines(set.Lookup(name)) {
 			for _, b := range []string{path.Dir(name) + "/baseof.html", "_default/baseof.html"} {
 				if set.Lookup(b) != nil {
-					l.entry[name] = b
+					s.entry[name] = b
 					break
 				}
 			}
 		}
 	}
-	return l, errs
+	return s, errs
+}
+
+// execute runs a leaf template. An error from the minified templates is
+// looked for again in the templates as written, whose lines it names.
+func (l *layouts) execute(w *bytes.Buffer, leaf string, data any) error {
+	err := l.leaves[leaf].ExecuteTemplate(w, l.entry[leaf], data)
+	if err != nil && l.src != nil {
+		var discard bytes.Buffer
+		if err2 := l.src.leaves[leaf].ExecuteTemplate(&discard, l.src.entry[leaf], data); err2 != nil {
+			err = err2
+		}
+	}
+	return err
 }
 
 // partialCached executes a partial once per build for each distinct data
@@ -108,11 +164,11 @@ func loadLayouts(fsys fs.FS, funcs template.FuncMap) (*layouts, Errors) {
 // without keys shows the first page's data on every page), so it must be
 // comparable, such as a page or the site; data that is not (a dict, a
 // list) needs a key after it.
-func (l *layouts) partialCached(name string, data any, keys ...any) (template.HTML, error) {
+func (l *layouts) partialCached(s *templateSet, name string, data any, keys ...any) (template.HTML, error) {
 	if len(keys) > 2 {
 		return "", fmt.Errorf("partialCached takes at most two keys")
 	}
-	k := cacheKey{name: name}
+	k := cacheKey{set: s, name: name}
 	if data != nil && reflect.TypeOf(data).Comparable() {
 		k.data = data
 	} else if data != nil && len(keys) == 0 {
@@ -127,7 +183,7 @@ func (l *layouts) partialCached(name string, data any, keys ...any) (template.HT
 	if v, ok := l.cache.Load(k); ok {
 		return v.(template.HTML), nil
 	}
-	t := l.base.Lookup("partials/" + name)
+	t := s.base.Lookup("partials/" + name)
 	if t == nil {
 		return "", fmt.Errorf("no partial layouts/partials/%s", name)
 	}

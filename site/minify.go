@@ -17,12 +17,27 @@ import (
 // newMinifier configures minify once; the result is safe for concurrent use.
 func newMinifier() *minify.M {
 	m := minify.New()
-	m.Add("text/html", &html.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true})
+	m.Add("text/html", htmlMinifier())
 	m.Add("text/css", &css.Minifier{})
 	m.AddRegexp(regexp.MustCompile(`^(application|text)/(x-)?(java|ecma)script$`), &js.Minifier{})
 	m.AddRegexp(regexp.MustCompile(`[/+]json$`), &json.Minifier{})
 	m.Add("image/svg+xml", &svg.Minifier{})
 	m.AddRegexp(regexp.MustCompile(`[/+]xml$`), &xml.Minifier{})
+	return m
+}
+
+// htmlMinifier is the one set of HTML options, for pages and for layouts.
+func htmlMinifier() *html.Minifier {
+	return &html.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true}
+}
+
+// newTemplateMinifier minifies layout text and leaves template actions,
+// and the contents of script and style elements that hold them, alone.
+func newTemplateMinifier() *minify.M {
+	m := minify.New()
+	h := htmlMinifier()
+	h.TemplateDelims = html.GoTemplateDelims
+	m.Add("text/html", h)
 	return m
 }
 
