@@ -9,10 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 
 	"charter/site/internal/gensite"
+	"charter/site/search"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
@@ -50,7 +52,8 @@ func benchDir(b *testing.B) string {
 }
 
 // BenchmarkBuild builds the generated 10,000-page site into a folder, as
-// `charter build` does.
+// `charter build` does: the same settings, fingerprints and search index
+// included (site/cli/cli.go).
 func BenchmarkBuild(b *testing.B) {
 	dir := benchDir(b)
 	if err := gensite.Write(dir, benchPages, ".."); err != nil {
@@ -60,7 +63,7 @@ func BenchmarkBuild(b *testing.B) {
 	TuneGC(180 << 20)
 	b.ResetTimer()
 	for b.Loop() {
-		bl, err := NewBuilder(Config{Minify: true}, fsys)
+		bl, err := NewBuilder(Config{Minify: true, Fingerprint: true, Index: benchIndex}, fsys)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -81,15 +84,32 @@ func BenchmarkBuild(b *testing.B) {
 	}
 }
 
+// benchIndex is the search index of `charter build`.
+func benchIndex(docs []SearchDoc) (map[string][]byte, error) {
+	sd := make([]search.Doc, len(docs))
+	for i, d := range docs {
+		sd[i] = search.Doc{URL: d.URL, Title: d.Title, Description: d.Description, Section: d.Section, Headings: d.Headings, Text: d.Text}
+	}
+	return search.Index(sd)
+}
+
 // BenchmarkBaseline does only the unavoidable work on the same files, on
 // every core: read each file, convert it with goldmark, minify it, write it.
-func BenchmarkBaseline(b *testing.B) {
+func BenchmarkBaseline(b *testing.B) { baseline(b, false) }
+
+// BenchmarkBaselinePretty is the baseline writing each page to its own
+// folder, as pretty URLs need (page/index.html): the cost of one mkdir a
+// page, which every build pays and the baseline does not.
+func BenchmarkBaselinePretty(b *testing.B) { baseline(b, true) }
+
+func baseline(b *testing.B, pretty bool) {
 	dir := benchDir(b)
 	if err := gensite.Write(dir, benchPages, ".."); err != nil {
 		b.Fatal(err)
 	}
+	content := filepath.Join(dir, "content")
 	var files []string
-	filepath.WalkDir(filepath.Join(dir, "content"), func(p string, d fs.DirEntry, err error) error {
+	filepath.WalkDir(content, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
 			files = append(files, p)
 		}
@@ -125,6 +145,10 @@ func BenchmarkBaseline(b *testing.B) {
 						b.Error(err)
 					}
 					p := filepath.Join(out, fmt.Sprintf("%d", i%100), fmt.Sprintf("%d.html", i))
+					if pretty {
+						rel, _ := filepath.Rel(content, files[i])
+						p = filepath.Join(out, strings.TrimSuffix(rel, ".md"), "index.html")
+					}
 					os.MkdirAll(filepath.Dir(p), 0o755)
 					if err := os.WriteFile(p, min.Bytes(), 0o644); err != nil {
 						b.Error(err)

@@ -381,29 +381,71 @@ func plainify(s any) string {
 // page p with aria-current="page" and links to its sections with
 // aria-current="true".
 func markCurrent(h template.HTML, p *Page) template.HTML {
-	s := string(h)
+	// The few links to mark, in both the forms a layout may have written
+	// them: as the path, and as html/template escapes it in an href.
+	type mark struct{ href, value string }
+	var marks [16]mark
+	found := marks[:0]
 	for q := p; q != nil && q.Kind != KindHome; q = q.Parent {
 		v := "true"
 		if q == p {
 			v = "page"
 		}
-		for _, u := range []string{q.RelPermalink, hrefForm(q.RelPermalink)} {
-			old := `href="` + u + `"`
-			if strings.Contains(s, old) {
-				s = strings.ReplaceAll(s, old, old+` aria-current="`+v+`"`)
+		found = append(found, mark{q.RelPermalink, v})
+		if f := hrefForm(q.RelPermalink); f != q.RelPermalink {
+			found = append(found, mark{f, v})
+		}
+	}
+	s := string(h)
+	var b strings.Builder
+	last := 0 // s[:last] is in b
+	for i := 0; ; {
+		j := strings.Index(s[i:], `href="`)
+		if j < 0 {
+			break
+		}
+		start := i + j + len(`href="`)
+		end := strings.IndexByte(s[start:], '"')
+		if end < 0 {
+			break
+		}
+		end += start
+		for _, m := range found {
+			if s[start:end] == m.href {
+				if b.Len() == 0 {
+					b.Grow(len(s) + 64)
+				}
+				b.WriteString(s[last : end+1])
+				b.WriteString(` aria-current="`)
+				b.WriteString(m.value)
+				b.WriteByte('"')
+				last = end + 1
 				break
 			}
 		}
+		i = end + 1
 	}
-	return template.HTML(s)
+	if last == 0 {
+		return h
+	}
+	b.WriteString(s[last:])
+	return template.HTML(b.String())
 }
 
 // hrefForm is a path as html/template writes it in an href attribute.
 func hrefForm(u string) string {
+	plain := func(c byte) bool { return c < 0x80 && c > 0x20 && !strings.ContainsRune(`"'<>\^`+"`{|}", rune(c)) }
+	i := 0
+	for i < len(u) && plain(u[i]) {
+		i++
+	}
+	if i == len(u) {
+		return u
+	}
 	var b strings.Builder
 	for i := 0; i < len(u); i++ {
 		c := u[i]
-		if c < 0x80 && c > 0x20 && !strings.ContainsRune(`"'<>\^`+"`{|}", rune(c)) {
+		if plain(c) {
 			b.WriteByte(c)
 		} else {
 			fmt.Fprintf(&b, "%%%02x", c)

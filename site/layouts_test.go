@@ -1,6 +1,7 @@
 package site
 
 import (
+	"html/template"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -50,5 +51,21 @@ func TestPartialCachedUncomparableData(t *testing.T) {
 	out, _ := mustBuild(t, fsys, Config{})
 	if got, _ := out.File("index.html"); !strings.Contains(string(got), "1") {
 		t.Errorf("home = %q, want the partial's output", got)
+	}
+}
+
+// markCurrent marks the page and its sections, in either form a layout
+// writes an href, and leaves every other link alone.
+func TestMarkCurrent(t *testing.T) {
+	home := &Page{Kind: KindHome, RelPermalink: "/"}
+	sec := &Page{Kind: KindSection, RelPermalink: "/données/", Parent: home}
+	page := &Page{Kind: KindPage, RelPermalink: "/données/café/", Parent: sec}
+	in := template.HTML(`<a href="/">Home</a><a href="/donn%c3%a9es/">Data</a><a href="/données/café/">Café</a><a href="/données/café/more/">More</a><a href="/other/">Other</a>`)
+	want := `<a href="/">Home</a><a href="/donn%c3%a9es/" aria-current="true">Data</a><a href="/données/café/" aria-current="page">Café</a><a href="/données/café/more/">More</a><a href="/other/">Other</a>`
+	if got := markCurrent(in, page); string(got) != want {
+		t.Errorf("markCurrent\n got %s\nwant %s", got, want)
+	}
+	if got := markCurrent(in, home); got != in {
+		t.Errorf("on the home page markCurrent changed %s", got)
 	}
 }
