@@ -148,16 +148,26 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 	site.assets = b.assets
 	perrs, problems := r.render(ctx, site.AllPages)
 	errs = append(errs, perrs...)
-	errs = append(errs, r.copyFiles(ctx, in.assets)...)
-	errs = append(errs, r.writeExtras()...)
-	errs = append(errs, r.writeIndex()...)
+	// The search index is built beside the rest, which is mostly serial.
+	var tail [2]Errors
+	var fragErrs Errors
+	parallel(ctx, 2, func(i int) {
+		if i == 0 {
+			tail[0] = r.writeIndex()
+			return
+		}
+		tail[1] = append(r.copyFiles(ctx, in.assets), r.writeExtras()...)
+		fragErrs = r.checkFragments(site.AllPages)
+	})
+	errs = append(errs, tail[1]...)
+	errs = append(errs, tail[0]...)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if b.cfg.KeepGoing {
-		problems = append(problems, r.checkFragments(site.AllPages)...)
+		problems = append(problems, fragErrs...)
 	} else {
-		errs = append(errs, r.checkFragments(site.AllPages)...)
+		errs = append(errs, fragErrs...)
 	}
 	if len(errs) > 0 {
 		return nil, errs.sorted()

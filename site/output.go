@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -162,14 +163,34 @@ func (o *DirOutput) WriteFile(name string, data []byte) error {
 	full := filepath.Join(o.tmp, filepath.FromSlash(name))
 	dir := filepath.Dir(full)
 	if _, ok := o.dirs.Load(dir); !ok {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := o.mkdir(dir); err != nil {
 			return fmt.Errorf("write %s: %w", name, unwrapPathError(err))
 		}
-		o.dirs.Store(dir, true)
 	}
 	if err := os.WriteFile(full, data, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", name, unwrapPathError(err))
 	}
+	return nil
+}
+
+// mkdir makes a folder of the new build and its parents. A page's folder
+// usually sits in its section's, made already: one mkdir, not the stat
+// of every parent that os.MkdirAll makes.
+func (o *DirOutput) mkdir(dir string) error {
+	parent := filepath.Dir(dir)
+	if dir == o.tmp || parent == dir {
+		return nil // made with the output, or a root
+	}
+	_, known := o.dirs.Load(parent)
+	if !known && parent != o.tmp {
+		if err := o.mkdir(parent); err != nil {
+			return err
+		}
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	o.dirs.Store(dir, true)
 	return nil
 }
 
@@ -195,13 +216,25 @@ func (o *DirOutput) Commit() error {
 		return fmt.Errorf("cannot replace %s: %w", o.dest, unwrapPathError(err))
 	}
 	if old != "" {
-		_ = os.RemoveAll(old)
+		removeAll(old)
 	}
 	return nil
 }
 
+// removeAll removes a folder tree, its top-level entries on every core:
+// removing a large earlier build is otherwise a serial tail of the build.
+func removeAll(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err == nil {
+		parallel(context.Background(), len(entries), func(i int) {
+			_ = os.RemoveAll(filepath.Join(dir, entries[i].Name()))
+		})
+	}
+	_ = os.RemoveAll(dir)
+}
+
 // Abort removes the unfinished build; the destination stays as it was.
-func (o *DirOutput) Abort() { _ = os.RemoveAll(o.tmp) }
+func (o *DirOutput) Abort() { removeAll(o.tmp) }
 
 // Dest is the folder Commit replaces.
 func (o *DirOutput) Dest() string { return o.dest }

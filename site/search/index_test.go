@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -148,6 +149,22 @@ func TestIndexDeterministic(t *testing.T) {
 	for p, x := range a {
 		if !bytes.Equal(x, b[p]) {
 			t.Errorf("%s differs between runs", p)
+		}
+	}
+}
+
+// Counting on several cores gives exactly what one pass gives: the same
+// term numbers, postings and lengths.
+func TestPostingsOnCores(t *testing.T) {
+	ds, err := sortDocs(generate(3000, 4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := buildPostingsOn(ds, 1)
+	for _, w := range []int{2, 3, 8} {
+		many := buildPostingsOn(ds, w)
+		if !reflect.DeepEqual(one, many) {
+			t.Errorf("%d workers: postings differ from one pass", w)
 		}
 	}
 }

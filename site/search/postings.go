@@ -2,8 +2,10 @@ package search
 
 import (
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // posting is one document's use of one term, before weighting.
@@ -31,8 +33,46 @@ const (
 	weightScale = 11
 )
 
-// buildPostings counts every term of every document.
+// buildPostings counts every term of every document, on every core. The
+// result does not depend on the number of cores: terms are numbered in
+// the order they first appear, as a single pass would number them.
 func buildPostings(ds []Doc) postingSet {
+	return buildPostingsOn(ds, runtime.GOMAXPROCS(0))
+}
+
+func buildPostingsOn(ds []Doc, workers int) postingSet {
+	workers = max(1, min(workers, len(ds)/256))
+	if workers == 1 {
+		return countPostings(ds, 0)
+	}
+	parts := make([]postingSet, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := len(ds)*w/workers, len(ds)*(w+1)/workers
+		wg.Go(func() { parts[w] = countPostings(ds[lo:hi], lo) })
+	}
+	wg.Wait()
+	out := postingSet{length: make([]int, 0, len(ds))}
+	ids := map[string]int32{}
+	for _, part := range parts {
+		out.length = append(out.length, part.length...)
+		for local, name := range part.names {
+			id, ok := ids[name]
+			if !ok {
+				id = int32(len(out.names))
+				ids[name] = id
+				out.names = append(out.names, name)
+				out.terms = append(out.terms, nil)
+			}
+			out.terms[id] = append(out.terms[id], part.terms[local]...)
+		}
+	}
+	return out
+}
+
+// countPostings counts every term of a run of documents; the first is
+// document number first.
+func countPostings(ds []Doc, first int) postingSet {
 	ps := postingSet{length: make([]int, len(ds))}
 	tok := newTokenizer()
 	var counts []posting // by term number, for the current document
@@ -66,7 +106,7 @@ func buildPostings(ds []Doc) postingSet {
 		}
 		for _, id := range touched {
 			p := counts[id]
-			p.doc = int32(i)
+			p.doc = int32(first + i)
 			ps.terms[id] = append(ps.terms[id], p)
 			counts[id] = posting{}
 		}
