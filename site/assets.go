@@ -128,7 +128,7 @@ func (r *pageRenderer) minified(name string, data []byte) []byte {
 		return data
 	}
 	var b bytes.Buffer
-	if err := r.b.min.Minify(mt, &b, bytes.NewReader(data)); err != nil {
+	if err := r.b.min.Minify(mt, &b, bytes.NewBuffer(data)); err != nil {
 		return data // a file minify cannot parse is published as written
 	}
 	return b.Bytes()

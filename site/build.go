@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -391,6 +392,7 @@ func groupLayoutErrors(errs Errors) Errors {
 
 type pageBuffers struct {
 	content, page, min bytes.Buffer
+	w                  *bufio.Writer // over content, for goldmark, which would make one a page
 }
 
 // renderPage converts a page's Markdown, executes its layout, and writes
@@ -403,7 +405,11 @@ func (r *pageRenderer) renderPage(p *Page, buf *pageBuffers) (res pageResult) {
 		pc := parser.NewContext()
 		pc.Set(stateKey, st)
 		doc := r.st.md.Parser().Parse(text.NewReader(p.src.body), parser.WithContext(pc))
-		if err := r.st.md.Renderer().Render(&buf.content, p.src.body, doc); err != nil {
+		if buf.w == nil {
+			buf.w = bufio.NewWriterSize(&buf.content, 32<<10)
+		}
+		buf.w.Reset(&buf.content)
+		if err := r.st.md.Renderer().Render(buf.w, p.src.body, doc); err != nil {
 			res.errs = Errors{errorf(p.Source, 0, "cannot render the Markdown: %v", err)}
 			return res
 		}
@@ -423,7 +429,7 @@ func (r *pageRenderer) renderPage(p *Page, buf *pageBuffers) (res pageResult) {
 		content := buf.content.Bytes()
 		if r.b.cfg.Minify {
 			buf.min.Reset()
-			if err := r.b.min.Minify("text/html", &buf.min, bytes.NewReader(content)); err != nil {
+			if err := r.b.min.Minify("text/html", &buf.min, &buf.content); err != nil {
 				res.errs = Errors{errorf(p.Source, 0, "cannot minify the Markdown output: %v", err)}
 				return res
 			}
@@ -446,9 +452,15 @@ func (r *pageRenderer) renderPage(p *Page, buf *pageBuffers) (res pageResult) {
 	// page needs no second pass, unless the minified layouts were set
 	// aside.
 	if r.st.lay.src == nil {
-		res.errs = r.write(outputFile(p.Path), html, &buf.page)
+		res.errs = r.write(outputFile(p.Path), html, &buf.min)
 	} else {
 		res.errs = r.writeRaw(outputFile(p.Path), html)
+	}
+	// A one-off build lets each page's Markdown go once it is written,
+	// which keeps the heap, and the collector's work, small. The preview
+	// server and check keep it, for the next edit and for their rules.
+	if !r.b.cfg.Serve && !r.b.cfg.KeepGoing && p.src != nil {
+		p.src.body = nil
 	}
 	return res
 }
@@ -484,7 +496,8 @@ func (r *pageRenderer) execute(p *Page, rd *rendered, w *bytes.Buffer) ([]byte, 
 func (r *pageRenderer) write(name string, data []byte, tmp *bytes.Buffer) Errors {
 	if mt := mediaType(name); r.b.cfg.Minify && mt != "" {
 		tmp.Reset()
-		if err := r.b.min.Minify(mt, tmp, bytes.NewReader(data)); err != nil {
+		// A Buffer, which minify reads without copying.
+		if err := r.b.min.Minify(mt, tmp, bytes.NewBuffer(data)); err != nil {
 			return Errors{errorf(name, 0, "cannot minify the output: %v", err)}
 		}
 		data = tmp.Bytes()
