@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"html"
 	"html/template"
@@ -270,29 +271,53 @@ func templateError(err error) *Error {
 func (b *Builder) templateFuncs() template.FuncMap {
 	base := b.base
 	return template.FuncMap{
-		"relURL":      func(p string) string { return base.Rel(b.assets.lookup(p)) },
-		"absURL":      func(p string) string { return base.Abs(b.assets.lookup(p)) },
-		"integrity":   b.assets.integrity,
-		"ukdate":      ukDate,
-		"isodate":     isoDate,
-		"dict":        dict,
-		"list":        func(xs ...any) []any { return xs },
-		"lower":       strings.ToLower,
-		"upper":       strings.ToUpper,
-		"trim":        strings.TrimSpace,
-		"hasPrefix":   strings.HasPrefix,
-		"contains":    strings.Contains,
-		"replace":     strings.ReplaceAll,
-		"join":        strings.Join,
-		"truncate":    truncateWords,
-		"plainify":    plainify,
-		"first":       firstPages,
-		"markCurrent": markCurrent,
-		"byTitle":     byTitle,
-		"byLetter":    byLetter,
-		"add":         func(a, b int) int { return a + b },
-		"sub":         func(a, b int) int { return a - b },
+		"relURL":         func(p string) string { return base.Rel(b.assets.lookup(p)) },
+		"absURL":         func(p string) string { return base.Abs(b.assets.lookup(p)) },
+		"integrity":      b.assets.integrity,
+		"ukdate":         ukDate,
+		"isodate":        isoDate,
+		"dict":           dict,
+		"list":           func(xs ...any) []any { return xs },
+		"lower":          strings.ToLower,
+		"upper":          strings.ToUpper,
+		"trim":           strings.TrimSpace,
+		"hasPrefix":      strings.HasPrefix,
+		"contains":       strings.Contains,
+		"replace":        strings.ReplaceAll,
+		"join":           strings.Join,
+		"truncate":       truncateWords,
+		"plainify":       plainify,
+		"first":          firstPages,
+		"markCurrent":    markCurrent,
+		"breadcrumbList": breadcrumbList,
+		"byTitle":        byTitle,
+		"byLetter":       byLetter,
+		"add":            func(a, b int) int { return a + b },
+		"sub":            func(a, b int) int { return a - b },
 	}
+}
+
+// breadcrumbList is the schema.org BreadcrumbList of a page, from the
+// home page down to it, as JSON for a script element. Written in Go, it
+// costs a page one call instead of a template loop of some thirty.
+func breadcrumbList(p *Page) (template.JS, error) {
+	type item struct {
+		Type     string `json:"@type"`
+		Position int    `json:"position"`
+		Name     string `json:"name"`
+		Item     string `json:"item"`
+	}
+	list := struct {
+		Context string `json:"@context"`
+		Type    string `json:"@type"`
+		Items   []item `json:"itemListElement"`
+	}{Context: "https://schema.org", Type: "BreadcrumbList"}
+	for i, q := range p.Breadcrumbs() {
+		list.Items = append(list.Items, item{"ListItem", i + 1, q.LinkTitle(), q.Permalink})
+	}
+	// Marshal escapes <, > and &, so the JSON cannot end the script.
+	b, err := json.Marshal(list)
+	return template.JS(b), err
 }
 
 // ukDate formats a date the way UK government sites do: 24 November 2003.

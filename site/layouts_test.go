@@ -1,6 +1,7 @@
 package site
 
 import (
+	"encoding/json"
 	"html/template"
 	"strings"
 	"testing"
@@ -67,5 +68,34 @@ func TestMarkCurrent(t *testing.T) {
 	}
 	if got := markCurrent(in, home); got != in {
 		t.Errorf("on the home page markCurrent changed %s", got)
+	}
+}
+
+// The breadcrumb JSON-LD lists the trail in order and cannot close its
+// script element, whatever a title holds.
+func TestBreadcrumbList(t *testing.T) {
+	home := &Page{Kind: KindHome, Title: "Home", Permalink: "https://example.org/"}
+	sec := &Page{Kind: KindSection, Title: "Data", NavTitle: "Data short", Permalink: "https://example.org/data/", Parent: home}
+	page := &Page{Kind: KindPage, Title: `Rights </script><script>alert(1)</script> & "more"`, Permalink: "https://example.org/data/x/", Parent: sec}
+	got, err := breadcrumbList(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(got), "</script") || strings.Contains(string(got), "<") {
+		t.Errorf("JSON-LD can close its script: %s", got)
+	}
+	var v struct {
+		Type  string `json:"@type"`
+		Items []struct {
+			Position int
+			Name     string
+			Item     string
+		} `json:"itemListElement"`
+	}
+	if err := json.Unmarshal([]byte(got), &v); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, got)
+	}
+	if v.Type != "BreadcrumbList" || len(v.Items) != 3 || v.Items[1].Name != "Data short" || v.Items[2].Position != 3 || v.Items[2].Item != "https://example.org/data/x/" || !strings.HasPrefix(v.Items[2].Name, "Rights </script>") {
+		t.Errorf("breadcrumbList = %s", got)
 	}
 }
