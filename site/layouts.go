@@ -90,6 +90,12 @@ func loadLayouts(fsys fs.FS, funcs template.FuncMap, min *minify.M) (*layouts, E
 	small := make(map[string]string, len(files))
 	for name, text := range files {
 		small[name] = text
+		// minify's template mode trims the spaces around an action in a
+		// textarea, where they are the field's text: such a file is left
+		// as written.
+		if strings.Contains(strings.ToLower(text), "<textarea") {
+			continue
+		}
 		if m, err := min.String("text/html", text); err == nil {
 			small[name] = m
 		}

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"io/fs"
 	"os"
 	"strings"
 	"testing"
@@ -10,7 +11,13 @@ import (
 // pages a full minification would give: minifying both once more gives
 // the same bytes, and the build's page is at most a little larger.
 func TestMinifiedLayoutsMatchFullMinify(t *testing.T) {
-	fsys := os.DirFS("..")
+	tricky, _ := siteFS(t, "testdata/sites/tricky-layouts.txtar")
+	for name, fsys := range map[string]fs.FS{"real site": os.DirFS(".."), "tricky layouts": tricky} {
+		t.Run(name, func(t *testing.T) { matchFullMinify(t, fsys) })
+	}
+}
+
+func matchFullMinify(t *testing.T, fsys fs.FS) {
 	build := func(minify bool) map[string][]byte {
 		b, err := NewBuilder(Config{Minify: minify}, fsys)
 		if err != nil {
