@@ -157,7 +157,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		*dest = filepath.Join(sf.source, "public")
 	}
 	site.TuneGC(buildMemoryLimit(sf.source))
-	b, err := site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: *minify, Fingerprint: true, Index: searchIndex}, os.DirFS(sf.source))
+	b, err := site.NewBuilder(publishConfig(sf, *minify), os.DirFS(sf.source))
 	if err != nil {
 		fmt.Fprintf(stderr, "charter build: %v\n", err)
 		return 2
@@ -273,6 +273,12 @@ func buildMemoryLimit(source string) int64 {
 		return nil
 	})
 	return max(180<<20, int64(pages)*6<<10)
+}
+
+// publishConfig is the configuration of a build for publishing: what
+// `charter build` and `charter serve --write` write to public/.
+func publishConfig(sf siteFlags, minify bool) site.Config {
+	return site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: minify, Fingerprint: true, Index: searchIndex}
 }
 
 // searchIndex builds the site search index from the pages' text.

@@ -68,6 +68,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	defer w.Close()
+	// The search index would cost every save a pass over the whole site:
+	// it is made when the search page first asks for it after a change.
+	p.srv.OnDemand("search/", func() (map[string][]byte, error) { return p.searchFiles(ctx) })
 	p.rebuild(ctx, nil)
 
 	hs := &http.Server{Handler: p.srv, ReadHeaderTimeout: 10 * time.Second}
@@ -191,7 +194,7 @@ func (p *previewer) rebuild(ctx context.Context, batch []watch.Change) {
 // so that public/ only ever holds complete builds.
 func (p *previewer) writeOut() {
 	dest := filepath.Join(p.sf.source, "public")
-	b, err := site.NewBuilder(site.Config{BaseURL: p.sf.baseURL, Drafts: p.sf.drafts, Minify: true}, os.DirFS(p.sf.source))
+	b, err := site.NewBuilder(publishConfig(p.sf, true), os.DirFS(p.sf.source))
 	if err == nil {
 		var out *site.DirOutput
 		out, err = site.NewDirOutput(dest, p.sf.source, filepath.Join(p.sf.source, "content"), filepath.Join(p.sf.source, "layouts"), filepath.Join(p.sf.source, "static"))
@@ -206,6 +209,26 @@ func (p *previewer) writeOut() {
 	if err != nil {
 		fmt.Fprintf(p.stderr, "warning: --write: %v\n", err)
 	}
+}
+
+// searchFiles makes the search index of the site as it is on disk, with a
+// separate in-memory build.
+func (p *previewer) searchFiles(ctx context.Context) (map[string][]byte, error) {
+	b, err := site.NewBuilder(site.Config{BaseURL: p.sf.baseURL, Drafts: p.sf.drafts, Index: searchIndex}, os.DirFS(p.sf.source))
+	if err != nil {
+		return nil, err
+	}
+	out := site.NewMemOutput()
+	if _, err := b.Build(ctx, out); err != nil {
+		return nil, fmt.Errorf("the site does not build; fix the errors shown and search again")
+	}
+	files := map[string][]byte{}
+	for name, data := range out.Files() {
+		if strings.HasPrefix(name, "search/") {
+			files[name] = data
+		}
+	}
+	return files, nil
 }
 
 // savedPage is the site path of the one page a batch edited, if any.

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"charter/site"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -386,5 +387,81 @@ func TestServeStartsBroken(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Errorf("after the fix: %d", resp.StatusCode)
+	}
+}
+
+// The preview serves the search index, made when the search page first
+// asks for it after a change, so that the search page works in preview
+// without slowing every save.
+func TestServeSearchIndexOnDemand(t *testing.T) {
+	p := startPreview(t)
+	manifest := func() (hash string, chunk string) {
+		t.Helper()
+		code, body := p.get("/search/meta.json")
+		if code != 200 {
+			t.Fatalf("GET search/meta.json: %d %s", code, body)
+		}
+		var m struct {
+			N int    `json:"n"`
+			H string `json:"h"`
+		}
+		if err := json.Unmarshal([]byte(body), &m); err != nil || m.N < 3 || m.H == "" {
+			t.Fatalf("search/meta.json = %s (%v)", body, err)
+		}
+		code, chunk = p.get("/search/" + m.H + "/d/0.json")
+		if code != 200 {
+			t.Fatalf("GET the first metadata chunk: %d", code)
+		}
+		return m.H, chunk
+	}
+	h1, chunk := manifest()
+	if !strings.Contains(chunk, "Toolkit") {
+		t.Errorf("the index does not list the toolkit page: %s", chunk)
+	}
+	p.write("content/data-sharing/toolkit.md", strings.Replace(toolkit, "title: Toolkit", "title: Zebrafinch toolkit", 1))
+	if e := p.next(); e.name != "reload" {
+		t.Fatalf("after a title edit: %v", e)
+	}
+	h2, chunk := manifest()
+	if h2 == h1 || !strings.Contains(chunk, "Zebrafinch toolkit") {
+		t.Errorf("the index did not follow the edit: hash %s then %s, chunk %s", h1, h2, chunk)
+	}
+	if code, _ := p.get("/search/" + h1 + "/d/0.json"); code != 404 {
+		t.Errorf("the old index is still served: %d", code)
+	}
+}
+
+// --write leaves in public/ what `charter build` would: the same pages,
+// fingerprinted files and search index, and rewrites it after each save.
+func TestServeWrite(t *testing.T) {
+	p := startPreview(t, "--write")
+	public := filepath.Join(p.dir, "public")
+	built := filepath.Join(t.TempDir(), "public")
+	if code, _, stderr := runCmd(t, context.Background(), "build", "--quiet", "--source", p.dir, "--dest", built); code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, name := range []string{"index.html", "search/meta.json", "sitemap.xml", site.MarkerFile} {
+		want, err := os.ReadFile(filepath.Join(built, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := os.ReadFile(filepath.Join(public, name)); err != nil || string(got) != string(want) {
+			t.Errorf("public/%s differs from what charter build writes (%v)", name, err)
+		}
+	}
+	p.write("content/data-sharing/toolkit.md", strings.Replace(toolkit, "Protocols.", "Written out.", 1))
+	if e := p.next(); e.name != "reload" {
+		t.Fatalf("after an edit: %v", e)
+	}
+	// public/ is written after the preview reloads, so as not to hold the
+	// reload up: wait for it.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		got, _ := os.ReadFile(filepath.Join(public, "data-sharing/public-sector-toolkit/index.html"))
+		if strings.Contains(string(got), "Written out.") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("public/ was not rewritten after the edit")
+		}
 	}
 }

@@ -33,6 +33,17 @@ type Server struct {
 	clients map[chan event]bool
 	done    chan struct{}
 	closed  bool
+
+	demandPrefix string
+	demandMake   func() (map[string][]byte, error)
+	demand       *demandFiles // of the current build
+}
+
+// demandFiles are files made on demand for one build.
+type demandFiles struct {
+	once  sync.Once
+	files map[string][]byte
+	err   error
 }
 
 type event struct {
@@ -50,6 +61,29 @@ func New(base string) *Server {
 		base += "/"
 	}
 	return &Server{base: base, files: map[string][]byte{}, clients: map[chan event]bool{}, done: make(chan struct{})}
+}
+
+// OnDemand serves the files under prefix ("search/") from gen, which
+// runs when one of them is first asked for after each good build: for
+// files that cost too much to remake on every save, such as the search
+// index of a large site.
+func (s *Server) OnDemand(prefix string, gen func() (map[string][]byte, error)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.demandPrefix, s.demandMake, s.demand = prefix, gen, &demandFiles{}
+}
+
+// onDemand returns a file made on demand, and whether there is one.
+func (s *Server) onDemand(name string) ([]byte, bool, error) {
+	s.mu.RLock()
+	prefix, gen, d := s.demandPrefix, s.demandMake, s.demand
+	s.mu.RUnlock()
+	if gen == nil || !strings.HasPrefix(name, prefix) {
+		return nil, false, nil
+	}
+	d.once.Do(func() { d.files, d.err = gen() })
+	data, ok := d.files[name]
+	return data, ok, d.err
 }
 
 // An Update is the result of a good build.
@@ -72,6 +106,9 @@ func (s *Server) Apply(u Update) {
 	}
 	hadError := s.errText != ""
 	s.errText = ""
+	if s.demandMake != nil {
+		s.demand = &demandFiles{}
+	}
 	s.mu.Unlock()
 
 	var paths []string
@@ -185,6 +222,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !found && !strings.HasSuffix(r.URL.Path, "/") && path.Ext(name) == "" && dirIndex {
 		http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
 		return
+	}
+	if !found {
+		var err error
+		data, found, err = s.onDemand(name)
+		if err != nil {
+			http.Error(w, "cannot make "+name+": "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
 	}
 	if !found {
 		s.notFound(w)
