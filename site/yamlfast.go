@@ -108,14 +108,16 @@ func plainScalar(v string) (any, bool) {
 }
 
 // yamlPrintable reports whether b holds only characters YAML allows
-// without escaping (and no tabs or carriage returns).
+// without escaping, and none that yaml.v3 reads as a line break other
+// than \n: no carriage return, next line (U+0085), line or paragraph
+// separator (U+2028, U+2029); no tabs either.
 func yamlPrintable(b []byte) bool {
 	for len(b) > 0 {
 		r, n := utf8.DecodeRune(b)
 		switch {
 		case r == utf8.RuneError && n <= 1:
 			return false
-		case r == '\n', r >= 0x20 && r <= 0x7e, r == 0x85, r >= 0xa0 && r <= 0xd7ff, r >= 0xe000 && r <= 0xfffd && r != 0xfeff, r >= 0x10000:
+		case r == '\n', r >= 0x20 && r <= 0x7e, r >= 0xa0 && r <= 0xd7ff && r != 0x2028 && r != 0x2029, r >= 0xe000 && r <= 0xfffd && r != 0xfeff, r >= 0x10000:
 		default:
 			return false
 		}
