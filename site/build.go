@@ -401,7 +401,7 @@ func (r *pageRenderer) renderPage(p *Page, buf *pageBuffers) (res pageResult) {
 	buf.content.Reset()
 	rd := &rendered{}
 	if p.src != nil {
-		st := &renderState{page: p, site: r.st.site, lines: lineIndex{body: p.src.body, first: p.src.bodyLine}}
+		st := &renderState{page: p, site: r.st.site, lines: lineIndex{body: p.src.body, first: p.src.bodyLine}, keepLinks: r.b.cfg.Serve || r.b.cfg.KeepGoing}
 		pc := parser.NewContext()
 		pc.Set(stateKey, st)
 		doc := r.st.md.Parser().Parse(text.NewReader(p.src.body), parser.WithContext(pc))

@@ -19,6 +19,7 @@ type renderState struct {
 	frags     []fragRef
 	ids       []string // ids of every heading
 	links     []LinkRef
+	keepLinks bool // record links, for check and the preview's next edit
 }
 
 // A LinkRef is a link or image written in a page's Markdown.
@@ -60,7 +61,7 @@ func isDangerous(dest string) bool {
 func (st *renderState) link(dest string, pos int, image bool) (string, bool) {
 	line := st.line(pos)
 	d, ok := st.resolve(dest, line)
-	if ok {
+	if ok && st.keepLinks {
 		st.links = append(st.links, LinkRef{Line: line, Written: dest, URL: d, Image: image})
 	}
 	return d, ok

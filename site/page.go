@@ -50,7 +50,8 @@ type Page struct {
 	Next     *Page   // the next regular page in the same section
 
 	// Links are the links and images of the page's Markdown, with their
-	// source lines; set when the page is rendered.
+	// source lines; set when the page is rendered by a build that keeps
+	// them (Config.Serve or Config.KeepGoing: the preview and check).
 	Links []LinkRef
 
 	src      *source
