@@ -1,12 +1,12 @@
 package site
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -82,10 +82,14 @@ func (m *MemOutput) File(name string) ([]byte, bool) {
 // DirOutput writes a build into a fresh folder beside the destination and
 // swaps it in with Commit. Until then the destination is untouched.
 type DirOutput struct {
-	dest string
-	tmp  string
-	dirs sync.Map
+	dest  string
+	tmp   string
+	dirs  sync.Map
+	pages sync.Map // HTML file name -> maphash of what was written, for Diff
 }
+
+// pageSeed keys the hashes that Diff compares within one process.
+var pageSeed = maphash.MakeSeed()
 
 // NewDirOutput prepares to replace dest. It refuses a destination that is
 // not the tool's own output folder, that is or holds the site root, or
@@ -169,6 +173,9 @@ func (o *DirOutput) WriteFile(name string, data []byte) error {
 	}
 	if err := os.WriteFile(full, data, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", name, unwrapPathError(err))
+	}
+	if strings.HasSuffix(name, ".html") {
+		o.pages.Store(filepath.ToSlash(name), maphash.Bytes(pageSeed, data))
 	}
 	return nil
 }
@@ -262,35 +269,33 @@ func (o *DirOutput) Diff() (Diff, error) {
 	if err != nil {
 		return Diff{}, err
 	}
-	cur, err := htmlFiles(o.tmp)
-	if err != nil {
-		return Diff{}, err
-	}
+	// The new pages are known from their writes, with a hash of each: only
+	// the old ones are read back.
 	var d Diff
 	var mu sync.Mutex
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 8)
-	for name := range cur {
-		if _, ok := old[name]; !ok {
+	var names []string
+	o.pages.Range(func(k, _ any) bool {
+		names = append(names, k.(string))
+		return true
+	})
+	parallel(context.Background(), len(names), func(i int) {
+		name := names[i]
+		if !old[name] {
+			mu.Lock()
 			d.Added = append(d.Added, pagePath(name))
-			continue
+			mu.Unlock()
+			return
 		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			a, errA := os.ReadFile(filepath.Join(o.dest, name))
-			b, errB := os.ReadFile(filepath.Join(o.tmp, name))
-			if errA != nil || errB != nil || !bytes.Equal(a, b) {
-				mu.Lock()
-				d.Changed = append(d.Changed, pagePath(name))
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
+		sum, _ := o.pages.Load(name)
+		a, err := os.ReadFile(filepath.Join(o.dest, filepath.FromSlash(name)))
+		mu.Lock()
+		if err != nil || maphash.Bytes(pageSeed, a) != sum.(uint64) {
+			d.Changed = append(d.Changed, pagePath(name))
+		}
+		mu.Unlock()
+	})
 	for name := range old {
-		if _, ok := cur[name]; !ok {
+		if _, ok := o.pages.Load(name); !ok {
 			d.Removed = append(d.Removed, pagePath(name))
 		}
 	}

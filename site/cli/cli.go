@@ -173,7 +173,11 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return reportBuildError(err, stderr, *dest)
 	}
 	printWarnings(stderr, res.Warnings)
-	diff, derr := out.Diff()
+	var diff site.Diff
+	var derr error
+	if *dryRun || !*quiet {
+		diff, derr = out.Diff()
+	}
 	if *dryRun {
 		out.Abort()
 		if derr != nil {

@@ -252,3 +252,52 @@ func TestSiteWithoutStatic(t *testing.T) {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
 }
+
+// build reports which pages changed in the output; --dry-run reports it
+// and leaves the output alone; --quiet reports nothing.
+func TestBuildReportsChangedPages(t *testing.T) {
+	dir := writeSite(t, "small")
+	os.WriteFile(filepath.Join(dir, "content/old-page.md"), []byte("---\ntitle: Old page\n---\nOld.\n"), 0o644)
+	dest := filepath.Join(t.TempDir(), "public")
+	build := func(args ...string) string {
+		t.Helper()
+		code, stdout, stderr := runCmd(t, context.Background(), append([]string{"build", "--source", dir, "--dest", dest}, args...)...)
+		if code != 0 {
+			t.Fatalf("build %v: %d %s", args, code, stderr)
+		}
+		return stdout
+	}
+	if out := build(); strings.Contains(out, "Pages changed") || !strings.Contains(out, "Built ") {
+		t.Errorf("first build: %s", out)
+	}
+	if out := build(); !strings.Contains(out, "No page changed in") {
+		t.Errorf("same build again: %s", out)
+	}
+	toolkit := filepath.Join(dir, "content/data-sharing/toolkit.md")
+	src, _ := os.ReadFile(toolkit)
+	os.WriteFile(toolkit, []byte(strings.Replace(string(src), "Protocols.", "Protocols, changed.", 1)), 0o644)
+	os.Remove(filepath.Join(dir, "content/old-page.md"))
+	os.WriteFile(filepath.Join(dir, "content/new-page.md"), []byte("---\ntitle: New page\n---\nNew.\n"), 0o644)
+	before := treeHash(t, dest)
+	out := build("--dry-run")
+	for _, want := range []string{"Pages that would change in", "+ /new-page/", "~ /data-sharing/public-sector-toolkit/", "- /old-page/"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("--dry-run output lacks %q:\n%s", want, out)
+		}
+	}
+	if treeHash(t, dest) != before {
+		t.Error("--dry-run changed the output")
+	}
+	out = build()
+	for _, want := range []string{"Pages changed in", "+ /new-page/", "~ /data-sharing/public-sector-toolkit/", "- /old-page/"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("build output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "~ /faqs/") {
+		t.Errorf("an unchanged page is listed as changed:\n%s", out)
+	}
+	if out := build("--quiet"); out != "" {
+		t.Errorf("--quiet printed %q", out)
+	}
+}
