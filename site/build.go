@@ -39,6 +39,11 @@ type Config struct {
 	// KeepGoing turns broken links into Result.Problems instead of
 	// failing the build, so that a checker sees every page.
 	KeepGoing bool
+
+	// IndexOnly writes the search index and nothing else: pages are
+	// converted from Markdown but not laid out, and no other file is
+	// written. The preview makes its search index this way.
+	IndexOnly bool
 }
 
 // Builder builds one site. NewBuilder checks the configuration once;
@@ -126,8 +131,12 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 	in, errs := listInputs(b.fsys, warn.add)
 	parsed, perrs := b.parseAll(ctx, in.pages)
 	errs = append(errs, perrs...)
-	lay, lerrs := loadLayouts(b.fsys, b.templateFuncs(), b.layoutMinifier())
-	errs = append(errs, lerrs...)
+	var lay *layouts
+	if !b.cfg.IndexOnly {
+		var lerrs Errors
+		lay, lerrs = loadLayouts(b.fsys, b.templateFuncs(), b.layoutMinifier())
+		errs = append(errs, lerrs...)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -145,6 +154,9 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 		st.sources[l.file] = l
 	}
 	r := &pageRenderer{b: b, st: st, out: out, warn: warn}
+	if b.cfg.IndexOnly {
+		return r.indexOnly(ctx)
+	}
 	errs = r.writeStatic(ctx, in.static, true)
 	site.assets = b.assets
 	perrs, problems := r.render(ctx, site.AllPages)
@@ -183,6 +195,19 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 		b.last = st
 	}
 	return res, nil
+}
+
+// indexOnly renders the pages' Markdown and writes the search index.
+func (r *pageRenderer) indexOnly(ctx context.Context) (*Result, error) {
+	errs, _ := r.render(ctx, r.st.site.AllPages)
+	errs = append(errs, r.writeIndex()...)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(errs) > 0 {
+		return nil, errs.sorted()
+	}
+	return r.result(nil), nil
 }
 
 // siteFiles lists the site paths of static files and content assets.
@@ -440,6 +465,9 @@ func (r *pageRenderer) renderPage(p *Page, buf *pageBuffers) (res pageResult) {
 		if r.b.cfg.Index != nil && !p.Draft && p.Kind != KindHome && p.Layout != "az" && p.Layout != "search" && p.Params["search"] != false {
 			res.doc = searchDoc(p, rd)
 		}
+	}
+	if r.b.cfg.IndexOnly {
+		return res
 	}
 	html, err := r.execute(p, rd, &buf.page)
 	if err != nil {

@@ -212,9 +212,9 @@ func (p *previewer) writeOut() {
 }
 
 // searchFiles makes the search index of the site as it is on disk, with a
-// separate in-memory build.
+// separate in-memory build that converts the Markdown and lays out nothing.
 func (p *previewer) searchFiles(ctx context.Context) (map[string][]byte, error) {
-	b, err := site.NewBuilder(site.Config{BaseURL: p.sf.baseURL, Drafts: p.sf.drafts, Index: searchIndex}, os.DirFS(p.sf.source))
+	b, err := site.NewBuilder(site.Config{BaseURL: p.sf.baseURL, Drafts: p.sf.drafts, Index: searchIndex, IndexOnly: true}, os.DirFS(p.sf.source))
 	if err != nil {
 		return nil, err
 	}
