@@ -213,7 +213,14 @@ func (p *previewer) writeOut() {
 
 // searchFiles makes the search index of the site as it is on disk, with a
 // separate in-memory build that converts the Markdown and lays out nothing.
-func (p *previewer) searchFiles(ctx context.Context) (map[string][]byte, error) {
+func (p *previewer) searchFiles(ctx context.Context) (files map[string][]byte, err error) {
+	// It runs on a request's goroutine, where a panic would print a stack
+	// trace: the request gets an error instead.
+	defer func() {
+		if r := recover(); r != nil {
+			files, err = nil, fmt.Errorf("internal error: %v", r)
+		}
+	}()
 	b, err := site.NewBuilder(site.Config{BaseURL: p.sf.baseURL, Drafts: p.sf.drafts, Index: searchIndex, IndexOnly: true}, os.DirFS(p.sf.source))
 	if err != nil {
 		return nil, err
@@ -222,7 +229,7 @@ func (p *previewer) searchFiles(ctx context.Context) (map[string][]byte, error) 
 	if _, err := b.Build(ctx, out); err != nil {
 		return nil, fmt.Errorf("the site does not build; fix the errors shown and search again")
 	}
-	files := map[string][]byte{}
+	files = map[string][]byte{}
 	for name, data := range out.Files() {
 		if strings.HasPrefix(name, "search/") {
 			files[name] = data
