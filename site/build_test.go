@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -37,7 +38,7 @@ func siteFS(t *testing.T, file string) (fstest.MapFS, map[string]string) {
 }
 
 // build builds fsys into memory.
-func build(t *testing.T, fsys fstest.MapFS, cfg Config) (*MemOutput, *Result, error) {
+func build(t *testing.T, fsys fs.FS, cfg Config) (*MemOutput, *Result, error) {
 	t.Helper()
 	b, err := NewBuilder(cfg, fsys)
 	if err != nil {
@@ -48,7 +49,7 @@ func build(t *testing.T, fsys fstest.MapFS, cfg Config) (*MemOutput, *Result, er
 	return out, res, err
 }
 
-func mustBuild(t *testing.T, fsys fstest.MapFS, cfg Config) (*MemOutput, *Result) {
+func mustBuild(t *testing.T, fsys fs.FS, cfg Config) (*MemOutput, *Result) {
 	t.Helper()
 	out, res, err := build(t, fsys, cfg)
 	if err != nil {
@@ -180,5 +181,37 @@ func rewriteWant(t *testing.T, file, want string) {
 	}
 	if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// An IndexOnly build writes the very search index a full build writes,
+// and nothing else.
+func TestIndexOnlyBuild(t *testing.T) {
+	fsys := os.DirFS("..")
+	index := func(docs []SearchDoc) (map[string][]byte, error) {
+		files := map[string][]byte{}
+		for _, d := range docs {
+			files["search/"+strings.Trim(d.URL, "/")+".txt"] = []byte(d.Title + "\n" + d.Section + "\n" + strings.Join(d.Headings, "|") + "\n" + d.Text)
+		}
+		return files, nil
+	}
+	files := func(cfg Config) map[string][]byte {
+		out, _ := mustBuild(t, fsys, cfg)
+		return out.Files()
+	}
+	full := files(Config{Minify: true, Fingerprint: true, Index: index})
+	only := files(Config{Index: index, IndexOnly: true})
+	n := 0
+	for name, data := range full {
+		if !strings.HasPrefix(name, "search/") || !strings.HasSuffix(name, ".txt") {
+			continue
+		}
+		n++
+		if string(only[name]) != string(data) {
+			t.Errorf("%s differs:\n%s\n---\n%s", name, only[name], data)
+		}
+	}
+	if n < 40 || len(only) != n {
+		t.Errorf("full build indexed %d pages; the index-only build wrote %d files", n, len(only))
 	}
 }

@@ -18,18 +18,11 @@ func TestMinifiedLayoutsMatchFullMinify(t *testing.T) {
 }
 
 func matchFullMinify(t *testing.T, fsys fs.FS) {
-	build := func(minify bool) map[string][]byte {
-		b, err := NewBuilder(Config{Minify: minify}, fsys)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := NewMemOutput()
-		if _, err := b.Build(t.Context(), out); err != nil {
-			t.Fatal(err)
-		}
+	files := func(minify bool) map[string][]byte {
+		out, _ := mustBuild(t, fsys, Config{Minify: minify})
 		return out.Files()
 	}
-	small, plain := build(true), build(false)
+	small, plain := files(true), files(false)
 	m := newMinifier()
 	pages, extra := 0, 0
 	for name, got := range small {
@@ -51,43 +44,4 @@ func matchFullMinify(t *testing.T, fsys fs.FS) {
 		extra += len(got) - len(full)
 	}
 	t.Logf("%d pages, %d bytes more than full minification", pages, extra)
-}
-
-// An IndexOnly build writes the very search index a full build writes,
-// and nothing else.
-func TestIndexOnlyBuild(t *testing.T) {
-	fsys := os.DirFS("..")
-	index := func(docs []SearchDoc) (map[string][]byte, error) {
-		files := map[string][]byte{}
-		for _, d := range docs {
-			files["search/"+strings.Trim(d.URL, "/")+".txt"] = []byte(d.Title + "\n" + d.Section + "\n" + strings.Join(d.Headings, "|") + "\n" + d.Text)
-		}
-		return files, nil
-	}
-	build := func(cfg Config) map[string][]byte {
-		b, err := NewBuilder(cfg, fsys)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := NewMemOutput()
-		if _, err := b.Build(t.Context(), out); err != nil {
-			t.Fatal(err)
-		}
-		return out.Files()
-	}
-	full := build(Config{Minify: true, Fingerprint: true, Index: index})
-	only := build(Config{Index: index, IndexOnly: true})
-	n := 0
-	for name, data := range full {
-		if !strings.HasPrefix(name, "search/") || !strings.HasSuffix(name, ".txt") {
-			continue
-		}
-		n++
-		if string(only[name]) != string(data) {
-			t.Errorf("%s differs:\n%s\n---\n%s", name, only[name], data)
-		}
-	}
-	if n < 40 || len(only) != n {
-		t.Errorf("full build indexed %d pages; the index-only build wrote %d files", n, len(only))
-	}
 }
