@@ -40,11 +40,12 @@ func ExternalLinks(s *Site) []ExternalRef {
 			if !strings.HasPrefix(l, "http://") && !strings.HasPrefix(l, "https://") {
 				continue
 			}
-			file := r.at.File
+			at := p.refAt(r)
+			file := at.File
 			if file == "" {
 				file = s.OutputPrefix + p.Output
 			}
-			out = append(out, ExternalRef{URL: r.url, File: file, Line: r.at.Line, Col: r.at.Col})
+			out = append(out, ExternalRef{URL: r.url, File: file, Line: at.Line, Col: at.Col})
 		}
 	}
 	return out

@@ -18,8 +18,20 @@ type pageFacts struct {
 type ref struct {
 	url      string
 	tag      string
-	at       Finding // File, Line and Col of where it comes from
+	elem     int // its element's index in Document.Elements
 	skipLink bool
+}
+
+// refAt is where a ref is written: its line in the page's Markdown when it
+// comes from there, else its place in the HTML. Tracing the Markdown costs
+// a pass over it, so it is done only for the refs reported, parsing the
+// page again if its tree was let go.
+func (p *Page) refAt(rf ref) Finding {
+	d := p.Doc()
+	if rf.elem < 0 || rf.elem >= len(d.Elements) {
+		return Finding{}
+	}
+	return p.at(d.Elements[rf.elem])
 }
 
 // urlAttrs lists the attributes that hold URLs, by element.
@@ -38,7 +50,7 @@ func collectFacts(p *Page) *pageFacts {
 		f.title = t.TextContent()
 	}
 	skip := d.skipLink()
-	for _, n := range d.Elements {
+	for i, n := range d.Elements {
 		if id, ok := n.Attr("id"); ok {
 			f.ids[id] = true
 		}
@@ -55,7 +67,7 @@ func collectFacts(p *Page) *pageFacts {
 				urls = srcsetURLs(v)
 			}
 			for _, u := range urls {
-				f.refs = append(f.refs, ref{url: strings.TrimSpace(u), tag: n.Tag, at: p.at(n), skipLink: n == skip})
+				f.refs = append(f.refs, ref{url: strings.TrimSpace(u), tag: n.Tag, elem: i, skipLink: n == skip})
 			}
 		}
 	}
@@ -173,7 +185,7 @@ func (r *linkRule) checkRef(p *Page, rf ref) (Finding, bool) {
 	if !hasFrag || frag == "" || frag == "top" || target == nil || target.facts == nil || target.facts.ids[frag] || (rf.skipLink && target == p) {
 		return Finding{}, false
 	}
-	f := rf.at
+	f := p.refAt(rf)
 	f.Rule = "broken-fragment"
 	where := "this page"
 	if target != p {
@@ -199,12 +211,15 @@ func (r *linkRule) resolve(p *Page, rf ref, u string) (string, Finding, bool) {
 	if base == "" {
 		base = "/"
 	}
-	f := rf.at
-	f.Rule = "broken-link"
-	if !strings.HasPrefix(full, base) && full+"/" != base {
-		f.Message = fmt.Sprintf("link to %s, which is outside the site's base path %s", rf.url, base)
-		f.Fix = `write the address with relURL in layouts ({{ relURL "/path/" }}), or link to the Markdown file in content`
+	// The finding's place is traced only when there is a finding.
+	fail := func(rule, msg, fix string) (string, Finding, bool) {
+		f := p.refAt(rf)
+		f.Rule, f.Message, f.Fix = rule, msg, fix
 		return "", f, false
+	}
+	if !strings.HasPrefix(full, base) && full+"/" != base {
+		return fail("broken-link", fmt.Sprintf("link to %s, which is outside the site's base path %s", rf.url, base),
+			`write the address with relURL in layouts ({{ relURL "/path/" }}), or link to the Markdown file in content`)
 	}
 	rel := strings.TrimPrefix(full, base)
 	if full+"/" == base {
@@ -222,19 +237,16 @@ func (r *linkRule) resolve(p *Page, rf ref, u string) (string, Finding, bool) {
 	}
 	for _, d := range []string{full, full + "/", strings.TrimSuffix(full, "/")} {
 		if src := s.Drafts[d]; src != "" {
-			f.Rule = "draft-link"
-			f.Message = fmt.Sprintf("link to %s, the address of %s, which is a draft and is not published", rf.url, src)
-			f.Fix = "publish the page (draft: false) or remove the link"
-			return "", f, false
+			return fail("draft-link", fmt.Sprintf("link to %s, the address of %s, which is a draft and is not published", rf.url, src),
+				"publish the page (draft: false) or remove the link")
 		}
 	}
-	f.Message = fmt.Sprintf("link to %s, which the build did not produce", rf.url)
-	f.Fix = "fix the address; in Markdown, link to the page's .md file so the build checks it"
 	if rf.tag != "a" && rf.tag != "area" {
-		f.Message = fmt.Sprintf("<%s> refers to %s, which the build did not produce", rf.tag, rf.url)
-		f.Fix = "add the file to static/ or content/, or fix the address"
+		return fail("broken-link", fmt.Sprintf("<%s> refers to %s, which the build did not produce", rf.tag, rf.url),
+			"add the file to static/ or content/, or fix the address")
 	}
-	return "", f, false
+	return fail("broken-link", fmt.Sprintf("link to %s, which the build did not produce", rf.url),
+		"fix the address; in Markdown, link to the page's .md file so the build checks it")
 }
 
 // duplicateTitles reports pages whose <title> another page also has.
