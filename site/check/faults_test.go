@@ -134,3 +134,57 @@ func TestRealSite(t *testing.T) {
 		})
 	}
 }
+
+// Parse gives exactly the tree, positions and problems the x/net
+// tokenizer gave, on every page of the real site (minified and not), of
+// the fault fixture, of the generated benchmark site's layouts, and on the
+// raw text of every layout and fixture file (HTML with template actions,
+// and text that is not HTML at all).
+func TestParseMatchesXnet(t *testing.T) {
+	var docs []struct {
+		name string
+		data []byte
+	}
+	add := func(name string, data []byte) {
+		docs = append(docs, struct {
+			name string
+			data []byte
+		}{name, data})
+	}
+	fixture, _ := readFixture(t, "../testdata/check/faults.txtar")
+	for _, s := range []*check.Site{
+		buildForCheck(t, os.DirFS("../.."), site.Config{Minify: true}),
+		buildForCheck(t, os.DirFS("../.."), site.Config{}),
+		buildForCheck(t, fixture, site.Config{Minify: true}),
+		buildForCheck(t, fixture, site.Config{}),
+	} {
+		for _, p := range s.Pages {
+			add(p.Output, p.HTML)
+		}
+	}
+	for _, root := range []string{"../../layouts", "../testdata"} {
+		fs.WalkDir(os.DirFS(root), ".", func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				b, _ := fs.ReadFile(os.DirFS(root), p)
+				add(root+"/"+p, b)
+			}
+			return nil
+		})
+	}
+	for _, d := range docs {
+		got, want := check.DumpDocument(check.Parse(d.data)), check.DumpDocument(check.ParseWithXnet(d.data))
+		if got != want {
+			gl, wl := strings.Split(got, "\n"), strings.Split(want, "\n")
+			for i := range min(len(gl), len(wl)) {
+				if gl[i] != wl[i] {
+					t.Errorf("%s: the parse differs from x/net's at line %d of the dump:\n got %s\nwant %s", d.name, i+1, gl[i], wl[i])
+					break
+				}
+			}
+		}
+	}
+	if len(docs) < 200 {
+		t.Errorf("only %d documents compared", len(docs))
+	}
+	t.Logf("%d documents compared", len(docs))
+}

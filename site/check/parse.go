@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
@@ -51,7 +50,12 @@ func (d *Document) ID(id string) *Node {
 // body start tags) may be left out, as a minifier does, so valid minified
 // HTML has no problems.
 func Parse(src []byte) *Document {
-	p := &parser{z: html.NewTokenizer(bytes.NewReader(src)), lastNL: -1, curLine: 1}
+	return parseTokens(src, newLexTokens(src))
+}
+
+// parseTokens builds the tree from a token source over src.
+func parseTokens(src []byte, z tokenSource) *Document {
+	p := &parser{z: z, input: src, lastNL: -1, curLine: 1}
 	p.doc = &Document{Root: &Node{Tag: "#document", Line: 1, Col: 1}}
 	p.doc.Elements = make([]*Node, 0, len(src)/64)
 	p.run()
@@ -60,7 +64,8 @@ func Parse(src []byte) *Document {
 
 // parser is the state of one Parse.
 type parser struct {
-	z     *html.Tokenizer
+	z     tokenSource
+	input []byte // the HTML, for counting lines
 	raw   []byte // the current token as written
 	doc   *Document
 	stack []*Node
@@ -81,35 +86,43 @@ type parser struct {
 
 func (p *parser) run() {
 	for {
-		tt := p.z.Next()
-		p.raw = p.z.Raw()
-		p.advance(p.raw)
+		tt := p.z.next()
+		p.raw = p.z.raw()
+		p.advance(p.z.offset(), p.raw)
 		switch tt {
-		case html.ErrorToken:
+		case tokEOF:
 			p.eof()
 			return
-		case html.DoctypeToken:
-			p.doctype = p.doctype || strings.HasPrefix(strings.ToLower(string(p.z.Text())), "html")
-		case html.TextToken:
-			p.text(p.z.Text())
-		case html.StartTagToken, html.SelfClosingTagToken:
-			p.startTag(tt == html.SelfClosingTagToken)
-		case html.EndTagToken:
-			name, _ := p.z.TagName()
-			p.end(intern(name))
+		case tokDoctype:
+			p.doctype = p.doctype || strings.HasPrefix(strings.ToLower(string(p.z.text())), "html")
+		case tokText:
+			p.text(p.z.text())
+		case tokStart, tokSelfClosing:
+			p.startTag(tt == tokSelfClosing)
+		case tokEnd:
+			p.end(intern(p.z.tagName()))
 		}
 	}
 }
 
-// advance records the position of the token whose raw text is raw and
-// moves past it.
-func (p *parser) advance(raw []byte) {
-	p.line, p.col = p.curLine, p.off-p.lastNL
-	if n := bytes.Count(raw, []byte{'\n'}); n > 0 {
-		p.curLine += n
-		p.lastNL = p.off + bytes.LastIndexByte(raw, '\n')
+// advance records the position of the token that starts at byte off and
+// whose raw text is raw, and moves past it. Bytes a token source skipped
+// before it count too.
+func (p *parser) advance(off int, raw []byte) {
+	if off > p.off && off <= len(p.input) {
+		p.count(p.off, p.input[p.off:off])
 	}
-	p.off += len(raw)
+	p.line, p.col = p.curLine, off-p.lastNL
+	p.count(off, raw)
+}
+
+// count moves past b, which starts at byte off.
+func (p *parser) count(off int, b []byte) {
+	if n := bytes.Count(b, []byte{'\n'}); n > 0 {
+		p.curLine += n
+		p.lastNL = off + bytes.LastIndexByte(b, '\n')
+	}
+	p.off = off + len(b)
 }
 
 func (p *parser) problem(rule, fix, format string, args ...any) {
@@ -161,10 +174,8 @@ func (p *parser) pop() *Node {
 // readAttrs reads the current tag's attributes, reporting duplicates.
 func (p *parser) readAttrs(tag string, more bool) []Attr {
 	p.scratch = p.scratch[:0]
-	for more {
-		var k, v []byte
-		k, v, more = p.z.TagAttr()
-		p.scratch = append(p.scratch, Attr{Key: intern(k), Val: string(v)})
+	if more {
+		p.scratch = p.z.attrs(p.scratch)
 	}
 	if len(p.scratch) > 0 {
 		p.duplicateAttrs(tag)
@@ -190,14 +201,18 @@ func (p *parser) text(b []byte) {
 	if p.bodyEnded && !blank {
 		p.afterBody("text")
 	}
+	if last := top.LastChild; last != nil && last.Tag == "" {
+		last.Text += string(b) // one text node, however the tokenizer split it
+		return
+	}
 	n := p.newNode("")
 	n.Text = string(b)
 	top.appendChild(n)
 }
 
 func (p *parser) startTag(selfClosing bool) {
-	name, more := p.z.TagName()
-	tag := intern(name)
+	tag := intern(p.z.tagName())
+	more := true
 	n := p.newNode(tag)
 	n.Attrs = p.readAttrs(tag, more)
 	if p.foreign > 0 {

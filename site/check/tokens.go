@@ -1,0 +1,436 @@
+package check
+
+import (
+	"bytes"
+	"unsafe"
+
+	"github.com/tdewolff/parse/v2"
+	tdhtml "github.com/tdewolff/parse/v2/html"
+	"golang.org/x/net/html"
+)
+
+// tokKind is the kind of an HTML token.
+type tokKind int
+
+const (
+	tokEOF tokKind = iota
+	tokDoctype
+	tokText
+	tokStart
+	tokSelfClosing
+	tokEnd
+	tokComment
+)
+
+// A tokenSource splits HTML into tokens for the parser. Its tokens are
+// those of golang.org/x/net/html's tokenizer: text with entities decoded
+// (except in script and style), tag names and attribute keys in lower
+// case, the first of each attribute name only, values decoded.
+type tokenSource interface {
+	next() tokKind
+	offset() int             // byte offset of the current token
+	raw() []byte             // the current token as written; a start tag from < to >
+	text() []byte            // the text of a text or doctype token
+	tagName() []byte         // the name of a start or end tag
+	attrs(dst []Attr) []Attr // appends the start tag's attributes
+}
+
+// lexTokens is the tokenSource Parse uses: tdewolff's HTML lexer, some
+// three times as fast as x/net's tokenizer on our pages, made to give
+// x/net's tokens. An svg or math element, which the lexer returns whole,
+// and a start tag whose attributes hold entities are tokenized by x/net.
+type lexTokens struct {
+	src []byte // as given
+	buf []byte // a copy the lexer may change (it lower-cases names in place)
+	l   *tdhtml.Lexer
+
+	kind    tokKind
+	off     int
+	rawB    []byte
+	textB   []byte
+	name    []byte
+	attrB   []Attr
+	rawText bool // the next text token is the content of a script or style
+
+	queue []queued // tokens of an element tokenized by x/net
+
+	// x, once set, tokenizes the rest of the input: from the first tag
+	// written so oddly that the two tokenizers might not agree where it
+	// ends. Pages as the build writes them never need it.
+	x    *html.Tokenizer
+	xoff int // offset in src of x's next token
+}
+
+type queued struct {
+	kind      tokKind
+	off       int
+	raw, text []byte
+	name      []byte
+	attrs     []Attr
+}
+
+func newLexTokens(src []byte) *lexTokens {
+	// One byte of room, so that the lexer's end marker does not move
+	// the buffer: token offsets come from where their bytes lie in it.
+	buf := make([]byte, len(src), len(src)+1)
+	copy(buf, src)
+	t := &lexTokens{src: src, buf: buf, l: tdhtml.NewLexer(parse.NewInputBytes(buf))}
+	if bytes.IndexByte(src, 0) >= 0 {
+		t.switchToXnet(0) // NUL bytes, which x/net replaces by context, and the lexer ends at
+	}
+	return t
+}
+
+// at is the offset in buf of b, a slice of it. The lexer's tokens lie
+// in buf but leave out some spaces (before > and />), so the offset comes
+// from where b starts, not from adding up lengths.
+func (t *lexTokens) at(b []byte) int {
+	if len(b) == 0 {
+		return t.off
+	}
+	off := int(uintptr(unsafe.Pointer(unsafe.SliceData(b))) - uintptr(unsafe.Pointer(unsafe.SliceData(t.buf))))
+	if off < 0 || off+len(b) > len(t.buf) {
+		return t.off // not in buf: cannot happen with this lexer
+	}
+	return off
+}
+
+func (t *lexTokens) offset() int { return t.off }
+func (t *lexTokens) raw() []byte { return t.rawB }
+func (t *lexTokens) text() []byte {
+	if t.x != nil && t.textB == nil && (t.kind == tokText || t.kind == tokDoctype) {
+		return t.x.Text() // x/net's Text changes raw in place: asked for only now
+	}
+	return t.textB
+}
+func (t *lexTokens) tagName() []byte         { return t.name }
+func (t *lexTokens) attrs(dst []Attr) []Attr { return append(dst, t.attrB...) }
+
+func (t *lexTokens) next() tokKind {
+	if len(t.queue) > 0 {
+		q := t.queue[0]
+		t.queue = t.queue[1:]
+		t.kind, t.off, t.rawB, t.textB, t.name, t.attrB = q.kind, q.off, q.raw, q.text, q.name, q.attrs
+		return t.kind
+	}
+	t.textB, t.name, t.attrB = nil, nil, nil
+	if t.x != nil {
+		return t.xnext()
+	}
+	for {
+		tt, data := t.l.Next()
+		switch tt {
+		case tdhtml.ErrorToken:
+			t.kind, t.off, t.rawB = tokEOF, len(t.src), nil
+			return tokEOF
+		case tdhtml.CommentToken, tdhtml.XMLToken, tdhtml.TemplateToken:
+			t.set(tokComment, data)
+		case tdhtml.DoctypeToken:
+			t.set(tokDoctype, data)
+			t.textB = bytes.TrimSpace(t.l.Text())
+		case tdhtml.TextToken:
+			if !t.rawText && bytes.Contains(data, []byte("</")) {
+				// An end tag the lexer read as text (</>, </0): x/net
+				// drops it or reads a comment.
+				t.switchToXnet(t.at(data))
+				return t.xnext()
+			}
+			t.set(tokText, data)
+			t.textB = t.src[t.off : t.off+len(data)]
+			if t.rawText {
+				t.textB = convertNewlines(t.textB)
+			} else {
+				t.textB = decodeText(t.textB)
+			}
+			t.rawText = false
+		case tdhtml.EndTagToken:
+			if data[len(data)-1] != '>' || !plainName(t.l.Text()) {
+				t.switchToXnet(t.at(data))
+				return t.xnext()
+			}
+			t.set(tokEnd, data)
+			t.name = t.l.Text()
+		case tdhtml.StartTagToken:
+			if t.startTag(data); t.x != nil {
+				return t.xnext()
+			}
+		case tdhtml.SVGToken, tdhtml.MathToken:
+			t.foreign(data)
+			return t.next()
+		default:
+			continue // attribute and tag-close tokens belong to a start tag
+		}
+		return t.kind
+	}
+}
+
+func (t *lexTokens) set(k tokKind, data []byte) {
+	t.kind, t.off = k, t.at(data)
+	t.rawB = t.src[t.off : t.off+len(data)]
+}
+
+// startTag reads a start tag with its attributes.
+func (t *lexTokens) startTag(data []byte) {
+	start := t.at(data)
+	name := t.l.Text()
+	end := start + len(data)
+	kind := tokStart
+	var attrs []Attr
+	entity := false // x/net decodes values by rules of its own: it reads such a tag
+loop:
+	for {
+		tt, d := t.l.Next()
+		switch tt {
+		case tdhtml.AttributeToken:
+			end = t.at(d) + len(d)
+			key := t.l.AttrKey()
+			if !plainName(key) || !plainAttr(d, len(key)) {
+				t.switchToXnet(start)
+				return
+			}
+			if bytes.IndexByte(d, '&') >= 0 {
+				entity = true
+			}
+			if !hasAttr(attrs, key) {
+				attrs = append(attrs, Attr{Key: intern(key), Val: string(unquote(t.l.AttrVal()))})
+			}
+		case tdhtml.StartTagCloseToken, tdhtml.StartTagVoidToken:
+			end = t.at(d) + len(d)
+			if tt == tdhtml.StartTagVoidToken {
+				kind = tokSelfClosing
+			}
+			break loop
+		default:
+			// The input ends inside the tag.
+			t.switchToXnet(start)
+			return
+		}
+	}
+	if !plainName(name) {
+		t.switchToXnet(start)
+		return
+	}
+	t.kind, t.off, t.rawB, t.name = kind, start, t.src[start:end], name
+	t.attrB = attrs
+	if entity {
+		// An "&copy=" in a URL stays as written, for one.
+		z := html.NewTokenizer(bytes.NewReader(t.rawB))
+		z.Next()
+		_, more := z.TagName()
+		t.attrB = xnetAttrs(z, more, nil)
+	}
+	if kind != tokStart {
+		return
+	}
+	switch string(name) {
+	case "script", "style", "xmp", "iframe", "title", "textarea":
+		// Text up to the end tag. Where it has none, or a script holds
+		// <!-- (which has rules of its own), x/net reads on.
+		close := endTagAt(t.src, end, name)
+		if close < 0 || string(name) == "script" && bytes.Contains(t.src[end:close], []byte("<!--")) {
+			t.switchToXnet(start)
+			return
+		}
+		t.rawText = string(name) != "title" && string(name) != "textarea"
+	case "plaintext":
+		t.switchToXnet(start)
+	case "noscript", "noembed", "noframes":
+		t.rawUntil(end, name)
+	}
+}
+
+// endTagAt is the offset of the end tag of a raw text element named name
+// at or after from: </name followed by a space, / or >; -1 when there is
+// none.
+func endTagAt(src []byte, from int, name []byte) int {
+	for i := from; i < len(src); {
+		j := bytes.Index(src[i:], []byte("</"))
+		if j < 0 {
+			return -1
+		}
+		k := i + j + 2
+		if k+len(name) < len(src) && bytes.EqualFold(src[k:k+len(name)], name) &&
+			bytes.IndexByte([]byte(" \t\n\f\r/>"), src[k+len(name)]) >= 0 {
+			return i + j
+		}
+		i = k
+	}
+	return -1
+}
+
+// rawUntil queues the text after a start tag whose content x/net reads as
+// raw text and the lexer does not, up to its end tag, and restarts the
+// lexer there.
+func (t *lexTokens) rawUntil(from int, name []byte) {
+	end := endTagAt(t.src, from, name)
+	if end < 0 {
+		end = len(t.src)
+	}
+	if end > from {
+		t.queue = append(t.queue, queued{kind: tokText, off: from, raw: t.src[from:end], text: convertNewlines(t.src[from:end])})
+	}
+	t.l = tdhtml.NewLexer(parse.NewInputBytes(t.buf[end:]))
+}
+
+// switchToXnet has x/net tokenize the input from byte from on.
+func (t *lexTokens) switchToXnet(from int) {
+	t.x, t.xoff, t.queue = html.NewTokenizer(bytes.NewReader(t.src[from:])), from, nil
+}
+
+// xnext reads the next token from x/net.
+func (t *lexTokens) xnext() tokKind {
+	tt := t.x.Next()
+	t.off, t.rawB = t.xoff, t.x.Raw()
+	t.xoff += len(t.rawB)
+	t.textB, t.name, t.attrB = nil, nil, nil
+	switch tt {
+	case html.ErrorToken:
+		t.kind = tokEOF
+	case html.DoctypeToken:
+		t.kind = tokDoctype // text() asks x/net, which changes raw in place
+	case html.TextToken:
+		t.kind = tokText
+	case html.StartTagToken, html.SelfClosingTagToken:
+		t.kind = tokStart
+		if tt == html.SelfClosingTagToken {
+			t.kind = tokSelfClosing
+		}
+		name, more := t.x.TagName()
+		t.name = name
+		t.attrB = xnetAttrs(t.x, more, nil)
+	case html.EndTagToken:
+		t.kind = tokEnd
+		t.name, _ = t.x.TagName()
+	default:
+		t.kind = tokComment
+	}
+	return t.kind
+}
+
+// foreign queues the tokens of an svg or math element, as x/net gives
+// them.
+func (t *lexTokens) foreign(data []byte) {
+	base := t.at(data)
+	raw := t.src[base : base+len(data)]
+	z := html.NewTokenizer(bytes.NewReader(raw))
+	off := 0
+	for {
+		tt := z.Next()
+		r := z.Raw()
+		q := queued{off: base + off, raw: r}
+		off += len(r)
+		switch tt {
+		case html.ErrorToken:
+			if q.off < base+len(raw) {
+				// The input ends inside a tag, which x/net drops.
+				t.queue = append(t.queue, queued{kind: tokEOF, off: q.off})
+			}
+			return
+		case html.TextToken:
+			q.kind, q.text = tokText, bytes.Clone(z.Text())
+		case html.StartTagToken, html.SelfClosingTagToken:
+			q.kind = tokStart
+			if tt == html.SelfClosingTagToken {
+				q.kind = tokSelfClosing
+			}
+			name, more := z.TagName()
+			q.name = bytes.Clone(name)
+			q.attrs = xnetAttrs(z, more, nil)
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			q.kind, q.name = tokEnd, bytes.Clone(name)
+		case html.DoctypeToken:
+			q.kind, q.text = tokDoctype, bytes.Clone(z.Text())
+		default:
+			q.kind = tokComment
+		}
+		q.raw = bytes.Clone(r)
+		t.queue = append(t.queue, q)
+	}
+}
+
+// xnetAttrs appends the attributes of x/net's current start tag.
+func xnetAttrs(z *html.Tokenizer, more bool, dst []Attr) []Attr {
+	for more {
+		var k, v []byte
+		k, v, more = z.TagAttr()
+		dst = append(dst, Attr{Key: intern(k), Val: string(v)})
+	}
+	return dst
+}
+
+// plainName reports whether an attribute name has only the characters
+// that both tokenizers read alike.
+func plainName(b []byte) bool {
+	for _, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == ':' || c == '.') {
+			return false
+		}
+	}
+	return len(b) > 0
+}
+
+// plainAttr reports whether an attribute token, as the lexer gives it
+// (white space, the name of n bytes, then perhaps = and a value), is
+// written plainly enough that x/net reads it alike: a quoted value, or an
+// unquoted one that does not end in /.
+func plainAttr(d []byte, n int) bool {
+	i := 0
+	for i < len(d) && isSpace(d[i]) {
+		i++
+	}
+	i += n
+	if i == len(d) {
+		return true
+	}
+	if i > len(d) || d[i] != '=' {
+		return false
+	}
+	v := d[i+1:]
+	switch {
+	case len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0]:
+		return bytes.IndexByte(v[1:len(v)-1], v[0]) < 0
+	case len(v) == 0 || v[len(v)-1] == '/':
+		return false
+	}
+	return bytes.IndexAny(v, "\"'=<>`\t\n\f\r ") < 0
+}
+
+func hasAttr(attrs []Attr, key []byte) bool {
+	for _, a := range attrs {
+		if a.Key == string(key) {
+			return true
+		}
+	}
+	return false
+}
+
+// unquote strips the quotes of an attribute value as the lexer gives it.
+func unquote(v []byte) []byte {
+	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+		return v[1 : len(v)-1]
+	}
+	if len(v) >= 1 && (v[0] == '"' || v[0] == '\'') {
+		return v[1:] // unterminated at the end of the input
+	}
+	return v
+}
+
+// decodeText decodes the entities of text, and its line endings, as
+// x/net does.
+func decodeText(b []byte) []byte {
+	b = convertNewlines(b)
+	if bytes.IndexByte(b, '&') < 0 {
+		return b
+	}
+	return []byte(html.UnescapeString(string(b)))
+}
+
+// convertNewlines turns \r\n and \r into \n.
+func convertNewlines(b []byte) []byte {
+	if bytes.IndexByte(b, '\r') < 0 {
+		return b
+	}
+	b = bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
+	return bytes.ReplaceAll(b, []byte("\r"), []byte("\n"))
+}

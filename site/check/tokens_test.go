@@ -1,0 +1,136 @@
+package check
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// xnetTokens is the reference tokenSource: x/net's tokenizer, which Parse
+// used before lexTokens. The differential tests hold lexTokens to it.
+type xnetTokens struct {
+	z    *html.Tokenizer
+	off  int
+	cur  []byte
+	name []byte
+	more bool
+	kind tokKind
+}
+
+func newXnetTokens(src []byte) *xnetTokens {
+	return &xnetTokens{z: html.NewTokenizer(bytes.NewReader(src))}
+}
+
+func (x *xnetTokens) next() tokKind {
+	x.off += len(x.cur)
+	tt := x.z.Next()
+	x.cur = x.z.Raw()
+	x.name, x.more = nil, false
+	switch tt {
+	case html.ErrorToken:
+		x.kind = tokEOF
+	case html.DoctypeToken:
+		x.kind = tokDoctype
+	case html.TextToken:
+		x.kind = tokText
+	case html.StartTagToken, html.SelfClosingTagToken:
+		x.kind = tokStart
+		if tt == html.SelfClosingTagToken {
+			x.kind = tokSelfClosing
+		}
+		x.name, x.more = x.z.TagName()
+	case html.EndTagToken:
+		x.kind = tokEnd
+		x.name, _ = x.z.TagName()
+	default:
+		x.kind = tokComment
+	}
+	return x.kind
+}
+
+func (x *xnetTokens) offset() int             { return x.off }
+func (x *xnetTokens) raw() []byte             { return x.cur }
+func (x *xnetTokens) text() []byte            { return x.z.Text() }
+func (x *xnetTokens) tagName() []byte         { return x.name }
+func (x *xnetTokens) attrs(dst []Attr) []Attr { return xnetAttrs(x.z, x.more, dst) }
+
+// dump writes a document's tree, positions and problems, to compare two
+// parses of the same HTML.
+func dump(d *Document) string {
+	var b strings.Builder
+	var walk func(n *Node, depth int)
+	walk = func(n *Node, depth int) {
+		if n.Tag == "" {
+			fmt.Fprintf(&b, "%*s%q\n", depth, "", n.Text)
+		} else {
+			fmt.Fprintf(&b, "%*s<%s> %d:%d implicit=%v %v\n", depth, "", n.Tag, n.Line, n.Col, n.implicit, n.Attrs)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, depth+1)
+		}
+	}
+	walk(d.Root, 0)
+	for _, e := range d.Elements {
+		fmt.Fprintf(&b, "element %s %d:%d\n", e.Tag, e.Line, e.Col)
+	}
+	for _, p := range d.Problems {
+		fmt.Fprintf(&b, "problem %d:%d %s %s\n", p.Line, p.Col, p.Rule, p.Message)
+	}
+	return b.String()
+}
+
+// ParseWithXnet and DumpDocument let the external tests hold Parse to
+// the x/net reference.
+var (
+	ParseWithXnet = func(src []byte) *Document { return parseTokens(src, newXnetTokens(src)) }
+	DumpDocument  = dump
+)
+
+// Parse gives what the x/net tokenizer gave on the parser's own cases,
+// valid and invalid, and on hand-picked awkward HTML.
+func TestParseMatchesXnetCases(t *testing.T) {
+	cases := []string{
+		`<!DOCTYPE html><P Class=x class=y id='a&amp;b' checked>Fish &amp; chips<BR/><title>A &amp; B</title>`,
+		`<script>if (a<b) x='&amp;'</script><style>p>a{}</style><svg viewBox="0 0 1 1"><circle r=1 /><text>a&amp;b</text></svg>`,
+		`<a href="?a=1&copy=2&amp;b=3&not">x &copy y &notit; z</a><img alt=a&amp;b src=x>`,
+		"<p>line\r\nbreak\rhere</p><textarea>a &lt; b\r\n</textarea><pre>\n\nx</pre>",
+		`<math><mi>x</mi></math><p>after`,
+		`<!-- c --><!x><?xml x?><p>bogus</p></br></p></>`,
+		`<div a="unterminated`,
+		`<p title='x' title="y" TITLE=z>dup</p>`,
+		`<noscript><p>no <a href=/x>js</a></p></noscript>`,
+		`<iframe src=x><p>raw</p></iframe><xmp><b>raw</b></xmp>`,
+		"<p>\x00nul</p>",
+		`<table><tr><td>1<td>2</table><select><option>a<option>b</select>`,
+		`<a href="x"<b>odd</b>`,
+		`<img src="a.png"alt="no space">`,
+		`<P>UPPER</P><SVG><Path D="M0"/></SVG>`,
+	}
+	for i, c := range cases {
+		src := []byte(c)
+		if got, want := dump(Parse(src)), dump(ParseWithXnet(src)); got != want {
+			t.Errorf("case %d %q:\n--- got\n%s--- want (x/net)\n%s", i, c, got, want)
+		}
+	}
+}
+
+// FuzzParse holds Parse to x/net's tokenizer on any input: the same tree,
+// positions and problems, and never a panic.
+func FuzzParse(f *testing.F) {
+	for _, c := range []string{
+		`<!doctype html><html lang=en><head><title>x</title></head><body><p class=a>x &amp; y<br/></p></body></html>`,
+		`<svg><path d="M0"/></svg><math><mi>x</mi></math><noscript><a href=x>y</a></noscript>`,
+		`<a href="?a=1&copy=2">x</a><script>a<b</script><style>p>a{}</style><textarea> a </textarea>`,
+		`<p a=1 a=2 b='x'c="y"/>`, `</>`, `<!x>`, `<div a="`, "<p>\r\n</p>",
+	} {
+		f.Add([]byte(c))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if got, want := dump(Parse(src)), dump(ParseWithXnet(src)); got != want {
+			t.Errorf("%q:\n--- got\n%s--- want (x/net)\n%s", src, got, want)
+		}
+	})
+}
