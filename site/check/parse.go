@@ -195,7 +195,7 @@ func (p *parser) text(b []byte) {
 		if blank {
 			return
 		}
-		p.context("#text")
+		p.context(textFlags)
 		top = p.current()
 	}
 	if p.bodyEnded && !blank {
@@ -230,7 +230,7 @@ func (p *parser) startTag(selfClosing bool) {
 		p.problem("html-self-closing", fmt.Sprintf("write <%s></%s>; only void elements such as <br> may end with />", tag, tag),
 			"<%s/> does not close the element in HTML", tag)
 	}
-	p.context(tag)
+	p.context(n.flags)
 	if p.bodyEnded {
 		p.afterBody("<" + tag + ">")
 	}
@@ -307,13 +307,17 @@ func (p *parser) implicitHead() {
 	}
 }
 
+// textFlags are the flags of text, for context: none, as text belongs in
+// the body.
+const textFlags tagFlags = 0
+
 // context opens the html, head and body elements that a tag or text
 // implies when their tags are left out.
-func (p *parser) context(tag string) {
+func (p *parser) context(flags tagFlags) {
 	p.ensureHTML()
 	d := p.doc
 	top := p.current()
-	head := tagTable[tag]&fHead != 0
+	head := flags&fHead != 0
 	if top.Tag == "head" && !head {
 		p.pop()
 		top = p.current()

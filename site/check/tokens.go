@@ -50,6 +50,7 @@ type lexTokens struct {
 	textB   []byte
 	name    []byte
 	attrB   []Attr
+	attrBuf []Attr
 	rawText bool // the next text token is the content of a script or style
 
 	queue []queued // tokens of an element tokenized by x/net
@@ -175,7 +176,8 @@ func (t *lexTokens) startTag(data []byte) {
 	name := t.l.Text()
 	end := start + len(data)
 	kind := tokStart
-	var attrs []Attr
+	attrs := t.attrBuf[:0] // reused: the parser copies the attributes it keeps
+	defer func() { t.attrBuf = attrs[:0] }()
 	entity := false // x/net decodes values by rules of its own: it reads such a tag
 loop:
 	for {
