@@ -38,7 +38,10 @@ type tokenSource interface {
 // lexTokens is the tokenSource Parse uses: tdewolff's HTML lexer, some
 // three times as fast as x/net's tokenizer on our pages, made to give
 // x/net's tokens. An svg or math element, which the lexer returns whole,
-// and a start tag whose attributes hold entities are tokenized by x/net.
+// and a start tag whose attributes hold entities are tokenized by x/net;
+// from anything written oddly enough that the two could split it apart
+// differently, x/net reads the rest of the page. TestParseMatchesXnet
+// and FuzzParse hold it to x/net.
 type lexTokens struct {
 	src []byte // as given
 	buf []byte // a copy the lexer may change (it lower-cases names in place)
