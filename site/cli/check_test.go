@@ -7,6 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"charter/site"
+	"charter/site/check"
 
 	"golang.org/x/tools/txtar"
 )
@@ -91,5 +95,29 @@ func TestCheckRealSite(t *testing.T) {
 	code, stdout, stderr := runCmd(t, context.Background(), "check", "--source", "../..", "--strict")
 	if code != 0 {
 		t.Errorf("the site fails its own check:\n%s%s", stdout, stderr)
+	}
+}
+
+// The command checks each page while the build goes on; its findings are
+// exactly those of checking the finished build.
+func TestCheckCommandMatchesRun(t *testing.T) {
+	dir := writeArchive(t, "../testdata/check/faults.txtar")
+	_, stdout, stderr := runCmd(t, context.Background(), "check", "--source", dir, "--format", "json")
+	b, err := site.NewBuilder(site.Config{Minify: true, Fingerprint: true, KeepGoing: true}, os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := site.NewMemOutput()
+	res, err := b.Build(context.Background(), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want strings.Builder
+	check.WriteJSON(&want, check.Run(CheckSite(res, out.Files()), check.Options{Now: time.Now()}))
+	if stdout != want.String() {
+		t.Errorf("check command findings differ from a check of the finished build:\n--- command\n%s\n--- run\n%s\n%s", stdout, want.String(), stderr)
+	}
+	if n := strings.Count(stdout, `"rule"`); n < 20 {
+		t.Errorf("only %d findings compared", n)
 	}
 }
