@@ -288,28 +288,35 @@ func (t *lexTokens) xnext() tokKind {
 	t.off, t.rawB = t.xoff, t.x.Raw()
 	t.xoff += len(t.rawB)
 	t.textB, t.name, t.attrB = nil, nil, nil
-	switch tt {
-	case html.ErrorToken:
-		t.kind = tokEOF
-	case html.DoctypeToken:
-		t.kind = tokDoctype // text() asks x/net, which changes raw in place
-	case html.TextToken:
-		t.kind = tokText
-	case html.StartTagToken, html.SelfClosingTagToken:
-		t.kind = tokStart
-		if tt == html.SelfClosingTagToken {
-			t.kind = tokSelfClosing
-		}
+	// Text and doctype: text() asks x/net, which changes raw in place.
+	switch t.kind = xnetKind(tt); t.kind {
+	case tokStart, tokSelfClosing:
 		name, more := t.x.TagName()
 		t.name = name
 		t.attrB = xnetAttrs(t.x, more, nil)
-	case html.EndTagToken:
-		t.kind = tokEnd
+	case tokEnd:
 		t.name, _ = t.x.TagName()
-	default:
-		t.kind = tokComment
 	}
 	return t.kind
+}
+
+// xnetKind is the kind of an x/net token.
+func xnetKind(tt html.TokenType) tokKind {
+	switch tt {
+	case html.ErrorToken:
+		return tokEOF
+	case html.DoctypeToken:
+		return tokDoctype
+	case html.TextToken:
+		return tokText
+	case html.StartTagToken:
+		return tokStart
+	case html.SelfClosingTagToken:
+		return tokSelfClosing
+	case html.EndTagToken:
+		return tokEnd
+	}
+	return tokComment
 }
 
 // foreign queues the tokens of an svg or math element, as x/net gives
@@ -322,32 +329,24 @@ func (t *lexTokens) foreign(data []byte) {
 	for {
 		tt := z.Next()
 		r := z.Raw()
-		q := queued{off: base + off, raw: r}
+		q := queued{kind: xnetKind(tt), off: base + off, raw: r}
 		off += len(r)
-		switch tt {
-		case html.ErrorToken:
+		switch q.kind {
+		case tokEOF:
 			if q.off < base+len(raw) {
 				// The input ends inside a tag, which x/net drops.
 				t.queue = append(t.queue, queued{kind: tokEOF, off: q.off})
 			}
 			return
-		case html.TextToken:
-			q.kind, q.text = tokText, bytes.Clone(z.Text())
-		case html.StartTagToken, html.SelfClosingTagToken:
-			q.kind = tokStart
-			if tt == html.SelfClosingTagToken {
-				q.kind = tokSelfClosing
-			}
+		case tokText, tokDoctype:
+			q.text = bytes.Clone(z.Text())
+		case tokStart, tokSelfClosing:
 			name, more := z.TagName()
 			q.name = bytes.Clone(name)
 			q.attrs = xnetAttrs(z, more, nil)
-		case html.EndTagToken:
+		case tokEnd:
 			name, _ := z.TagName()
-			q.kind, q.name = tokEnd, bytes.Clone(name)
-		case html.DoctypeToken:
-			q.kind, q.text = tokDoctype, bytes.Clone(z.Text())
-		default:
-			q.kind = tokComment
+			q.name = bytes.Clone(name)
 		}
 		q.raw = bytes.Clone(r)
 		t.queue = append(t.queue, q)

@@ -29,24 +29,11 @@ func (x *xnetTokens) next() tokKind {
 	tt := x.z.Next()
 	x.cur = x.z.Raw()
 	x.name, x.more = nil, false
-	switch tt {
-	case html.ErrorToken:
-		x.kind = tokEOF
-	case html.DoctypeToken:
-		x.kind = tokDoctype
-	case html.TextToken:
-		x.kind = tokText
-	case html.StartTagToken, html.SelfClosingTagToken:
-		x.kind = tokStart
-		if tt == html.SelfClosingTagToken {
-			x.kind = tokSelfClosing
-		}
+	switch x.kind = xnetKind(tt); x.kind {
+	case tokStart, tokSelfClosing:
 		x.name, x.more = x.z.TagName()
-	case html.EndTagToken:
-		x.kind = tokEnd
+	case tokEnd:
 		x.name, _ = x.z.TagName()
-	default:
-		x.kind = tokComment
 	}
 	return x.kind
 }
