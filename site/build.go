@@ -426,7 +426,7 @@ func (r *pageRenderer) renderPage(p *Page, buf *pageBuffers) (res pageResult) {
 	buf.content.Reset()
 	rd := &rendered{}
 	if p.src != nil {
-		st := &renderState{page: p, site: r.st.site, lines: lineIndex{body: p.src.body, first: p.src.bodyLine}, keepLinks: r.b.cfg.Serve || r.b.cfg.KeepGoing}
+		st := &renderState{page: p, site: r.st.site, lines: lineIndex{body: p.src.body, first: p.src.bodyLine}, keepLinks: r.b.cfg.Serve || r.b.cfg.KeepGoing, keepProse: r.b.cfg.KeepGoing}
 		pc := parser.NewContext()
 		pc.Set(stateKey, st)
 		doc := r.st.md.Parser().Parse(text.NewReader(p.src.body), parser.WithContext(pc))
@@ -442,7 +442,7 @@ func (r *pageRenderer) renderPage(p *Page, buf *pageBuffers) (res pageResult) {
 			r.warn.add(w)
 		}
 		res.refs = st.frags
-		p.Links = st.links
+		p.Links, p.Prose = st.links, st.prose
 		if len(st.errs) > 0 && r.b.cfg.KeepGoing {
 			res.problems, st.errs = st.errs, nil
 		}

@@ -20,6 +20,8 @@ type renderState struct {
 	ids       []string // ids of every heading
 	links     []LinkRef
 	keepLinks bool // record links, for check and the preview's next edit
+	keepProse bool // record the prose blocks, for check
+	prose     []ProseBlock
 }
 
 // A LinkRef is a link or image written in a page's Markdown.

@@ -163,6 +163,9 @@ func (pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		}
 		return ast.WalkContinue, nil
 	})
+	if st.keepProse {
+		st.prose = proseBlocks(doc, src, &st.lines)
+	}
 	for _, n := range unwrap {
 		unwrapNode(n, src)
 	}

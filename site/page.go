@@ -53,6 +53,9 @@ type Page struct {
 	// source lines; set when the page is rendered by a build that keeps
 	// them (Config.Serve or Config.KeepGoing: the preview and check).
 	Links []LinkRef
+	// Prose is the text of the page's Markdown, block by block with its
+	// source lines; set by a Config.KeepGoing build, for check.
+	Prose []ProseBlock
 
 	src      *source
 	index    int

@@ -56,13 +56,12 @@ type Link struct {
 
 // A Page is one rendered HTML page and what is known of its source.
 type Page struct {
-	Output      string // output file, relative to the output root: "faqs/index.html"
-	Source      string // content file: "content/faqs/_index.md"; "" for generated pages
-	URL         string // URL path as written in hrefs, with the base path: "/rights/faqs/"
-	HTML        []byte // the rendered page, possibly minified
-	Markdown    []byte // the Markdown body, without front matter; nil if none
-	BodyLine    int    // the line of the source file on which Markdown starts
-	Links       []Link // the Markdown's links and images
+	Output      string  // output file, relative to the output root: "faqs/index.html"
+	Source      string  // content file: "content/faqs/_index.md"; "" for generated pages
+	URL         string  // URL path as written in hrefs, with the base path: "/rights/faqs/"
+	HTML        []byte  // the rendered page, possibly minified
+	Prose       []Block // the Markdown's prose, block by block; nil if none
+	Links       []Link  // the Markdown's links and images
 	Title       string
 	Description string
 	Owner       string

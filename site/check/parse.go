@@ -22,7 +22,6 @@ type Document struct {
 
 	ids     map[string]*Node
 	mdLines map[*Node]int // Markdown lines of elements, see Page.at
-	blocks  []mdBlock     // the page's Markdown prose, see Page.mdBlocks
 }
 
 // ID returns the first element with the id, or else the first a element

@@ -41,7 +41,7 @@ type word struct {
 }
 
 func checkPlainEnglish(p *Page, _ *Document, report func(Finding)) {
-	if p.Source == "" || len(p.Markdown) == 0 {
+	if p.Source == "" || len(p.Prose) == 0 {
 		return
 	}
 	warn := func(line int, rule, msg, fix string) {
@@ -49,10 +49,11 @@ func checkPlainEnglish(p *Page, _ *Document, report func(Finding)) {
 	}
 	seen := map[string]bool{}
 	var words []word
-	for _, b := range p.mdBlocks() {
-		words = splitWords(words[:0], &b)
-		if b.heading == 0 {
-			checkSentences(b.line, words, warn)
+	for i := range p.Prose {
+		b := &p.Prose[i]
+		words = splitWords(words[:0], b)
+		if b.Heading == 0 {
+			checkSentences(b.Line, words, warn)
 		}
 		checkAbbreviations(words, seen, warn)
 		checkWordsToAvoid(words, warn)
@@ -60,9 +61,9 @@ func checkPlainEnglish(p *Page, _ *Document, report func(Finding)) {
 }
 
 // splitWords appends the words of a block to ws.
-func splitWords(ws []word, b *mdBlock) []word {
-	for _, l := range b.lines {
-		t := l.text
+func splitWords(ws []word, b *Block) []word {
+	for _, l := range b.Lines {
+		t := l.Text
 		for i := 0; i < len(t); {
 			for i < len(t) && isSpace(t[i]) {
 				i++
@@ -79,7 +80,7 @@ func splitWords(ws []word, b *mdBlock) []word {
 			if strings.Contains(f, "://") || strings.HasPrefix(f, "www.") {
 				continue // a bare address
 			}
-			ws = append(ws, word{text: f, lower: strings.ToLower(strings.TrimFunc(f, notLetter)), line: l.line})
+			ws = append(ws, word{text: f, lower: strings.ToLower(strings.TrimFunc(f, notLetter)), line: l.Line})
 		}
 	}
 	return ws

@@ -132,19 +132,6 @@ func contentElements(d *Document) []*Node {
 	return out
 }
 
-// mdBlocks returns the prose blocks of the page's Markdown, scanned once
-// while the page is checked.
-func (p *Page) mdBlocks() []mdBlock {
-	d := p.Doc()
-	if d.blocks == nil {
-		d.blocks = scanMarkdown(p.Markdown, p.BodyLine)
-		if d.blocks == nil {
-			d.blocks = []mdBlock{}
-		}
-	}
-	return d.blocks
-}
-
 func unescapeURL(s string) string {
 	if u, err := url.PathUnescape(s); err == nil {
 		return u
@@ -157,10 +144,10 @@ type headingIndex map[string][]int
 
 func markdownHeadings(p *Page) headingIndex {
 	idx := headingIndex{}
-	for _, b := range p.mdBlocks() {
-		if b.heading > 0 {
-			k := headingKey(b.heading, b.text())
-			idx[k] = append(idx[k], b.line)
+	for _, b := range p.Prose {
+		if b.Heading > 0 {
+			k := headingKey(b.Heading, b.Title)
+			idx[k] = append(idx[k], b.Line)
 		}
 	}
 	return idx

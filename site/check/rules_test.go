@@ -88,9 +88,13 @@ func TestRules(t *testing.T) {
 }
 
 func TestMarkdownTrace(t *testing.T) {
-	md := "Intro.\n\n# A second title\n\nSee [here](/x/).\n\n![](chart.png)\n"
 	p := &Page{
-		Output: "p/index.html", URL: "/p/", Source: "content/p.md", BodyLine: 5, Markdown: []byte(md),
+		Output: "p/index.html", URL: "/p/", Source: "content/p.md",
+		Prose: []Block{
+			{Line: 5, Lines: []BlockLine{{5, "Intro."}}},
+			{Heading: 1, Line: 7, Title: "A second title", Lines: []BlockLine{{7, "A second title"}}},
+			{Line: 9, Lines: []BlockLine{{9, "See here."}}},
+		},
 		Links: []Link{{Line: 9, Written: "x.md", URL: "/x/"}, {Line: 11, Written: "chart.png", URL: "/p/chart.png", Image: true}},
 		HTML:  []byte(page(`<a href="/x/">Home</a><h1>A second title</h1><p>See <a href="/x/">here</a>.<img src="/p/chart.png">`)),
 	}

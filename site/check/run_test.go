@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 )
 
 func rulesAt(fs []Finding) []string {
@@ -68,7 +67,7 @@ func TestRunKnownAndTitles(t *testing.T) {
 		Known: []Finding{{File: "content/a.md", Line: 3, Rule: "broken-link", Message: "link to x.md, which does not exist"}},
 	}
 	s.Pages = []*Page{
-		{Output: "a/index.html", URL: "/a/", Source: "content/a.md", Description: "d", BodyLine: 3,
+		{Output: "a/index.html", URL: "/a/", Source: "content/a.md", Description: "d",
 			Links: []Link{{Line: 3, Written: "x.md", URL: "x.md"}}, HTML: []byte(page(`<a href="x.md">X</a>`))},
 		{Output: "b/index.html", URL: "/b/", Source: "content/b.md", Description: "d", HTML: []byte(page(``))},
 	}
@@ -79,69 +78,3 @@ func TestRunKnownAndTitles(t *testing.T) {
 	}
 }
 
-func TestContentRules(t *testing.T) {
-	now := time.Date(2005, 6, 1, 12, 0, 0, 0, time.UTC)
-	md := strings.Join([]string{
-		"The Freedom of Information Act 2000 (FOI Act) gives you rights.", // 4
-		"",
-		"You can ask the DPA office. The FOI Act applies. Use the UK address.", // 6
-		"",
-		"In order to ask, write to us prior to the deadline.", // 8
-		"",
-		"```",
-		"CODE IN ORDER TO utilise ABC",
-		"```",
-		"",
-		"| ABC | utilise |",
-		"| --- | --- |",
-		"",
-		"One. Two. Three. Four. Five. Six.", // 17
-		"",
-		"This sentence has far too many words in it because it goes on and on and on without a single stop for the reader to rest at all.", // 19
-		"",
-		"- We will utilise the [CPS (Crown Prosecution Service)](cps.md) list.", // 21
-		"- HMRC (His Majesty's Revenue and Customs) and Part II apply.",
-	}, "\n")
-	p := &Page{Source: "content/x.md", Markdown: []byte(md), BodyLine: 4, Title: "X",
-		ReviewBy: time.Date(2005, 5, 31, 0, 0, 0, 0, time.UTC), Owner: "Policy team"}
-	var fs []Finding
-	for _, r := range pageRules(Options{Now: now}) {
-		if r.Name() == "plain-english" || r.Name() == "review-overdue" || r.Name() == "missing-description" {
-			fs = append(fs, runRule(&Site{}, p, r)...)
-		}
-	}
-	got := strings.Join(rulesAt(sortFindings(fs)), "; ")
-	want := "content/x.md:0 missing-description; content/x.md:0 review-overdue; content/x.md:6 abbreviation; " +
-		"content/x.md:8 avoid-words; content/x.md:8 avoid-words; content/x.md:17 long-paragraph; content/x.md:19 long-sentence; " +
-		"content/x.md:21 avoid-words"
-	if got != want {
-		t.Errorf("got  %s\nwant %s", got, want)
-	}
-	for _, f := range fs {
-		if f.Severity != Warning {
-			t.Errorf("content finding is not a warning: %+v", f)
-		}
-		if f.Rule == "review-overdue" && !strings.Contains(f.Message, "Policy team") || f.Rule == "review-overdue" && !strings.Contains(f.Message, "31 May 2005") {
-			t.Errorf("review message lacks owner or date: %s", f.Message)
-		}
-	}
-	p.ReviewBy = now
-	if fs := runOne(t, reviewRule{now: now}, p); len(fs) != 0 {
-		t.Errorf("review due today reported as overdue: %v", fs)
-	}
-}
-
-func TestStripInline(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"See [the *law*](law.md#x) and ![chart](c.png).", "See the law and ."},
-		{"Use `code here` now", "Use  now"},
-		{"A note[^1] and <b>bold</b> and <https://x.org>", "A note and bold and"},
-		{"snake_case and _emphasis_ and \\*star\\*", "snake_case and emphasis and *star*"},
-		{"[ref link][r] and [plain]", "ref link and plain"},
-	}
-	for _, tt := range tests {
-		if got := stripInline(tt.in); got != tt.want {
-			t.Errorf("stripInline(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}

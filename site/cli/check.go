@@ -133,11 +133,17 @@ func CheckSite(res *site.Result, files map[string][]byte) *check.Site {
 		s.Files[name] = true
 	}
 	for _, p := range res.Site.AllPages {
-		md, line := p.Markdown()
 		cp := &check.Page{
 			Output: p.OutputFile(), Source: p.Source, URL: p.RelPermalink, HTML: files[p.OutputFile()],
-			Markdown: md, BodyLine: line, Title: p.Title, Description: p.Description, Owner: p.Owner,
+			Title: p.Title, Description: p.Description, Owner: p.Owner,
 			LastReviewed: p.LastReviewed, ReviewBy: p.ReviewBy, Draft: p.Draft,
+		}
+		for _, b := range p.Prose {
+			cb := check.Block{Heading: b.Heading, Line: b.Line, Title: b.Title}
+			for _, l := range b.Lines {
+				cb.Lines = append(cb.Lines, check.BlockLine{Line: l.Line, Text: l.Text})
+			}
+			cp.Prose = append(cp.Prose, cb)
 		}
 		for _, l := range p.Links {
 			cp.Links = append(cp.Links, check.Link{Line: l.Line, Written: l.Written, URL: l.URL, Image: l.Image})
