@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"charter/site/internal/inject"
+
 	"github.com/tdewolff/minify/v2"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/parser"
@@ -109,10 +111,9 @@ func (w *warnings) add(e *Error) {
 // what the changes affect. On error nothing should be published: the
 // error lists every problem found (as Errors), and the Builder keeps its
 // last good state.
-func (b *Builder) Build(ctx context.Context, out Output, changes ...Change) (*Result, error) {
+func (b *Builder) Build(ctx context.Context, out Output, changes ...Change) (res *Result, err error) {
+	defer b.recoverBuild(&err)
 	start := time.Now()
-	var res *Result
-	var err error
 	if b.last != nil && len(changes) > 0 {
 		res, err = b.incremental(ctx, out, changes)
 	} else {
@@ -125,16 +126,27 @@ func (b *Builder) Build(ctx context.Context, out Output, changes ...Change) (*Re
 	return res, nil
 }
 
+// recoverBuild turns a panic in a build into an error, and makes the next
+// build a full one, since the panic may have left the kept state half
+// updated. The preview server goes on serving its last good build.
+func (b *Builder) recoverBuild(err *error) {
+	if v := recover(); v != nil {
+		b.last = nil
+		*err = Errors{internalError("", "building the site", v)}
+	}
+}
+
 // full builds every page.
 func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 	warn := &warnings{}
 	in, errs := listInputs(b.fsys, warn.add)
 	parsed, perrs := b.parseAll(ctx, in.pages)
+	left, perrs := b.leaveOut(perrs)
 	errs = append(errs, perrs...)
 	var lay *layouts
 	if !b.cfg.IndexOnly {
 		var lerrs Errors
-		lay, lerrs = loadLayouts(b.fsys, b.templateFuncs(), b.layoutMinifier())
+		lay, lerrs = loadLayouts(b.fsys, b.templateFuncs(inject.From(ctx)), b.layoutMinifier())
 		errs = append(errs, lerrs...)
 	}
 	if err := ctx.Err(); err != nil {
@@ -145,15 +157,18 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 	}
 	b.assets.reset()
 	site, errs := assemble(parsed, siteFiles(in), b.cfg, b.base, warn.add)
+	aerrs, errs := b.leaveOut(errs)
 	if len(errs) > 0 {
 		return nil, errs.sorted()
 	}
+	left = append(left, aerrs...)
+	site.leftOut(in.pages, parsed)
 	st := &buildState{in: in, sources: map[string]loaded{}, lay: lay, site: site, md: newMarkdown(site.RawHTML),
 		ids: map[string][]string{}, refs: map[string][]fragRef{}, failed: map[string]bool{}}
 	for _, l := range parsed {
 		st.sources[l.file] = l
 	}
-	r := &pageRenderer{b: b, st: st, out: out, warn: warn}
+	r := &pageRenderer{b: b, st: st, out: out, warn: warn, faults: inject.From(ctx)}
 	if b.cfg.IndexOnly {
 		return r.indexOnly(ctx)
 	}
@@ -185,7 +200,7 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 	if len(errs) > 0 {
 		return nil, errs.sorted()
 	}
-	res := r.result(problems)
+	res := r.result(append(left, problems...))
 	res.Rendered = len(site.AllPages)
 	st.files = map[string]bool{}
 	for _, f := range res.Written {
@@ -195,6 +210,19 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 		b.last = st
 	}
 	return res, nil
+}
+
+// leaveOut splits the problems of a KeepGoing build, which leaves out the
+// pages they stop, from errors that stop the build. Every problem goes to
+// check under the rule "build"; without KeepGoing all are errors.
+func (b *Builder) leaveOut(errs Errors) (problems, rest Errors) {
+	if !b.cfg.KeepGoing {
+		return nil, errs
+	}
+	for _, e := range errs {
+		e.Rule = "build"
+	}
+	return errs, nil
 }
 
 // indexOnly renders the pages' Markdown and writes the search index.
@@ -285,6 +313,11 @@ func (b *Builder) parseAll(ctx context.Context, files []string) ([]loaded, Error
 	out := make([]loaded, len(files))
 	errs := make([]Errors, len(files))
 	parallel(ctx, len(files), func(i int) {
+		defer func() {
+			if v := recover(); v != nil {
+				out[i], errs[i] = loaded{}, Errors{internalError(files[i], "reading the front matter", v)}
+			}
+		}()
 		data, err := fs.ReadFile(b.fsys, files[i])
 		if err != nil {
 			errs[i] = Errors{errorf(files[i], 0, "cannot read: %v; check its permissions", unwrapPathError(err))}
@@ -323,10 +356,11 @@ type buildState struct {
 
 // pageRenderer holds the state of one build's rendering phase.
 type pageRenderer struct {
-	b    *Builder
-	st   *buildState
-	out  Output
-	warn *warnings
+	b      *Builder
+	st     *buildState
+	out    Output
+	warn   *warnings
+	faults inject.Faults // test faults; zero in a real run
 
 	mu      sync.Mutex
 	wrote   []string
@@ -368,12 +402,18 @@ func (r *pageRenderer) render(ctx context.Context, pages []*Page) (errs, problem
 	bufs := sync.Pool{New: func() any { return new(pageBuffers) }}
 	parallel(ctx, len(pages), func(i int) {
 		buf := bufs.Get().(*pageBuffers)
-		results[i] = r.renderPage(pages[i], buf)
+		results[i] = r.renderSafely(pages[i], buf)
 		bufs.Put(buf)
 	})
+	var left Errors
 	for i, res := range results {
 		p := pages[i].Path
-		errs = append(errs, res.errs...)
+		if len(res.errs) > 0 && r.b.cfg.KeepGoing {
+			res.failed = true // check goes on without the page
+			left = append(left, res.errs...)
+		} else {
+			errs = append(errs, res.errs...)
+		}
 		problems = append(problems, res.problems...)
 		r.st.ids[p], r.st.refs[p] = res.ids, res.refs
 		if res.failed {
@@ -382,7 +422,8 @@ func (r *pageRenderer) render(ctx context.Context, pages []*Page) (errs, problem
 			delete(r.st.failed, p)
 		}
 	}
-	return groupLayoutErrors(errs), problems
+	left, _ = r.b.leaveOut(groupLayoutErrors(left))
+	return groupLayoutErrors(errs), append(problems, left...)
 }
 
 // groupLayoutErrors reports a layout error that many pages hit once, with
@@ -418,6 +459,21 @@ func groupLayoutErrors(errs Errors) Errors {
 type pageBuffers struct {
 	content, page, min bytes.Buffer
 	w                  *bufio.Writer // over content, for goldmark, which would make one a page
+}
+
+// renderSafely renders a page, turning a panic into an error at the page,
+// so that one bad page neither crashes the command nor hides the others.
+func (r *pageRenderer) renderSafely(p *Page, buf *pageBuffers) (res pageResult) {
+	defer func() {
+		if v := recover(); v != nil {
+			p.rendered.Store(nil)
+			res = pageResult{failed: true, errs: Errors{internalError(pageFile(p), "rendering", v)}}
+		}
+	}()
+	if r.faults.Render && p.Source == r.faults.File {
+		panic("injected fault")
+	}
+	return r.renderPage(p, buf)
 }
 
 // renderPage converts a page's Markdown, executes its layout, and writes
@@ -512,6 +568,9 @@ func (r *pageRenderer) execute(p *Page, rd *rendered, w *bytes.Buffer) ([]byte, 
 	p.rendered.Store(nil)
 	if err != nil {
 		e := templateError(err)
+		if msg := panicInFunc(err); msg != "" {
+			e.Msg = msg
+		}
 		if p.Source != "" {
 			e.Msg += " (rendering " + p.Source + ")"
 		}
@@ -549,6 +608,11 @@ func (r *pageRenderer) writeRaw(name string, data []byte) Errors {
 func (r *pageRenderer) copyFiles(ctx context.Context, files []string) Errors {
 	errs := make([]Errors, len(files))
 	parallel(ctx, len(files), func(i int) {
+		defer func() {
+			if v := recover(); v != nil {
+				errs[i] = Errors{internalError(files[i], "copying", v)}
+			}
+		}()
 		data, err := fs.ReadFile(r.b.fsys, files[i])
 		if err != nil {
 			errs[i] = Errors{errorf(files[i], 0, "cannot read: %v", unwrapPathError(err))}
@@ -687,7 +751,9 @@ func (r *pageRenderer) checkFragments(pages []*Page) Errors {
 			if f.targetFile != "" && f.targetFile != f.file {
 				where = f.targetFile
 			}
-			errs = append(errs, errorf(f.file, f.line, "link to %s: %s has no heading with the id %q%s", f.dest, where, frag, headingHint(ids)))
+			e := errorf(f.file, f.line, "link to %s: %s has no heading with the id %q%s", f.dest, where, frag, headingHint(ids))
+			e.Rule = "broken-fragment"
+			errs = append(errs, e)
 		}
 	}
 	return errs

@@ -14,6 +14,11 @@ type Error struct {
 	File string
 	Line int // 1-based; 0 when the whole file is meant
 	Msg  string
+
+	// Rule is the check rule of a problem that a KeepGoing build hands to
+	// check instead of failing: broken-link, draft-link, broken-fragment,
+	// or build for what leaves a page out.
+	Rule string
 }
 
 func (e *Error) Error() string {
@@ -25,6 +30,25 @@ func (e *Error) Error() string {
 	default:
 		return fmt.Sprintf("%s: %s", e.File, e.Msg)
 	}
+}
+
+// internalError is the error for a panic in the work on one file: a bug
+// in the generator, reported at the file so that the build goes on with
+// the others and fails with every problem it found.
+func internalError(file, stage string, v any) *Error {
+	if file == "" {
+		return errorf("", 0, "internal error while %s: %v; this is a bug, please report it", stage, v)
+	}
+	return errorf(file, 0, "internal error while %s %s: %v; this is a bug, please report it", stage, file, v)
+}
+
+// pageFile names a page in errors: its content file, or its output file
+// for a generated page.
+func pageFile(p *Page) string {
+	if p.Source != "" {
+		return p.Source
+	}
+	return outputFile(p.Path)
 }
 
 func errorf(file string, line int, format string, args ...any) *Error {

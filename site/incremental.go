@@ -8,6 +8,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"charter/site/internal/inject"
 )
 
 // A Change is a file of the site that was written, created or removed,
@@ -115,7 +117,7 @@ func (b *Builder) incremental(ctx context.Context, out Output, changes []Change)
 
 	bodyOnly, treeChanged, errs := b.parseChanged(st, cs)
 	if len(cs.layouts) > 0 {
-		lay, lerrs := loadLayouts(b.fsys, b.templateFuncs(), b.layoutMinifier())
+		lay, lerrs := loadLayouts(b.fsys, b.templateFuncs(inject.From(ctx)), b.layoutMinifier())
 		errs = append(errs, lerrs...)
 		st.lay = lay
 	}
@@ -151,7 +153,7 @@ func (b *Builder) incremental(ctx context.Context, out Output, changes []Change)
 	}
 
 	affected := st.affected(cs, old, bodyOnly, treeChanged || filesChanged)
-	r := &pageRenderer{b: b, st: st, out: out, warn: warn}
+	r := &pageRenderer{b: b, st: st, out: out, warn: warn, faults: inject.From(ctx)}
 	st.site.assets = b.assets
 	errs, problems := r.render(ctx, affected)
 	errs = append(errs, r.writeStatic(ctx, cs.static, false)...)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"html/template"
@@ -12,6 +13,7 @@ import (
 	"path"
 	"reflect"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +21,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"charter/site/internal/inject"
 
 	"github.com/tdewolff/minify/v2"
 )
@@ -272,11 +276,29 @@ func templateError(err error) *Error {
 	return &Error{File: "layouts", Msg: msg}
 }
 
+var callingRE = regexp.MustCompile(`error calling (\S+): `)
+
+// panicInFunc is the message for a layout error that is a runtime panic
+// in one of the generator's template functions (which html/template
+// recovers): a bug in the generator, not in the layout. It is "" for
+// any other error.
+func panicInFunc(err error) string {
+	var re runtime.Error
+	if !errors.As(err, &re) {
+		return ""
+	}
+	fn := "a template function"
+	if m := callingRE.FindStringSubmatch(err.Error()); m != nil {
+		fn = "the template function " + m[1]
+	}
+	return fmt.Sprintf("internal error in %s: %v; this is a bug, please report it", fn, re)
+}
+
 // templateFuncs are the helpers layouts may call. relURL and absURL give
 // the published (fingerprinted) name of a static file.
-func (b *Builder) templateFuncs() template.FuncMap {
+func (b *Builder) templateFuncs(f inject.Faults) template.FuncMap {
 	base := b.base
-	return template.FuncMap{
+	funcs := template.FuncMap{
 		"relURL":         func(p string) string { return base.Rel(b.assets.lookup(p)) },
 		"absURL":         func(p string) string { return base.Abs(b.assets.lookup(p)) },
 		"integrity":      b.assets.integrity,
@@ -301,6 +323,10 @@ func (b *Builder) templateFuncs() template.FuncMap {
 		"add":            func(a, b int) int { return a + b },
 		"sub":            func(a, b int) int { return a - b },
 	}
+	if f.Func != "" {
+		funcs[f.Func] = func(xs ...any) any { return xs[len(xs)] } // index out of range
+	}
+	return funcs
 }
 
 // breadcrumbList is the schema.org BreadcrumbList of a page, from the

@@ -45,8 +45,11 @@ type fragRef struct {
 
 func (st *renderState) line(pos int) int { return st.lines.line(pos) }
 
-func (st *renderState) errorf(line int, format string, args ...any) {
-	st.errs = append(st.errs, errorf(st.page.Source, line, format, args...))
+// problem records an error that check reports under the rule.
+func (st *renderState) problem(rule string, line int, format string, args ...any) {
+	e := errorf(st.page.Source, line, format, args...)
+	e.Rule = rule
+	st.errs = append(st.errs, e)
 }
 
 func isDangerous(dest string) bool {
@@ -121,10 +124,13 @@ func (st *renderState) lookup(p, dest string, line int) (*Page, string, bool) {
 		if t := s.bySource[file]; t != nil {
 			return t, t.RelPermalink, true
 		}
+		if u := s.unbuilt[file]; u != "" {
+			return nil, s.Base.Rel(u), true // its own problem is reported
+		}
 		if s.drafts[file] != "" {
-			st.errorf(line, "link to %s, which is a draft: publish it (draft: false) or remove the link", file)
+			st.problem("draft-link", line, "link to %s, which is a draft: publish it (draft: false) or remove the link", file)
 		} else {
-			st.errorf(line, "link to %s, which does not exist; check the file name%s", file, suggestion(s, file))
+			st.problem("broken-link", line, "link to %s, which does not exist; check the file name%s", file, suggestion(s, file))
 		}
 		return nil, "", false
 	}
@@ -150,11 +156,14 @@ func (st *renderState) lookup(p, dest string, line int) (*Page, string, bool) {
 	}
 	for _, c := range candidates {
 		if file := s.drafts[normalisePath(c)]; file != "" {
-			st.errorf(line, "link to %s, the address of the draft %s: publish it (draft: false) or remove the link", dest, file)
+			st.problem("draft-link", line, "link to %s, the address of the draft %s: publish it (draft: false) or remove the link", dest, file)
 			return nil, "", false
 		}
+		if s.unbuilt[normalisePath(c)] != "" {
+			return nil, s.Base.Rel(normalisePath(c)), true // its own problem is reported
+		}
 	}
-	st.errorf(line, "link to %s, which is not a page or file of the site; fix the path, or link to the Markdown file (for example ../section/page.md)", dest)
+	st.problem("broken-link", line, "link to %s, which is not a page or file of the site; fix the path, or link to the Markdown file (for example ../section/page.md)", dest)
 	return nil, "", false
 }
 

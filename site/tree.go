@@ -32,6 +32,7 @@ type Site struct {
 	byPath   map[string]*Page
 	bySource map[string]*Page
 	drafts   map[string]string // source file and site path of every left-out draft -> its source
+	unbuilt  map[string]string // KeepGoing: source file -> site path, and site path -> source, of pages that do not parse
 	files    map[string]bool   // site paths of static files and content assets
 	aliases  []alias
 	assets   *assetMap

@@ -6,6 +6,7 @@ package check
 
 import (
 	"cmp"
+	"fmt"
 	"runtime"
 	"slices"
 	"sync"
@@ -79,6 +80,10 @@ type Site struct {
 	Files        map[string]bool   // every output file: "css/site.css", "faqs/index.html", "404.html"
 	BasePath     string            // "/" or "/rights/"
 	Drafts       map[string]string // URL path (with the base path) of each left-out draft -> its source file
+	// Unbuilt maps the URL path (with the base path) of each page the
+	// build left out because of its own problem (in Known) to its source
+	// file: links to it are not reported on top of that problem.
+	Unbuilt map[string]string
 	OutputPrefix string            // put before output file names in findings: "public/"
 
 	// Known are findings the build itself made, such as its broken-link
@@ -126,11 +131,7 @@ func Run(s *Site, opts Options) []Finding {
 	rules := append(pageRules(opts), opts.Rules...)
 	per := make([][]Finding, len(s.Pages))
 	parallel(len(s.Pages), func(i int) {
-		p := s.Pages[i]
-		p.doc = Parse(p.HTML)
-		per[i] = checkPage(s, p, rules)
-		p.facts = collectFacts(p)
-		p.doc = nil
+		per[i] = checkPage(s, s.Pages[i], rules)
 	})
 	idx := newSiteIndex(s)
 	lr := &linkRule{site: s, index: idx}
@@ -146,18 +147,35 @@ func Run(s *Site, opts Options) []Finding {
 	return filterSkipped(sortFindings(all), opts.Skip)
 }
 
-// checkPage runs the per-page rules on one page.
-func checkPage(s *Site, p *Page, rules []Rule) []Finding {
-	var out []Finding
+// checkPage parses one page, runs the per-page rules on it and keeps the
+// facts the site-wide rules need. A panic while parsing or collecting is
+// a finding, as it is in a rule; the other pages are checked all the same.
+func checkPage(s *Site, p *Page, rules []Rule) (out []Finding) {
+	stage := "parsing its HTML"
+	defer func() {
+		if v := recover(); v != nil {
+			out = append(out, internalError(s, p, stage, v))
+		}
+		p.doc = nil
+	}()
+	p.doc = Parse(p.HTML)
 	for _, r := range rules {
 		out = append(out, runRule(s, p, r)...)
 	}
+	stage = "collecting its links and ids"
+	p.facts = collectFacts(p)
 	return out
 }
 
-// runRule runs one rule and fills in the defaults of its findings.
-func runRule(s *Site, p *Page, r Rule) []Finding {
-	var out []Finding
+// runRule runs one rule and fills in the defaults of its findings. A
+// panic in the rule is a finding of its own, and ends only that rule's
+// work on that page.
+func runRule(s *Site, p *Page, r Rule) (out []Finding) {
+	defer func() {
+		if v := recover(); v != nil {
+			out = append(out, internalError(s, p, "rule "+r.Name(), v))
+		}
+	}()
 	r.Check(p, func(f Finding) {
 		if f.Rule == "" {
 			f.Rule = r.Name()
@@ -168,6 +186,20 @@ func runRule(s *Site, p *Page, r Rule) []Finding {
 		out = append(out, f)
 	})
 	return out
+}
+
+// internalError is the finding for a panic while checking a page: a bug
+// in the checker, reported at the page so that the run can go on.
+func internalError(s *Site, p *Page, stage string, v any) Finding {
+	file := p.Source
+	if file == "" {
+		file = s.OutputPrefix + p.Output
+	}
+	return Finding{
+		File: file, Rule: "internal-error", Severity: Error,
+		Message: fmt.Sprintf("internal error while checking %s (%s): %v; this is a bug, please report it", file, stage, v),
+		Fix:     "this is a bug in charter, not in your site: please report it with this page; the other pages were checked",
+	}
 }
 
 // mergeKnown adds the build's own findings, dropping link findings that

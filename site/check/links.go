@@ -236,6 +236,9 @@ func (r *linkRule) resolve(p *Page, rf ref, u string) (string, Finding, bool) {
 		return rel + "/index.html", Finding{}, true
 	}
 	for _, d := range []string{full, full + "/", strings.TrimSuffix(full, "/")} {
+		if s.Unbuilt[d] != "" {
+			return "", Finding{}, true
+		}
 		if src := s.Drafts[d]; src != "" {
 			return fail("draft-link", fmt.Sprintf("link to %s, the address of %s, which is a draft and is not published", rf.url, src),
 				"publish the page (draft: false) or remove the link")

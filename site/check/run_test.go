@@ -77,4 +77,3 @@ func TestRunKnownAndTitles(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
-

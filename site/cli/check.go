@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -127,12 +128,17 @@ func CheckSite(res *site.Result, files map[string][]byte) *check.Site {
 		Files:        make(map[string]bool, len(files)),
 		BasePath:     res.Site.Base.Path,
 		Drafts:       res.Site.DraftURLs(),
+		Unbuilt:      res.Site.UnbuiltURLs(),
 		OutputPrefix: "public/",
 	}
 	for name := range files {
 		s.Files[name] = true
 	}
 	for _, p := range res.Site.AllPages {
+		if _, ok := files[p.OutputFile()]; !ok {
+			s.Unbuilt[p.RelPermalink] = p.Source // left out: its problem is in Known
+			continue
+		}
 		cp := &check.Page{
 			Output: p.OutputFile(), Source: p.Source, URL: p.RelPermalink, HTML: files[p.OutputFile()],
 			Title: p.Title, Description: p.Description, Owner: p.Owner,
@@ -154,10 +160,22 @@ func CheckSite(res *site.Result, files map[string][]byte) *check.Site {
 		s.Pages = append(s.Pages, &check.Page{Output: "404.html", URL: s.BasePath + "404.html", HTML: html})
 	}
 	for _, e := range res.Problems {
-		s.Known = append(s.Known, check.Finding{
-			File: e.File, Line: e.Line, Rule: "broken-link", Severity: check.Error, Message: e.Msg,
-			Fix: "fix the link so that it names an existing, published page, file or heading",
-		})
+		s.Known = append(s.Known, knownFinding(e))
 	}
 	return s
+}
+
+// knownFinding is a problem of a KeepGoing build as a finding of its rule.
+func knownFinding(e *site.Error) check.Finding {
+	f := check.Finding{File: e.File, Line: e.Line, Rule: e.Rule, Severity: check.Error, Message: e.Msg}
+	switch e.Rule {
+	case "build":
+		f.Fix = "fix this so that the page builds; the page was left out of the other checks"
+	case "draft-link":
+		f.Fix = "publish the page (draft: false) or remove the link"
+	default:
+		f.Rule = cmp.Or(f.Rule, "broken-link")
+		f.Fix = "fix the link so that it names an existing, published page, file or heading"
+	}
+	return f
 }
