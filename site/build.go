@@ -156,13 +156,12 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 		return nil, errs.sorted()
 	}
 	b.assets.reset()
-	site, errs := assemble(parsed, siteFiles(in), b.cfg, b.base, warn.add)
+	site, errs := assemble(append(parsed, unparsed(in.pages, parsed)...), siteFiles(in), b.cfg, b.base, warn.add)
 	aerrs, errs := b.leaveOut(errs)
 	if len(errs) > 0 {
 		return nil, errs.sorted()
 	}
 	left = append(left, aerrs...)
-	site.leftOut(in.pages, parsed)
 	st := &buildState{in: in, sources: map[string]loaded{}, lay: lay, site: site, md: newMarkdown(site.RawHTML),
 		ids: map[string][]string{}, refs: map[string][]fragRef{}, failed: map[string]bool{}}
 	for _, l := range parsed {

@@ -2,28 +2,33 @@ package site
 
 import "strings"
 
-// leftOut records the content files that a KeepGoing build left out
-// because they do not parse, under their file and the address they would
-// most likely have had, so that links to them are not reported as broken
-// on top of the page's own problem.
-func (s *Site) leftOut(files []string, parsed []loaded) {
+// unparsed lists, as loaded files without a source, the content files
+// that did not parse. Only a KeepGoing build gets this far with them.
+func unparsed(files []string, parsed []loaded) []loaded {
 	ok := make(map[string]bool, len(parsed))
 	for _, l := range parsed {
 		ok[l.file] = true
 	}
+	var out []loaded
 	for _, f := range files {
-		if ok[f] {
-			continue
-		}
-		if s.unbuilt == nil {
-			s.unbuilt = map[string]string{}
-		}
-		p := pageURL(strings.TrimPrefix(f, "content/"))
-		s.unbuilt[f] = p
-		if s.byPath[p] == nil {
-			s.unbuilt[p] = f
+		if !ok[f] {
+			out = append(out, loaded{file: f})
 		}
 	}
+	return out
+}
+
+// leftOut records a content file that a KeepGoing build leaves out
+// because it does not parse, under its name and the address it would most
+// likely have had, so that links to it are not reported as broken on top
+// of the page's own problem.
+func (s *Site) leftOut(file string) {
+	if s.unbuilt == nil {
+		s.unbuilt = map[string]string{}
+	}
+	p := pageURL(strings.TrimPrefix(file, "content/"))
+	s.unbuilt[file] = p
+	s.unbuilt[p] = file
 }
 
 // UnbuiltURLs maps the URL (with the base path) of every page that a

@@ -99,6 +99,10 @@ func assemble(pages []loaded, files []string, cfg Config, base BaseURL, warn fun
 	a := &assembler{s: s, warn: warn, dirs: map[string]*Page{}}
 	var regular []*Page
 	for _, l := range pages {
+		if l.src == nil {
+			a.s.leftOut(l.file)
+			continue
+		}
 		p := a.place(l)
 		if p == nil {
 			continue
@@ -376,7 +380,7 @@ func (a *assembler) footerLinks(file string, line int, v any) {
 			continue
 		}
 		if !isExternal(u) {
-			if a.s.byPath[normalisePath(u)] == nil && !a.s.files[normalisePath(u)] {
+			if a.s.byPath[normalisePath(u)] == nil && !a.s.files[normalisePath(u)] && a.s.unbuilt[normalisePath(u)] == "" {
 				a.errs = append(a.errs, errorf(file, line, "site.footer_links: %s is not a page of the site; fix the url", u))
 				continue
 			}

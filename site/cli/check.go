@@ -12,6 +12,7 @@ import (
 
 	"charter/site"
 	"charter/site/check"
+	"charter/site/internal/inject"
 )
 
 const checkUsage = `Usage: charter check [flags]
@@ -61,7 +62,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	} else {
 		cs = CheckSite(res, out.Files())
-		findings = check.Run(cs, check.Options{Now: time.Now()})
+		findings = check.Run(cs, check.Options{Now: time.Now(), Rules: injectedRules(ctx)})
 		if *external {
 			findings = append(findings, checkExternal(ctx, cs, *cacheFile, stderr)...)
 		}
@@ -77,6 +78,28 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	return check.ExitCode(findings, *strict)
+}
+
+// injectedRules is the panicking rule a test asks for through ctx (see
+// package inject); none in a real run.
+func injectedRules(ctx context.Context) []check.Rule {
+	f := inject.From(ctx)
+	if f.Rule == "" {
+		return nil
+	}
+	return []check.Rule{panicRule{name: f.Rule, file: f.File}}
+}
+
+// panicRule is a check rule that panics on one page, as a bug would.
+type panicRule struct{ name, file string }
+
+func (r panicRule) Name() string { return r.name }
+
+func (r panicRule) Check(p *check.Page, report func(check.Finding)) {
+	if p.Source == r.file {
+		var counts map[string]int
+		counts[p.Source]++ // assignment to a nil map
+	}
 }
 
 // checkExternal checks links to other sites, remembering the answers in

@@ -121,3 +121,30 @@ func TestCheckCommandMatchesRun(t *testing.T) {
 		t.Errorf("only %d findings compared", n)
 	}
 }
+
+// One run reports everything: a page whose front matter is wrong is
+// reported and left out, and the other pages are checked all the same;
+// links to the page left out are not reported on top of its own problem.
+func TestCheckReportsPastBadFrontMatter(t *testing.T) {
+	dir := writeSite(t, "small")
+	put(t, dir, "content/privacy.md", "---\ntitle: Privacy\nweight: abc\n---\nText.\n")
+	put(t, dir, "content/data-sharing/toolkit.md", "---\ntitle: Toolkit\n---\n## What it holds\n\nSee [the lost page](lost.md) and [privacy](../privacy.md).\n")
+	code, stdout, stderr := runCmd(t, context.Background(), "check", "--source", dir, "--format", "github")
+	if code != 1 {
+		t.Errorf("exit %d, want 1: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"::error file=content/privacy.md,line=3,title=build::weight:",
+		"::error file=content/data-sharing/toolkit.md,line=6,title=broken-link::link to content/data-sharing/lost.md",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("no finding %s:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "privacy.md,") && strings.Count(stdout, "content/privacy.md") != 1 {
+		t.Errorf("the page left out is reported more than once, or links to it are:\n%s", stdout)
+	}
+	if strings.Contains(stdout, "/privacy/") || strings.Contains(stdout, "public/privacy") {
+		t.Errorf("links to the page left out are reported:\n%s", stdout)
+	}
+}
