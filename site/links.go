@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"path"
 	"strings"
+
+	"github.com/yuin/goldmark/ast"
 )
 
 // renderState is the per-page state of one Markdown conversion.
@@ -30,6 +32,7 @@ type LinkRef struct {
 	Written string // the destination as written
 	URL     string // the destination in the output
 	Image   bool
+	NoAlt   bool // an image with empty alt text, not marked decorative
 }
 
 // A fragRef is a link to #frag on a page, checked once every page's ids
@@ -70,6 +73,23 @@ func (st *renderState) link(dest string, pos int, image bool) (string, bool) {
 		st.links = append(st.links, LinkRef{Line: line, Written: dest, URL: d, Image: image})
 	}
 	return d, ok
+}
+
+// decorative is the title that marks an image with no alt text as
+// decorative on purpose: ![](divider.png "decorative"). The title is not
+// written to the output.
+const decorative = "decorative"
+
+// imageAlt records, for check, that the image just recorded has no alt
+// text and is not marked decorative; it drops a "decorative" title.
+func (st *renderState) imageAlt(n *ast.Image, src []byte) {
+	if strings.EqualFold(strings.TrimSpace(string(n.Title)), decorative) {
+		n.Title = nil
+		return
+	}
+	if st.keepLinks && len(st.links) > 0 && strings.TrimSpace(nodeText(n, src)) == "" {
+		st.links[len(st.links)-1].NoAlt = true
+	}
 }
 
 // resolve turns a link written in Markdown into its URL in the output. It

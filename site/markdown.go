@@ -153,6 +153,7 @@ func (pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		case *ast.Image:
 			if d, ok := st.link(string(n.Destination), n.Pos(), true); ok {
 				n.Destination = []byte(d)
+				st.imageAlt(n, src)
 			} else {
 				unwrap = append(unwrap, n)
 			}

@@ -91,6 +91,21 @@ func decorative(n *Node) bool {
 	return role == "presentation" || role == "none" || n.AttrOr("aria-hidden") == "true"
 }
 
+// checkMarkdownAlt warns about images written in Markdown with empty alt
+// text: ![](chart.png) is most often alt text forgotten, while an image
+// that only decorates says so with the title "decorative".
+func checkMarkdownAlt(p *Page, _ *Document, report func(Finding)) {
+	for _, l := range p.Links {
+		if l.Image && l.NoAlt {
+			report(Finding{
+				File: p.Source, Line: l.Line, Severity: Warning,
+				Message: fmt.Sprintf("the image %s has no alt text, so screen readers skip it or read its file name", l.Written),
+				Fix:     `write what the image tells the reader between the brackets: ![Chart of requests by month](chart.png); if it only decorates, say so: ![](chart.png "decorative")`,
+			})
+		}
+	}
+}
+
 func checkImgAlt(p *Page, d *Document, report func(Finding)) {
 	for _, n := range d.Elements {
 		isImage := n.Tag == "img" || (n.Tag == "input" && strings.EqualFold(n.AttrOr("type"), "image"))

@@ -53,6 +53,7 @@ type Link struct {
 	Written string
 	URL     string
 	Image   bool
+	NoAlt   bool // an image with empty alt text that is not marked decorative
 }
 
 // A Page is one rendered HTML page and what is known of its source.

@@ -157,3 +157,26 @@ func TestProseLines(t *testing.T) {
 		})
 	}
 }
+
+// An image written in Markdown with empty alt text is a warning, unless
+// its title marks it decorative; that title does not reach the output.
+func TestMarkdownAlt(t *testing.T) {
+	md := "---\ntitle: P\ndescription: D.\n---\n![](/chart.png)\n\n![ ](/chart.png \"Decorative\")\n\n![A chart](/chart.png)\n"
+	fsys := smallSite(map[string]string{"content/p.md": md, "static/chart.png": "PNG"})
+	s := buildForCheck(t, fsys, site.Config{})
+	fs := check.Run(s, check.Options{Now: now})
+	var got []check.Finding
+	for _, f := range fs {
+		if f.Rule == "img-alt-empty" || f.Rule == "img-alt" {
+			got = append(got, f)
+		}
+	}
+	if placesOf(got) != "content/p.md:5 img-alt-empty" || got[0].Severity != check.Warning || !strings.Contains(got[0].Fix, `"decorative"`) {
+		t.Errorf("findings: %+v", got)
+	}
+	for _, p := range s.Pages {
+		if strings.Contains(string(p.HTML), "title=") {
+			t.Errorf("%s: the decorative title reached the output: %s", p.Output, p.HTML)
+		}
+	}
+}

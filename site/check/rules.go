@@ -14,6 +14,7 @@ func pageRules(opts Options) []Rule {
 		rule{"h1", checkH1},
 		rule{"heading-order", checkHeadingOrder},
 		rule{"img-alt", checkImgAlt},
+		rule{"img-alt-empty", checkMarkdownAlt},
 		rule{"link-name", checkLinkName},
 		rule{"button-name", checkButtonName},
 		rule{"link-text", checkLinkText},

@@ -175,7 +175,7 @@ func CheckSite(res *site.Result, files map[string][]byte) *check.Site {
 			cp.Prose = append(cp.Prose, cb)
 		}
 		for _, l := range p.Links {
-			cp.Links = append(cp.Links, check.Link{Line: l.Line, Written: l.Written, URL: l.URL, Image: l.Image})
+			cp.Links = append(cp.Links, check.Link{Line: l.Line, Written: l.Written, URL: l.URL, Image: l.Image, NoAlt: l.NoAlt})
 		}
 		s.Pages = append(s.Pages, cp)
 	}
