@@ -19,7 +19,7 @@ var proseLayouts = map[string]string{
 </html>
 `,
 	"layouts/_default/home.html": `{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}`,
-	"layouts/_default/page.html": `{{ define "main" }}{{ .Content }}{{ end }}`,
+	"layouts/_default/page.html": `{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}`,
 }
 
 // smallSite is a site of the given content files (name -> text) and the
