@@ -234,8 +234,8 @@ func checkAmbiguousLinks(p *Page, d *Document, report func(Finding)) {
 	}
 	seen := map[string]first{}
 	for _, n := range d.Elements {
-		if !isLink(n) {
-			continue
+		if !isLink(n) || n.AttrOr("role") == "doc-backlink" {
+			continue // a footnote's way back to its reference, read in its context
 		}
 		name := strings.ToLower(accessibleName(d, n))
 		if name == "" {
@@ -315,6 +315,10 @@ func needsLabel(n *Node) bool {
 		switch strings.ToLower(n.AttrOr("type")) {
 		case "hidden", "submit", "button", "image", "reset":
 			return false
+		case "checkbox":
+			// the box of a Markdown task list item (- [x] Done): it
+			// cannot be changed, and the item's text says what it is
+			return !(n.Has("disabled") && n.Parent.IsElement("li"))
 		}
 		return true
 	}
