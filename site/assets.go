@@ -88,6 +88,11 @@ func (r *pageRenderer) writeStatic(ctx context.Context, files []string, withChro
 	}
 	items := make([]item, len(files)+1)
 	parallel(ctx, len(files), func(i int) {
+		defer func() {
+			if v := recover(); v != nil {
+				items[i] = item{name: "/" + assetOutput(files[i]), err: internalError(files[i], "minifying", v)}
+			}
+		}()
 		data, err := fs.ReadFile(r.b.fsys, files[i])
 		items[i].name = "/" + assetOutput(files[i])
 		if err != nil {

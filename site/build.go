@@ -541,8 +541,9 @@ func (r *pageRenderer) renderPage(p *Page, buf *pageBuffers) (res pageResult) {
 	}
 	// A one-off build lets each page's Markdown go once it is written,
 	// which keeps the heap, and the collector's work, small. The preview
-	// server and check keep it, for the next edit and for their rules.
-	if !r.b.cfg.Serve && !r.b.cfg.KeepGoing && p.src != nil {
+	// server keeps it for the next edit; check has what it needs in
+	// p.Links and p.Prose.
+	if !r.b.cfg.Serve && p.src != nil {
 		p.src.body = nil
 	}
 	return res
