@@ -77,15 +77,15 @@ type Page struct {
 
 // A Site is the output of one build.
 type Site struct {
-	Pages        []*Page
-	Files        map[string]bool   // every output file: "css/site.css", "faqs/index.html", "404.html"
-	BasePath     string            // "/" or "/rights/"
-	Drafts       map[string]string // URL path (with the base path) of each left-out draft -> its source file
+	Pages    []*Page
+	Files    map[string]bool   // every output file: "css/site.css", "faqs/index.html", "404.html"
+	BasePath string            // "/" or "/rights/"
+	Drafts   map[string]string // URL path (with the base path) of each left-out draft -> its source file
 	// Unbuilt maps the URL path (with the base path) of each page the
 	// build left out because of its own problem (in Known) to its source
 	// file: links to it are not reported on top of that problem.
-	Unbuilt map[string]string
-	OutputPrefix string            // put before output file names in findings: "public/"
+	Unbuilt      map[string]string
+	OutputPrefix string // put before output file names in findings: "public/"
 
 	// Known are findings the build itself made, such as its broken-link
 	// problems. Run reports them, and drops link findings of its own on
