@@ -426,6 +426,9 @@ func (r *pageRenderer) renderPage(p *Page, buf *pageBuffers) (res pageResult) {
 	buf.content.Reset()
 	rd := &rendered{}
 	if p.src != nil {
+		for _, w := range p.src.warns {
+			r.warn.add(w)
+		}
 		st := &renderState{page: p, site: r.st.site, lines: lineIndex{body: p.src.body, first: p.src.bodyLine}, keepLinks: r.b.cfg.Serve || r.b.cfg.KeepGoing}
 		pc := parser.NewContext()
 		pc.Set(stateKey, st)

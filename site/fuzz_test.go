@@ -23,10 +23,16 @@ func FuzzFrontMatter(f *testing.F) {
 	f.Add([]byte("---\ntitle: [unclosed\n---\n"))
 	f.Add([]byte("\xef\xbb\xbf---\r\ntitle: BOM\r\n---\r\n"))
 	f.Add([]byte("---\naliases: 5\ndraft: maybe\n---"))
+	f.Add([]byte("---\ntitle: \"Unclosed\ndescription: [a, b\n\towner: x: y\n---\n"))
+	f.Add([]byte("+++\ntitle = \"A\"\na = {b = [{c = 1}]}\n[x.y]\nz = '''\n[\n'''\n+++\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		src, errs := parsePage("content/x.md", data)
 		lines := bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte("\r")) + 2
-		for _, e := range errs {
+		var warns Errors
+		if src != nil {
+			warns = src.warns
+		}
+		for _, e := range append(errs, warns...) {
 			if e.File != "content/x.md" || e.Line < 0 || e.Line > lines {
 				t.Fatalf("error %q names %s:%d (file has %d lines)", e.Msg, e.File, e.Line, lines)
 			}
@@ -179,6 +185,9 @@ func FuzzFastYAML(f *testing.F) {
 		"a: b\na: c\n",
 		"title: yes\nnav_title: No\n",
 		"weight: -3\nlastmod: 2003-02-30\n",
+		"date: 2019-05-01T09:00:00Z\nlastmod: 2013-12-02 7:37:00 -0400\nweight:\nz: ~\n",
+		"title: A\nweight: 1\ntitle: B\n",
+		"weight: 99999999999999999999999\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -196,7 +205,7 @@ func FuzzFastYAML(f *testing.F) {
 		}
 		for i := range fast {
 			a, b := fast[i], full[i]
-			if a.key != b.key || a.line != b.line || fmt.Sprintf("%T %v", a.val, a.val) != fmt.Sprintf("%T %v", b.val, b.val) {
+			if a.key != b.key || a.line != b.line || a.raw != b.raw || a.clock != b.clock || fmt.Sprintf("%T %v", a.val, a.val) != fmt.Sprintf("%T %v", b.val, b.val) {
 				t.Fatalf("%q: fast %#v, full %#v", fm, a, b)
 			}
 		}

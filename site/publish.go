@@ -56,10 +56,19 @@ func sitemap(site *Site) ([]byte, error) {
 	}
 	set := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
 	for _, p := range published(site.AllPages) {
-		set.URLs = append(set.URLs, url{Loc: p.Permalink, Lastmod: isoDate(p.Lastmod)})
+		set.URLs = append(set.URLs, url{Loc: p.Permalink, Lastmod: sitemapDate(p)})
 	}
 	out, err := xml.MarshalIndent(set, "", "  ")
 	return append([]byte(xml.Header), out...), err
+}
+
+// sitemapDate is a page's lastmod for the sitemap: with its time of day
+// and offset when the front matter gave a time, else the day alone.
+func sitemapDate(p *Page) string {
+	if !p.Lastmod.IsZero() && p.src != nil && p.src.fm.lastmodTimed() {
+		return p.Lastmod.Format(time.RFC3339)
+	}
+	return isoDate(p.Lastmod)
 }
 
 func robots(site *Site) []byte {
