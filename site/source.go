@@ -20,6 +20,11 @@ type inputs struct {
 // the watcher ignores the same names.
 func ignoredName(name string) bool { return watch.Ignored(name) }
 
+// IgnoredName reports whether the build skips a file or folder of this
+// name, taking it for an editor's or the system's: .draft.md, #page.md#,
+// page.md~, notes.tmp.
+func IgnoredName(name string) bool { return ignoredName(name) }
+
 // listInputs walks content/ and static/. Symbolic links are not followed:
 // each is reported as a warning.
 func listInputs(fsys fs.FS, warn func(*Error)) (inputs, Errors) {
