@@ -2,6 +2,8 @@ package site
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -401,4 +403,31 @@ func TestFrontMatterTimesInFeeds(t *testing.T) {
 			t.Errorf("%s = %q, want %q", file, got, want)
 		}
 	}
+}
+
+// FuzzYAMLMistake: whatever the front matter and whatever yaml.v3 says
+// about it, finding the mistake does not panic and names a line of the
+// front matter.
+func FuzzYAMLMistake(f *testing.F) {
+	f.Add("title: \"a\nb: [c\n\td: e: f", uint8(0), uint8(3))
+	f.Add("x: 'a''b\n  y: \"\\\"\" z", uint8(4), uint8(0))
+	f.Add("a: |\n  \"b\n[c", uint8(9), uint8(200))
+	f.Add("a: [b] c", uint8(0), uint8(0))
+	msgs := []string{
+		"did not find expected key", "found unexpected end of stream", "did not find expected ',' or ']'",
+		"mapping values are not allowed in this context", "found character that cannot start any token",
+		"found a tab character that violates indentation", "unknown anchor 'x' referenced",
+		"found unknown escape character while parsing a quoted scalar", "did not find expected '-' indicator",
+		"did not find expected node content", "could not find expected ':'", "something else",
+	}
+	f.Fuzz(func(t *testing.T, fm string, msg, line uint8) {
+		text := msgs[int(msg)%len(msgs)]
+		if line > 0 {
+			text = fmt.Sprintf("line %d: %s", line, text)
+		}
+		e := yamlSyntaxError("x.md", []byte(fm), errors.New("yaml: "+text))
+		if n := strings.Count(fm, "\n") + 2; e.Line < 2 || e.Line > n {
+			t.Fatalf("%q, %q: line %d of %d", fm, text, e.Line, n)
+		}
+	})
 }
