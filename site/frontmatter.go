@@ -228,6 +228,9 @@ func yamlDuplicateKey(name string, root *yaml.Node) *Error {
 	first := make(map[string]int, len(root.Content)/2)
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k := root.Content[i]
+		if k.Kind != yaml.ScalarNode {
+			continue
+		}
 		if line, ok := first[k.Value]; ok {
 			return errorf(name, k.Line+1, "%s is set twice, on line %d and again here; keep one of them", k.Value, line)
 		}

@@ -202,6 +202,7 @@ func TestYAMLSyntaxErrorLines(t *testing.T) {
 		// A value on several lines is not taken for an unclosed one.
 		{"title: A\ndescription: \"multi\n  line\" ok\nowner: x", 4, `text follows the closing "`},
 		{"title: A\ndescription: |\n  \"quoted\n  text\nx: [a\nowner: y", 6, "the [ that opens this list is never closed"},
+		{"\"title\": A\n'owner': x\ndescription: [a", 4, "the [ that opens this list is never closed"},
 	} {
 		_, errs := parseFM(t, "---", c.fm)
 		if len(errs) != 1 {

@@ -168,7 +168,7 @@ func quoteOrBracketMistake(lines []string, line int) (int, string) {
 		if keyLineBetween(lines, i, last) {
 			return i, unclosedAdvice(val[0])
 		}
-		if rest := strings.TrimSpace(full[end : off[last+1]-1]); rest != "" && rest[0] != '#' {
+		if rest := strings.TrimSpace(full[end : off[last+1]-1]); rest != "" && rest[0] != '#' && rest[0] != ':' { // ':' follows a quoted key
 			return last, trailingAdvice(val[0])
 		}
 		i = last
