@@ -429,12 +429,14 @@ func nearKey(key string) string {
 		if len(k) > 5 {
 			limit = 2
 		}
-		if editDistance(key, k) <= limit {
+		if absInt(len(key)-len(k)) <= limit && editDistance(key, k) <= limit {
 			return k
 		}
 	}
 	return ""
 }
+
+func absInt(n int) int { return max(n, -n) }
 
 // editDistance is the optimal string alignment distance between a and b:
 // insertions, deletions, substitutions and swaps of neighbouring bytes.
