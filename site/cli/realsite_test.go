@@ -332,3 +332,74 @@ func sitePaths(t *testing.T, dest string) []string {
 	})
 	return pages
 }
+
+// TestRealSiteLayout: the home page links to each section once in its main
+// content; the menu button starts hidden (so that without JavaScript every
+// link shows) and names the list it controls; no page has inline script or
+// style, which the Content-Security-Policy would block.
+func TestRealSiteLayout(t *testing.T) {
+	dest := realSite(t)
+	home := parsePage(t, dest, "/")
+	count := map[string]int{}
+	for _, a := range find(home, func(n *html.Node) bool { return n.Data == "a" && inside(n, "main", "") }) {
+		count[attr(a, "href")]++
+	}
+	sections := 0
+	for _, a := range find(home, func(n *html.Node) bool { return n.Data == "a" && (inside(n, "nav", "Main") || inside(n, "footer", "")) }) {
+		href := attr(a, "href")
+		if strings.Count(href, "/") != 2 || href == "/search/" || href == "/a-z/" || slices.Contains([]string{"/accessibility/", "/privacy/", "/disclaimer/"}, href) {
+			continue
+		}
+		sections++
+		if count[href] != 1 {
+			t.Errorf("the home page's main content links to %s %d times, want once", href, count[href])
+		}
+	}
+	if sections < 11 {
+		t.Errorf("%d sections in the navigation and footer, want 11", sections)
+	}
+
+	buttons := find(home, func(n *html.Node) bool { return n.Data == "button" && inside(n, "nav", "Main") })
+	if len(buttons) != 1 {
+		t.Fatalf("%d buttons in the main navigation, want the menu button", len(buttons))
+	}
+	b := buttons[0]
+	if !hasAttr(b, "hidden") || attr(b, "aria-expanded") != "false" || attr(b, "type") != "button" {
+		t.Errorf("the menu button must start hidden, with aria-expanded=false and type=button: %v", b.Attr)
+	}
+	if id := attr(b, "aria-controls"); id == "" || len(find(home, func(n *html.Node) bool { return n.Data == "ul" && attr(n, "id") == id })) != 1 {
+		t.Errorf("the menu button's aria-controls %q names no list", id)
+	}
+	if len(find(home, func(n *html.Node) bool {
+		return n.Data == "script" && strings.HasSuffix(strings.Split(attr(n, "src"), "?")[0], ".js") && strings.Contains(attr(n, "src"), "/js/menu.")
+	})) != 1 {
+		t.Error("the home page does not load js/menu.js")
+	}
+	for _, p := range sitePaths(t, dest) {
+		doc := parsePage(t, dest, p)
+		for _, n := range find(doc, func(n *html.Node) bool {
+			return n.Data == "style" || hasAttr(n, "style") || (n.Data == "script" && attr(n, "src") == "" && attr(n, "type") != "application/ld+json")
+		}) {
+			t.Errorf("%s: inline %s, which the Content-Security-Policy blocks", p, n.Data)
+		}
+	}
+
+	b404, err := os.ReadFile(filepath.Join(dest, "404.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`href="/"`, `href="/search/"`, `href="/a-z/"`} {
+		if !strings.Contains(string(b404), want) {
+			t.Errorf("the 404 page has no link %s", want)
+		}
+	}
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
