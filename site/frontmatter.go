@@ -35,6 +35,7 @@ type FrontMatter struct {
 	Owner        string
 	Menu         string
 	Params       map[string]any
+	Changes      []PageChange // newest first
 
 	// Lines maps each key to the line of the source file it was set on.
 	Lines map[string]int
@@ -275,6 +276,8 @@ func typedFrontMatter(name string, entries []fmEntry) (FrontMatter, Errors) {
 			fm.TOC, err = asBool(e.val)
 		case "aliases":
 			fm.Aliases, err = asStrings(e.val)
+		case "changes":
+			fm.Changes, err = asChanges(e.val)
 		default:
 			fm.Params[e.key] = e.val
 		}
