@@ -38,6 +38,7 @@ type FrontMatter struct {
 	Owner        string
 	Menu         string
 	Params       map[string]any
+	Changes      []PageChange // newest first
 
 	// Lines maps each key to the line of the source file it was set on.
 	Lines map[string]int
@@ -319,7 +320,7 @@ func tomlKeyLine(lines [][]byte, key string) int {
 
 // frontMatterKeys are the keys the generator reads; others go to Params.
 var frontMatterKeys = []string{"title", "description", "nav_title", "slug", "url", "layout", "owner", "menu",
-	"weight", "date", "lastmod", "last_reviewed", "review_by", "draft", "toc", "aliases"}
+	"weight", "date", "lastmod", "last_reviewed", "review_by", "draft", "toc", "aliases", "changes"}
 
 // typedFrontMatter checks the type of each known key. A key set to null
 // is unset. It warns about an unknown key that looks like a misspelt
@@ -389,6 +390,8 @@ func (fm *FrontMatter) set(e fmEntry) (msg string) {
 		fm.TOC, msg = asBool(e.val)
 	case "aliases":
 		fm.Aliases, msg = asStrings(e.val)
+	case "changes":
+		fm.Changes, msg = asChanges(e.val)
 	default:
 		fm.Params[e.key] = e.val
 	}

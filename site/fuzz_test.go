@@ -25,6 +25,8 @@ func FuzzFrontMatter(f *testing.F) {
 	f.Add([]byte("---\naliases: 5\ndraft: maybe\n---"))
 	f.Add([]byte("---\ntitle: \"Unclosed\ndescription: [a, b\n\towner: x: y\n---\n"))
 	f.Add([]byte("+++\ntitle = \"A\"\na = {b = [{c = 1}]}\n[x.y]\nz = '''\n[\n'''\n+++\n"))
+	f.Add([]byte("---\ntitle: A\nchanges:\n  - date: 2003-11-24\n    note: Added it.\n  - {date: x, 1: 2}\n---\n"))
+	f.Add([]byte("+++\ntitle = \"A\"\n[[changes]]\ndate = 2003-11-24\nnote = \"N\"\n+++\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		src, errs := parsePage("content/x.md", data)
 		lines := bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte("\r")) + 2

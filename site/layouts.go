@@ -41,6 +41,10 @@ type templateSet struct {
 	leaves map[string]*template.Template // "_default/page.html" -> its set
 	entry  map[string]string             // leaf -> the template to execute
 	base   *template.Template            // partials and baseof, for partialCached
+	// siteWide holds the leaves that list pages from across the site
+	// (.Site.AllPages, .Site.Changes): any change to the page tree can
+	// change what they show.
+	siteWide map[string]bool
 }
 
 type cacheKey struct {
@@ -111,7 +115,7 @@ func loadLayouts(fsys fs.FS, funcs template.FuncMap, min *minify.M) (*layouts, E
 // compile parses the layout files into leaf templates, each with the
 // partials and baseof.html.
 func (l *layouts) compile(files map[string]string, funcs template.FuncMap) (*templateSet, Errors) {
-	s := &templateSet{leaves: map[string]*template.Template{}, entry: map[string]string{}}
+	s := &templateSet{leaves: map[string]*template.Template{}, entry: map[string]string{}, siteWide: map[string]bool{}}
 	fm := maps.Clone(funcs)
 	fm["partialCached"] = func(name string, data any, keys ...any) (template.HTML, error) {
 		return l.partialCached(s, name, data, keys...)
@@ -140,6 +144,7 @@ func (l *layouts) compile(files map[string]string, funcs template.FuncMap) (*tem
 		}
 		s.leaves[name] = set
 		s.entry[name] = name
+		s.siteWide[name] = strings.Contains(files[name], ".Site.AllPages") || strings.Contains(files[name], ".Site.Changes")
 		if onlyDefines(set.Lookup(name)) {
 			for _, b := range []string{path.Dir(name) + "/baseof.html", "_default/baseof.html"} {
 				if set.Lookup(b) != nil {

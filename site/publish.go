@@ -133,7 +133,9 @@ func atomFeed(site *Site, title, path string, pages []*Page) ([]byte, error) {
 		if !p.Date.IsZero() {
 			e.Published = atomDate(p.Date)
 		}
-		if p.Description != "" {
+		if c := p.LatestChange(); c != nil {
+			e.Summary = &text{Type: "text", Body: c.Note} // what changed, as GOV.UK's feeds say
+		} else if p.Description != "" {
 			e.Summary = &text{Type: "text", Body: p.Description}
 		}
 		f.Entries = append(f.Entries, e)

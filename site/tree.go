@@ -152,10 +152,13 @@ func (a *assembler) place(l loaded) *Page {
 		Title: fm.Title, Description: fm.Description, NavTitle: fm.NavTitle, Weight: fm.Weight,
 		Date: fm.Date, Lastmod: fm.Lastmod, LastReviewed: fm.LastReviewed, ReviewBy: fm.ReviewBy,
 		Draft: fm.Draft, ShowTOC: fm.TOC, Owner: fm.Owner, Layout: fm.Layout, Menu: fm.Menu,
-		Params: fm.Params, Source: l.file, Site: a.s, src: l.src, Kind: KindPage,
+		Params: fm.Params, Source: l.file, Site: a.s, src: l.src, Kind: KindPage, Changes: fm.Changes,
 	}
 	if p.Lastmod.IsZero() {
 		p.Lastmod = p.Date
+	}
+	if c := p.LatestChange(); c != nil && c.Date.After(p.Lastmod) {
+		p.Lastmod = c.Date // a change note is an update
 	}
 	base := path.Base(rel)
 	isIndex := base == "_index.md" || base == "index.md"

@@ -139,6 +139,10 @@ func CheckSite(res *site.Result, files map[string][]byte) *check.Site {
 			Markdown: md, BodyLine: line, Title: p.Title, Description: p.Description, Owner: p.Owner,
 			LastReviewed: p.LastReviewed, ReviewBy: p.ReviewBy, Draft: p.Draft,
 		}
+		cp.Lastmod, cp.LastmodLine = p.FrontMatterLastmod()
+		if c := p.LatestChange(); c != nil {
+			cp.LatestChange = c.Date
+		}
 		for _, l := range p.Links {
 			cp.Links = append(cp.Links, check.Link{Line: l.Line, Written: l.Written, URL: l.URL, Image: l.Image})
 		}
