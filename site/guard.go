@@ -62,8 +62,8 @@ func (m *templateMarks) guard(set *template.Template, seen map[*parse.Tree]bool)
 		}
 		m.names = append(m.names, t.Name())
 		m.where = append(m.where, definedAt(tr))
-		enter := &parse.TextNode{NodeType: parse.NodeText, Pos: tr.Root.Pos, Text: m.enter[0:0:i+1]}
-		exit := &parse.TextNode{NodeType: parse.NodeText, Pos: tr.Root.Pos, Text: m.exit[0:0:i+1]}
+		enter := &parse.TextNode{NodeType: parse.NodeText, Pos: tr.Root.Pos, Text: m.enter[0 : 0 : i+1]}
+		exit := &parse.TextNode{NodeType: parse.NodeText, Pos: tr.Root.Pos, Text: m.exit[0 : 0 : i+1]}
 		tr.Root.Nodes = append(append([]parse.Node{enter}, tr.Root.Nodes...), exit)
 	}
 }
