@@ -28,6 +28,21 @@ var (
 	errTooLarge   = errors.New("output too large")
 )
 
+// A budget is what one conversion or layout execution may use.
+type budget struct {
+	time  time.Duration
+	bytes int // what a layout may write
+}
+
+// budgetFor is the budget of a page with n bytes of Markdown (for its
+// conversion) or of converted content (for its layout): the timeout, and
+// the timeout again for each MiB beyond the first, so that a large page is
+// not taken for a slow one; and maxPageOutput besides twice its content.
+func budgetFor(d time.Duration, n int) budget {
+	extra := int64(max(n-1<<20, 0))
+	return budget{time: d + time.Duration(int64(d)*extra>>20), bytes: maxPageOutput + 2*n}
+}
+
 // timeout is the budget of one conversion or layout execution.
 func (b *Builder) timeout() time.Duration {
 	if b.cfg.Timeout > 0 {
@@ -72,13 +87,14 @@ type budgetWriter struct {
 	buf      *bytes.Buffer
 	ctx      context.Context
 	deadline time.Time
+	limit    int
 	marks    *templateMarks
 	depth    int
 	writes   int
 }
 
-func newBudgetWriter(ctx context.Context, buf *bytes.Buffer, d time.Duration, marks *templateMarks) *budgetWriter {
-	return &budgetWriter{buf: buf, ctx: ctx, deadline: time.Now().Add(d), marks: marks}
+func newBudgetWriter(ctx context.Context, buf *bytes.Buffer, bg budget, marks *templateMarks) *budgetWriter {
+	return &budgetWriter{buf: buf, ctx: ctx, deadline: time.Now().Add(bg.time), limit: bg.bytes, marks: marks}
 }
 
 // maxTemplateDepth is how deeply templates may call each other: far more
@@ -100,7 +116,7 @@ func (w *budgetWriter) Write(p []byte) (int, error) {
 			return 0, errOverBudget
 		}
 	}
-	if w.buf.Len()+len(p) > maxPageOutput {
+	if w.buf.Len()+len(p) > w.limit {
 		return 0, errTooLarge
 	}
 	return w.buf.Write(p)
@@ -135,12 +151,12 @@ func (e *templateLoopError) Error() string {
 
 // budgetMessage explains an execution that ran out of time or space, or
 // returns "".
-func budgetMessage(err error, d time.Duration) string {
+func budgetMessage(err error, bg budget) string {
 	switch {
 	case errors.Is(err, errOverBudget):
-		return fmt.Sprintf("still running after %s; does a range run over a huge number, or a template call itself? (the limit is --timeout)", d)
+		return fmt.Sprintf("still running after %s; does a range run over a huge number, or a template call itself? (the limit is --timeout)", bg.time)
 	case errors.Is(err, errTooLarge):
-		return fmt.Sprintf("wrote more than %d MB for one page; does a range run over a huge number?", maxPageOutput>>20)
+		return fmt.Sprintf("wrote more than %d MB for one page; does a range run over a huge number?", bg.bytes>>20)
 	}
 	return ""
 }

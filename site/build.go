@@ -217,16 +217,12 @@ func (r *pageRenderer) indexOnly(ctx context.Context) (*Result, error) {
 	return r.result(nil), nil
 }
 
-// siteFiles lists the site paths of static files and content assets.
+// siteFiles lists the files copied to the output: static files and
+// content assets, sorted.
 func siteFiles(in inputs) []string {
-	files := make([]string, 0, len(in.static)+len(in.assets)+1)
-	for _, f := range in.static {
-		files = append(files, strings.TrimPrefix(f, "static"))
-	}
-	for _, f := range in.assets {
-		files = append(files, strings.TrimPrefix(f, "content"))
-	}
-	return append(files, chromaCSS)
+	files := append(slices.Clone(in.static), in.assets...)
+	slices.Sort(files)
+	return files
 }
 
 func (r *pageRenderer) result(problems Errors) *Result {
@@ -478,7 +474,7 @@ func (r *pageRenderer) renderPage(ctx context.Context, p *Page, buf *pageBuffers
 func (r *pageRenderer) convert(ctx context.Context, p *Page, buf *pageBuffers, rd *rendered, res *pageResult) bool {
 	st := &renderState{page: p, site: r.st.site, lines: lineIndex{body: p.src.body, first: p.src.bodyLine}, keepLinks: r.b.cfg.Serve || r.b.cfg.KeepGoing}
 	var rerr error
-	d := r.b.timeout()
+	d := budgetFor(r.b.timeout(), len(p.src.body)).time
 	check := deadlineStop(ctx, time.Now().Add(d))
 	stop := runBudgeted(ctx, d, func() { rerr = r.markdown(p.src.body, st, buf, check) })
 	if stop == nil && (errors.Is(rerr, errOverBudget) || ctx.Err() != nil) {
@@ -488,7 +484,7 @@ func (r *pageRenderer) convert(ctx context.Context, p *Page, buf *pageBuffers, r
 	case stop != nil:
 		res.abandoned = true
 		if errors.Is(stop, errOverBudget) {
-			res.errs = Errors{errorf(p.Source, 0, "still converting after %s; is something nested very deeply? (the limit is --timeout)", r.b.timeout())}
+			res.errs = Errors{errorf(p.Source, 0, "still converting after %s; is something nested very deeply? (the limit is --timeout)", d)}
 		}
 		return false
 	case rerr != nil:
@@ -559,7 +555,8 @@ func (r *pageRenderer) execute(ctx context.Context, p *Page, rd *rendered, w *by
 	w.Reset()
 	p.rendered.Store(rd)
 	var xerr error
-	run := runBudgeted(ctx, r.st.lay.timeout, func() { xerr = r.st.lay.execute(ctx, w, name, p) })
+	bg := budgetFor(r.st.lay.timeout, len(rd.content))
+	run := runBudgeted(ctx, bg.time, func() { xerr = r.st.lay.execute(ctx, w, name, p, bg) })
 	if run == nil && xerr == nil {
 		p.rendered.Store(nil)
 		return w.Bytes(), nil, false
@@ -571,7 +568,7 @@ func (r *pageRenderer) execute(ctx context.Context, p *Page, rd *rendered, w *by
 	if ctx.Err() != nil {
 		return nil, nil, true
 	}
-	if msg := budgetMessage(cmp.Or(run, xerr), r.st.lay.timeout); msg != "" {
+	if msg := budgetMessage(cmp.Or(run, xerr), bg); msg != "" {
 		return nil, r.pageError(errorf("layouts/"+name, 0, "%s", msg), p), true
 	}
 	return nil, r.pageError(r.st.lay.explain(xerr), p), true

@@ -174,11 +174,11 @@ func (l *layouts) compile(files map[string]string, funcs template.FuncMap) (*tem
 // execute runs a leaf template within the time budget, stopping when ctx
 // is cancelled. An error from the minified templates is looked for again
 // in the templates as written, whose lines it names.
-func (l *layouts) execute(ctx context.Context, w *bytes.Buffer, leaf string, data any) error {
-	err := l.leaves[leaf].ExecuteTemplate(newBudgetWriter(ctx, w, l.timeout, l.marks), l.entry[leaf], data)
+func (l *layouts) execute(ctx context.Context, w *bytes.Buffer, leaf string, data any, bg budget) error {
+	err := l.leaves[leaf].ExecuteTemplate(newBudgetWriter(ctx, w, bg, l.marks), l.entry[leaf], data)
 	if err != nil && l.src != nil && !overBudget(ctx, err) {
 		var discard bytes.Buffer
-		if err2 := l.src.leaves[leaf].ExecuteTemplate(newBudgetWriter(ctx, &discard, l.timeout, l.src.marks), l.src.entry[leaf], data); err2 != nil {
+		if err2 := l.src.leaves[leaf].ExecuteTemplate(newBudgetWriter(ctx, &discard, bg, l.src.marks), l.src.entry[leaf], data); err2 != nil {
 			err = err2
 		}
 	}
@@ -226,7 +226,7 @@ func (l *layouts) partialCached(s *templateSet, name string, data any, keys ...a
 		return "", &partialLoopError{}
 	}
 	var b bytes.Buffer
-	if err := t.Execute(newBudgetWriter(context.Background(), &b, l.timeout, s.marks), data); err != nil {
+	if err := t.Execute(newBudgetWriter(context.Background(), &b, budgetFor(l.timeout, 0), s.marks), data); err != nil {
 		return "", partialLoop(err, name)
 	}
 	out := template.HTML(b.String())
