@@ -154,7 +154,7 @@ func (e *templateLoopError) Error() string {
 func budgetMessage(err error, bg budget) string {
 	switch {
 	case errors.Is(err, errOverBudget):
-		return fmt.Sprintf("still running after %s; does a range run over a huge number, or a template call itself? (the limit is --timeout)", bg.time)
+		return fmt.Sprintf("still running after %s; does a range run over a huge number, or a template call itself? (the limit is --timeout)", bg.time.Round(time.Millisecond))
 	case errors.Is(err, errTooLarge):
 		return fmt.Sprintf("wrote more than %d MB for one page; does a range run over a huge number?", bg.bytes>>20)
 	}

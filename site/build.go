@@ -484,7 +484,7 @@ func (r *pageRenderer) convert(ctx context.Context, p *Page, buf *pageBuffers, r
 	case stop != nil:
 		res.abandoned = true
 		if errors.Is(stop, errOverBudget) {
-			res.errs = Errors{errorf(p.Source, 0, "still converting after %s; is something nested very deeply? (the limit is --timeout)", d)}
+			res.errs = Errors{errorf(p.Source, 0, "still converting after %s; is something nested very deeply? (the limit is --timeout)", d.Round(time.Millisecond))}
 		}
 		return false
 	case rerr != nil:

@@ -73,3 +73,29 @@ func TestInterruptEndlessLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestServeEndlessLayout: under serve, a layout that never ends is
+// reported at the --timeout budget, a saved fix is then applied, and a
+// layout running with a long budget still lets Ctrl-C stop the preview
+// (the cleanup of startPreview cancels it and wants it gone in 10s).
+func TestServeEndlessLayout(t *testing.T) {
+	p := startPreview(t, "--timeout", "500ms")
+	endlessFAQ := "{{ define \"main\" }}{{ range 1000000000000 }}{{ end }}{{ end }}"
+	p.write("layouts/_default/faqs.html", endlessFAQ)
+	e := p.next()
+	msg, _ := e.data["message"].(string)
+	if e.name != "build-error" || !strings.Contains(msg, "layouts/_default/faqs.html: still running after 500ms") {
+		t.Errorf("endless layout: %v", e)
+	}
+	p.write("layouts/_default/faqs.html", "{{ define \"main\" }}<h1>{{ .Title }} (fixed)</h1>{{ .Content }}{{ end }}")
+	if e := p.next(); e.name != "reload" {
+		t.Errorf("fix: %v, want a reload", e)
+	}
+	if _, body := p.get("/questions/"); !strings.Contains(body, "(fixed)") {
+		t.Error("the fixed layout is not served")
+	}
+
+	slow := startPreview(t, "--timeout", "1h")
+	slow.write("layouts/_default/faqs.html", endlessFAQ)
+	time.Sleep(time.Second) // the rebuild is running when the test ends
+}
