@@ -105,8 +105,8 @@ func randomSite(rng *rand.Rand) fstest.MapFS {
 // TestOutputRandomSites holds the output registry to what a build
 // writes: when a site builds, no file was written twice and no file is
 // where another needs a folder. The registry decides this before
-// anything is written; the writes are the oracle. A failure names its
-// seed, to replay with -seed.
+// anything is written; the writes are the oracle. The sites come from
+// the seeds 0 to n-1, so a failure names a seed that replays it.
 func TestOutputRandomSites(t *testing.T) {
 	n, clean := 400, 0
 	if testing.Short() {
