@@ -115,7 +115,7 @@ func (b *Builder) incremental(ctx context.Context, out Output, changes []Change)
 
 	bodyOnly, treeChanged, errs := b.parseChanged(st, cs)
 	if len(cs.layouts) > 0 {
-		lay, lerrs := loadLayouts(b.fsys, b.templateFuncs(), b.layoutMinifier())
+		lay, lerrs := loadLayouts(b.fsys, b.templateFuncs(), b.layoutMinifier(), b.timeout())
 		errs = append(errs, lerrs...)
 		st.lay = lay
 	}
@@ -157,7 +157,7 @@ func (b *Builder) incremental(ctx context.Context, out Output, changes []Change)
 	errs = append(errs, r.writeStatic(ctx, cs.static, false)...)
 	errs = append(errs, r.copyFiles(ctx, cs.assets)...)
 	if treeChanged || filesChanged || len(cs.layouts) > 0 {
-		errs = append(errs, r.writeExtras()...)
+		errs = append(errs, r.writeExtras(ctx)...)
 	}
 	if err := ctx.Err(); err != nil {
 		undo()

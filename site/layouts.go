@@ -3,7 +3,9 @@ package site
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"html/template"
@@ -16,6 +18,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"text/template/parse"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -32,8 +36,11 @@ import (
 // Execute is safe for concurrent use.
 type layouts struct {
 	*templateSet
-	src   *templateSet // the templates as written; nil when not minified
-	cache sync.Map     // cacheKey -> template.HTML
+	src     *templateSet      // the templates as written; nil when not minified
+	cache   sync.Map          // cacheKey -> template.HTML
+	files   map[string]string // the layout files as written, by name
+	timeout time.Duration     // the budget of one execution
+	running atomic.Int64      // partials that partialCached is running
 }
 
 // templateSet is one compilation of the layout files.
@@ -45,6 +52,7 @@ type templateSet struct {
 	// (.Site.AllPages, .Site.Changes): any change to the page tree can
 	// change what they show.
 	siteWide map[string]bool
+	marks    *templateMarks // see guard
 }
 
 type cacheKey struct {
@@ -56,8 +64,8 @@ type cacheKey struct {
 
 // loadLayouts reads and compiles every template under layouts/. With a
 // minifier, the templates that run are compiled from minified text.
-func loadLayouts(fsys fs.FS, funcs template.FuncMap, min *minify.M) (*layouts, Errors) {
-	l := &layouts{}
+func loadLayouts(fsys fs.FS, funcs template.FuncMap, min *minify.M, timeout time.Duration) (*layouts, Errors) {
+	l := &layouts{timeout: timeout}
 	files := map[string]string{}
 	var errs Errors
 	err := fs.WalkDir(fsys, "layouts", func(p string, d fs.DirEntry, err error) error {
@@ -86,6 +94,7 @@ func loadLayouts(fsys fs.FS, funcs template.FuncMap, min *minify.M) (*layouts, E
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	l.files = files
 	src, errs := l.compile(files, funcs)
 	l.templateSet = src
 	if len(errs) > 0 || min == nil {
@@ -97,7 +106,9 @@ func loadLayouts(fsys fs.FS, funcs template.FuncMap, min *minify.M) (*layouts, E
 		// minify's template mode trims the spaces around an action in a
 		// textarea, where they are the field's text: such a file is left
 		// as written.
-		if strings.Contains(strings.ToLower(text), "<textarea") {
+		// An unclosed comment would be cut off: left as written, it
+		// fails as it would without minifying.
+		if lower := strings.ToLower(text); strings.Contains(lower, "<textarea") || strings.LastIndex(lower, "<!--") > strings.LastIndex(lower, "-->") {
 			continue
 		}
 		if m, err := min.String("text/html", text); err == nil {
@@ -121,6 +132,7 @@ func (l *layouts) compile(files map[string]string, funcs template.FuncMap) (*tem
 		return l.partialCached(s, name, data, keys...)
 	}
 	var errs Errors
+	n := 0
 	base := template.New("").Funcs(fm)
 	for _, name := range sortedKeys(files) {
 		if strings.HasPrefix(name, "partials/") || path.Base(name) == "baseof.html" {
@@ -145,6 +157,7 @@ func (l *layouts) compile(files map[string]string, funcs template.FuncMap) (*tem
 		s.leaves[name] = set
 		s.entry[name] = name
 		s.siteWide[name] = strings.Contains(files[name], ".Site.AllPages") || strings.Contains(files[name], ".Site.Changes")
+		n += countTemplates(set)
 		if onlyDefines(set.Lookup(name)) {
 			for _, b := range []string{path.Dir(name) + "/baseof.html", "_default/baseof.html"} {
 				if set.Lookup(b) != nil {
@@ -154,20 +167,33 @@ func (l *layouts) compile(files map[string]string, funcs template.FuncMap) (*tem
 			}
 		}
 	}
+	s.marks = newTemplateMarks(n + countTemplates(base))
+	seen := map[*parse.Tree]bool{}
+	for _, name := range sortedKeys(s.leaves) {
+		s.marks.guard(s.leaves[name], seen)
+	}
+	s.marks.guard(base, seen)
 	return s, errs
 }
 
-// execute runs a leaf template. An error from the minified templates is
-// looked for again in the templates as written, whose lines it names.
-func (l *layouts) execute(w *bytes.Buffer, leaf string, data any) error {
-	err := l.leaves[leaf].ExecuteTemplate(w, l.entry[leaf], data)
-	if err != nil && l.src != nil {
+// execute runs a leaf template within the time budget, stopping when ctx
+// is cancelled. An error from the minified templates is looked for again
+// in the templates as written, whose lines it names.
+func (l *layouts) execute(ctx context.Context, w *bytes.Buffer, leaf string, data any, bg budget) error {
+	err := l.leaves[leaf].ExecuteTemplate(newBudgetWriter(ctx, w, bg, l.marks), l.entry[leaf], data)
+	if err != nil && l.src != nil && !overBudget(ctx, err) {
 		var discard bytes.Buffer
-		if err2 := l.src.leaves[leaf].ExecuteTemplate(&discard, l.src.entry[leaf], data); err2 != nil {
+		if err2 := l.src.leaves[leaf].ExecuteTemplate(newBudgetWriter(ctx, &discard, bg, l.src.marks), l.src.entry[leaf], data); err2 != nil {
 			err = err2
 		}
 	}
 	return err
+}
+
+// overBudget reports an execution stopped for time or size, or because
+// ctx was cancelled: running it again would take as long.
+func overBudget(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || errors.Is(err, errOverBudget) || errors.Is(err, errTooLarge)
 }
 
 // partialCached executes a partial once per build for each distinct data
@@ -199,9 +225,14 @@ func (l *layouts) partialCached(s *templateSet, name string, data any, keys ...a
 	if t == nil {
 		return "", fmt.Errorf("no partial layouts/partials/%s", name)
 	}
-	var b strings.Builder
-	if err := t.Execute(&b, data); err != nil {
-		return "", err
+	running := l.running.Add(1)
+	defer l.running.Add(-1)
+	if partialsTooDeep(running) {
+		return "", &partialLoopError{}
+	}
+	var b bytes.Buffer
+	if err := t.Execute(newBudgetWriter(context.Background(), &b, budgetFor(l.timeout, 0), s.marks), data); err != nil {
+		return "", partialLoop(err, name)
 	}
 	out := template.HTML(b.String())
 	l.cache.Store(k, out)

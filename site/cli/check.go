@@ -39,7 +39,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	site.TuneGC(1 << 30) // the whole site is held in memory
-	b, err := site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Fingerprint: true, KeepGoing: true}, os.DirFS(sf.source))
+	b, err := site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Fingerprint: true, KeepGoing: true, Timeout: sf.timeout}, os.DirFS(sf.source))
 	if err != nil {
 		fmt.Fprintf(stderr, "charter check: %v\n", err)
 		return 2

@@ -83,12 +83,14 @@ type siteFlags struct {
 	source  string
 	baseURL string
 	drafts  bool
+	timeout time.Duration
 }
 
 func (f *siteFlags) register(fs *flag.FlagSet, drafts bool) {
 	fs.StringVar(&f.source, "source", ".", "the site's root `folder`, holding content/, layouts/ and static/")
 	fs.StringVar(&f.baseURL, "base-url", "/", "the `URL` the site is published at, such as https://example.org/rights/")
 	fs.BoolVar(&f.drafts, "drafts", drafts, "include pages marked draft: true")
+	fs.DurationVar(&f.timeout, "timeout", site.DefaultTimeout, "how long one page's Markdown, or one layout run, may take before the build fails, such as 30s")
 }
 
 // check makes sure the source folder is a site.
@@ -110,6 +112,10 @@ func (f *siteFlags) parse(fs *flag.FlagSet, usage string, args []string, stderr 
 	}
 	if code, stop := parseFlags(fs, args, stderr); stop {
 		return code, true
+	}
+	if f.timeout <= 0 {
+		fmt.Fprintf(stderr, "charter %s: --timeout must be more than 0, such as 10s\n", fs.Name())
+		return 2, true
 	}
 	if err := f.check(); err != nil {
 		fmt.Fprintln(stderr, err)
@@ -282,7 +288,7 @@ func buildMemoryLimit(source string) int64 {
 // publishConfig is the configuration of a build for publishing: what
 // `charter build` and `charter serve --write` write to public/.
 func publishConfig(sf siteFlags, minify bool) site.Config {
-	return site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: minify, Fingerprint: true, Index: searchIndex}
+	return site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: minify, Fingerprint: true, Index: searchIndex, Timeout: sf.timeout}
 }
 
 // searchIndex builds the site search index from the pages' text.

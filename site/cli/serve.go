@@ -57,7 +57,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		sf: sf, stdout: stdout, stderr: stderr, navigate: *navigate, write: *write,
 		srv: serve.New(base.Path),
 	}
-	p.b, err = site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Serve: true}, os.DirFS(sf.source))
+	p.b, err = site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Serve: true, Timeout: sf.timeout}, os.DirFS(sf.source))
 	if err != nil {
 		fmt.Fprintf(stderr, "charter serve: %v\n", err)
 		return 2
@@ -221,7 +221,7 @@ func (p *previewer) searchFiles(ctx context.Context) (files map[string][]byte, e
 			files, err = nil, fmt.Errorf("internal error: %v", r)
 		}
 	}()
-	b, err := site.NewBuilder(site.Config{BaseURL: p.sf.baseURL, Drafts: p.sf.drafts, Index: searchIndex, IndexOnly: true}, os.DirFS(p.sf.source))
+	b, err := site.NewBuilder(site.Config{BaseURL: p.sf.baseURL, Drafts: p.sf.drafts, Index: searchIndex, IndexOnly: true, Timeout: p.sf.timeout}, os.DirFS(p.sf.source))
 	if err != nil {
 		return nil, err
 	}
