@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -42,6 +41,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if code, stop := sf.parse(fs, serveUsage, args, stderr); stop {
 		return code
 	}
+	defer sf.close()
 	base, err := site.ParseBaseURL(sf.baseURL)
 	if err != nil {
 		fmt.Fprintf(stderr, "charter serve: %v\n", err)
@@ -57,7 +57,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		sf: sf, stdout: stdout, stderr: stderr, navigate: *navigate, write: *write,
 		srv: serve.New(base.Path),
 	}
-	p.b, err = site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Serve: true}, os.DirFS(sf.source))
+	p.b, err = site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Serve: true}, sf.fsys())
 	if err != nil {
 		fmt.Fprintf(stderr, "charter serve: %v\n", err)
 		return 2
@@ -194,7 +194,7 @@ func (p *previewer) rebuild(ctx context.Context, batch []watch.Change) {
 // so that public/ only ever holds complete builds.
 func (p *previewer) writeOut() {
 	dest := filepath.Join(p.sf.source, "public")
-	b, err := site.NewBuilder(publishConfig(p.sf, true), os.DirFS(p.sf.source))
+	b, err := site.NewBuilder(publishConfig(p.sf, true), p.sf.fsys())
 	if err == nil {
 		var out *site.DirOutput
 		out, err = site.NewDirOutput(dest, p.sf.source, filepath.Join(p.sf.source, "content"), filepath.Join(p.sf.source, "layouts"), filepath.Join(p.sf.source, "static"))
@@ -221,7 +221,7 @@ func (p *previewer) searchFiles(ctx context.Context) (files map[string][]byte, e
 			files, err = nil, fmt.Errorf("internal error: %v", r)
 		}
 	}()
-	b, err := site.NewBuilder(site.Config{BaseURL: p.sf.baseURL, Drafts: p.sf.drafts, Index: searchIndex, IndexOnly: true}, os.DirFS(p.sf.source))
+	b, err := site.NewBuilder(site.Config{BaseURL: p.sf.baseURL, Drafts: p.sf.drafts, Index: searchIndex, IndexOnly: true}, p.sf.fsys())
 	if err != nil {
 		return nil, err
 	}
