@@ -1,11 +1,16 @@
 package cli
 
 import (
+	"io"
+	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestServeNeverReadsOutsideTheSite: a page saved as a symbolic link to a
@@ -20,5 +25,97 @@ func TestServeNeverReadsOutsideTheSite(t *testing.T) {
 	p.stderr.waitFor(t, regexp.MustCompile(`content/leak\.md: cannot read`))
 	if _, body := p.get("/leak/"); strings.Contains(body, "s3cr3t-value") {
 		t.Error("a file outside the site was served")
+	}
+}
+
+// getHost asks the preview for a path with the given Host header.
+func getHost(t *testing.T, base, host, path string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", base+strings.TrimPrefix(path, "/"), nil)
+	req.Host = host
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// rawGet sends a request as written, for a request with no Host at all.
+func rawGet(t *testing.T, hostport, request string) string {
+	t.Helper()
+	c, err := net.Dial("tcp", hostport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(c, request)
+	b, _ := io.ReadAll(c)
+	return string(b)
+}
+
+// TestServeRefusesOtherHosts: DNS rebinding. A request whose Host is not
+// this server (evil.example, a name that resolves to 127.0.0.1, none)
+// gets a 403 that says why, and no draft or search index.
+func TestServeRefusesOtherHosts(t *testing.T) {
+	p := startPreview(t)
+	u, _ := url.Parse(p.url)
+	port := u.Port()
+	for _, path := range []string{"/data-sharing/secret/", "/search/meta.json", "/"} {
+		for _, h := range []string{"evil.example", "evil.example:" + port, "127.0.0.1.nip.io:" + port} {
+			code, body := getHost(t, p.url, h, path)
+			if code != 403 || !strings.Contains(body, "this preview server answers requests for localhost:"+port) {
+				t.Errorf("Host %q, %s: %d %q", h, path, code, body)
+			}
+		}
+	}
+	for _, h := range []string{"localhost:" + port, "127.0.0.1:" + port} {
+		if code, _ := getHost(t, p.url, h, "/data-sharing/secret/"); code != 200 {
+			t.Errorf("Host %q: %d", h, code)
+		}
+	}
+	if got := rawGet(t, u.Host, "GET / HTTP/1.0\r\n\r\n"); !strings.HasPrefix(got, "HTTP/1.0 403") {
+		t.Errorf("no Host: %.60q", got)
+	}
+	req, _ := http.NewRequest("GET", p.url+"__charter/events", nil)
+	req.Header.Set("Origin", "http://evil.example")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 403 {
+		t.Errorf("live-reload stream opened from another site: %d", resp.StatusCode)
+	}
+}
+
+// TestServeOnNetwork: --bind 0.0.0.0 prints every address it can be
+// reached at and warns that drafts are visible; it answers its IP
+// addresses and host name, and still refuses other names.
+func TestServeOnNetwork(t *testing.T) {
+	p := startPreview(t, "--bind", "0.0.0.0")
+	p.stderr.waitFor(t, regexp.MustCompile(`warning: --bind 0\.0\.0\.0 shows the preview to your network: .*drafts included`))
+	u, _ := url.Parse(p.url)
+	port := u.Port()
+	var ips []string
+	addrs, _ := net.InterfaceAddrs()
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLoopback() {
+			ips = append(ips, n.IP.String())
+			if !strings.Contains(p.stdout.String(), "http://"+n.IP.String()+":"+port+"/") {
+				t.Errorf("address %s not printed:\n%s", n.IP, p.stdout.String())
+			}
+		}
+	}
+	name, _ := os.Hostname()
+	for _, h := range append(ips, "127.0.0.1", name) {
+		if code, _ := getHost(t, p.url, net.JoinHostPort(h, port), "/"); code != 200 {
+			t.Errorf("Host %s: %d", h, code)
+		}
+	}
+	if code, _ := getHost(t, p.url, "evil.example:"+port, "/"); code != 403 {
+		t.Errorf("Host evil.example on the network: %d", code)
 	}
 }

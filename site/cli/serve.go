@@ -73,18 +73,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	p.srv.OnDemand("search/", func() (map[string][]byte, error) { return p.searchFiles(ctx) })
 	p.rebuild(ctx, nil)
 
-	hs := &http.Server{Handler: p.srv, ReadHeaderTimeout: 10 * time.Second}
-	addr := ln.Addr().(*net.TCPAddr)
-	host := *bind
-	if host == "0.0.0.0" || host == "::" || host == "" {
-		host = "127.0.0.1"
-	}
-	url := fmt.Sprintf("http://%s%s", net.JoinHostPort(host, fmt.Sprint(addr.Port)), base.Path)
-	fmt.Fprintf(stdout, "Serving the site at %s\nPress Ctrl-C to stop.\n", url)
+	hs := newHTTPServer(p.srv)
+	lport := ln.Addr().(*net.TCPAddr).Port
+	p.srv.AllowHosts(previewHosts(*bind, lport))
+	urls := previewURLs(*bind, lport, base.Path)
+	printServing(stdout, stderr, *bind, urls)
 	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
+	go func() { served <- hs.Serve(limitListener(ln)) }()
 	if *open {
-		openBrowser(url)
+		openBrowser(urls[0])
 	}
 	return p.loop(ctx, w, hs, served)
 }

@@ -1,0 +1,118 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"charter/site/serve"
+
+	"golang.org/x/net/netutil"
+)
+
+// isLoopback reports whether --bind keeps the preview to this machine.
+func isLoopback(bind string) bool {
+	if bind == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(bind, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// previewHosts is what the preview answers to: the loopback names, and
+// when it listens beyond loopback, any IP address and the machine's own
+// host names.
+func previewHosts(bind string, port int) serve.Hosts {
+	h := serve.Hosts{Port: strconv.Itoa(port)}
+	if isLoopback(bind) {
+		return h
+	}
+	h.Network = true
+	if name, err := os.Hostname(); err == nil && name != "" {
+		h.Names = append(h.Names, name)
+		if !strings.Contains(name, ".") {
+			h.Names = append(h.Names, name+".local")
+		}
+	}
+	if ip := net.ParseIP(strings.Trim(bind, "[]")); ip == nil && bind != "" {
+		h.Names = append(h.Names, bind) // a host name given to --bind
+	}
+	return h
+}
+
+// previewURLs are the addresses the preview can be reached at, the
+// loopback one first.
+func previewURLs(bind string, port int, base string) []string {
+	at := func(host string) string {
+		return "http://" + net.JoinHostPort(host, strconv.Itoa(port)) + base
+	}
+	if isLoopback(bind) {
+		return []string{at(strings.Trim(bind, "[]"))}
+	}
+	ip := net.ParseIP(strings.Trim(bind, "[]"))
+	if ip != nil && !ip.IsUnspecified() {
+		return []string{at(ip.String())}
+	}
+	if ip == nil && bind != "" {
+		return []string{at(bind)}
+	}
+	urls := []string{at("127.0.0.1")}
+	addrs, _ := net.InterfaceAddrs()
+	for _, a := range addrs {
+		n, ok := a.(*net.IPNet)
+		if !ok || n.IP.IsLoopback() || n.IP.IsLinkLocalUnicast() || (n.IP.To4() == nil && ip.To4() != nil) {
+			continue
+		}
+		urls = append(urls, at(n.IP.String()))
+	}
+	return urls
+}
+
+// printServing says where the preview is, and warns when the network can
+// see it.
+func printServing(stdout, stderr io.Writer, bind string, urls []string) {
+	fmt.Fprintf(stdout, "Serving the site at %s\n", urls[0])
+	if isLoopback(bind) {
+		fmt.Fprintln(stdout, "Press Ctrl-C to stop.")
+		return
+	}
+	for _, u := range urls[1:] {
+		fmt.Fprintf(stdout, "  and at %s\n", u)
+	}
+	fmt.Fprintln(stdout, "Press Ctrl-C to stop.")
+	fmt.Fprintf(stderr, "warning: --bind %s shows the preview to your network: anyone who can reach this computer can read every page, drafts included; use it only on a network you trust\n", bind)
+}
+
+// The preview server's limits. An open page holds one connection for its
+// live-reload stream; idle connections are closed, and beyond
+// maxConnections new ones wait, so that a flood of clients cannot use up
+// the files the builder needs to open.
+const (
+	maxConnections    = 256
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second // lifted for the live-reload stream
+	idleTimeout       = 30 * time.Second
+)
+
+// newHTTPServer is the preview's HTTP server, with its time limits.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+// limitListener accepts at most maxConnections open connections at once.
+func limitListener(ln net.Listener) net.Listener {
+	return netutil.LimitListener(ln, maxConnections)
+}
