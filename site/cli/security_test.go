@@ -119,3 +119,52 @@ func TestServeOnNetwork(t *testing.T) {
 		t.Errorf("Host evil.example on the network: %d", code)
 	}
 }
+
+// openFiles counts this process's open files.
+func openFiles(t *testing.T) int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc/self/fd")
+	}
+	return len(entries)
+}
+
+// TestServeConnectionFlood: many idle keep-alive clients neither hold
+// more than maxConnections files open in the server nor keep a new
+// client waiting.
+func TestServeConnectionFlood(t *testing.T) {
+	p := startPreview(t)
+	u, _ := url.Parse(p.url)
+	before := openFiles(t)
+	const clients = 400
+	for range clients {
+		c, err := net.Dial("tcp", u.Host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		io.WriteString(c, "GET /faqs/ HTTP/1.1\r\nHost: "+u.Host+"\r\n\r\n")
+	}
+	time.Sleep(500 * time.Millisecond) // the server accepts what it will
+	if n := openFiles(t) - before; n > clients+maxConnections+20 {
+		t.Errorf("%d idle clients: %d more files open, over the %d clients and a cap of %d", clients, n, clients, maxConnections)
+	}
+	start := time.Now()
+	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := client.Get(p.url)
+	if err != nil {
+		t.Fatalf("a new client after %d idle ones: %v", clients, err)
+	}
+	resp.Body.Close()
+	t.Logf("a new client was answered in %s", time.Since(start).Round(time.Millisecond))
+}
+
+// TestServeTimeouts: the preview's HTTP server closes idle and slow
+// connections.
+func TestServeTimeouts(t *testing.T) {
+	hs, _ := newHTTPServer(http.NotFoundHandler(), nil)
+	if hs.IdleTimeout <= 0 || hs.ReadHeaderTimeout <= 0 || hs.ReadTimeout <= 0 || hs.WriteTimeout <= 0 || hs.IdleTimeout > time.Minute {
+		t.Errorf("timeouts: idle %s, header %s, read %s, write %s", hs.IdleTimeout, hs.ReadHeaderTimeout, hs.ReadTimeout, hs.WriteTimeout)
+	}
+}

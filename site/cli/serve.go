@@ -73,13 +73,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	p.srv.OnDemand("search/", func() (map[string][]byte, error) { return p.searchFiles(ctx) })
 	p.rebuild(ctx, nil)
 
-	hs := newHTTPServer(p.srv)
+	hs, ln := newHTTPServer(p.srv, ln)
 	lport := ln.Addr().(*net.TCPAddr).Port
 	p.srv.AllowHosts(previewHosts(*bind, lport))
 	urls := previewURLs(*bind, lport, base.Path)
 	printServing(stdout, stderr, *bind, urls)
 	served := make(chan error, 1)
-	go func() { served <- hs.Serve(limitListener(ln)) }()
+	go func() { served <- hs.Serve(ln) }()
 	if *open {
 		openBrowser(urls[0])
 	}

@@ -8,11 +8,10 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"charter/site/serve"
-
-	"golang.org/x/net/netutil"
 )
 
 // isLoopback reports whether --bind keeps the preview to this machine.
@@ -89,9 +88,10 @@ func printServing(stdout, stderr io.Writer, bind string, urls []string) {
 }
 
 // The preview server's limits. An open page holds one connection for its
-// live-reload stream; idle connections are closed, and beyond
-// maxConnections new ones wait, so that a flood of clients cannot use up
-// the files the builder needs to open.
+// live-reload stream. Idle connections are closed after idleTimeout, and
+// at once when maxConnections are open and a new one arrives, so that a
+// flood of idle clients neither shuts out new ones nor uses up the files
+// the builder needs to open.
 const (
 	maxConnections    = 256
 	readHeaderTimeout = 10 * time.Second
@@ -100,19 +100,88 @@ const (
 	idleTimeout       = 30 * time.Second
 )
 
-// newHTTPServer is the preview's HTTP server, with its time limits.
-func newHTTPServer(h http.Handler) *http.Server {
-	return &http.Server{
+// newHTTPServer is the preview's HTTP server, with its time limits, and
+// the listener that caps its connections.
+func newHTTPServer(h http.Handler, ln net.Listener) (*http.Server, net.Listener) {
+	lim := &connLimit{Listener: ln, max: maxConnections, open: map[net.Conn]bool{}}
+	lim.cond = sync.NewCond(&lim.mu)
+	hs := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    64 << 10,
+		ConnState:         lim.track,
 	}
+	return hs, lim
 }
 
-// limitListener accepts at most maxConnections open connections at once.
-func limitListener(ln net.Listener) net.Listener {
-	return netutil.LimitListener(ln, maxConnections)
+// connLimit is a listener that holds at most max connections open. When
+// a new one comes at the limit, an idle one is closed to make room; when
+// none is idle, Accept waits until one closes.
+type connLimit struct {
+	net.Listener
+	max  int
+	mu   sync.Mutex
+	cond   *sync.Cond
+	open   map[net.Conn]bool // connection -> idle
+	closed bool
+}
+
+// Close stops the listener, and any Accept waiting for room.
+func (l *connLimit) Close() error {
+	l.mu.Lock()
+	l.closed = true
+	l.cond.Broadcast()
+	l.mu.Unlock()
+	return l.Listener.Close()
+}
+
+func (l *connLimit) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for len(l.open) >= l.max && !l.closed {
+		if !l.closeIdle() {
+			l.cond.Wait()
+		}
+	}
+	if l.closed {
+		c.Close()
+		return nil, net.ErrClosed
+	}
+	l.open[c] = false
+	return c, nil
+}
+
+// closeIdle closes one idle connection; it reports whether there was one.
+// The server then reports it closed, through track.
+func (l *connLimit) closeIdle() bool {
+	for c, idle := range l.open {
+		if idle {
+			delete(l.open, c)
+			c.Close()
+			return true
+		}
+	}
+	return false
+}
+
+// track follows each connection's state (http.Server.ConnState).
+func (l *connLimit) track(c net.Conn, st http.ConnState) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch st {
+	case http.StateIdle, http.StateActive:
+		if _, ok := l.open[c]; ok {
+			l.open[c] = st == http.StateIdle
+		}
+	case http.StateClosed, http.StateHijacked:
+		delete(l.open, c)
+		l.cond.Signal()
+	}
 }

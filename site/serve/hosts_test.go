@@ -1,9 +1,11 @@
 package serve
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestHostsAllowed(t *testing.T) {
@@ -76,5 +78,46 @@ func TestServerRefusesOtherHosts(t *testing.T) {
 		if code, body := get("localhost:1313", Prefix+"events", o); code != 403 || !strings.Contains(body, "may not follow this preview's changes") {
 			t.Errorf("events from Origin %q: %d %q", o, code, body)
 		}
+	}
+}
+
+// TestEventsOutliveTimeouts: the live-reload stream stays open past the
+// server's read and write time limits, which are for requests.
+func TestEventsOutliveTimeouts(t *testing.T) {
+	s := New("/")
+	ts := httptest.NewUnstartedServer(s)
+	ts.Config.ReadTimeout = 200 * time.Millisecond
+	ts.Config.WriteTimeout = 200 * time.Millisecond
+	ts.Start()
+	defer ts.Close()
+	defer s.Close()
+	s.AllowHosts(Hosts{Port: strings.TrimPrefix(ts.Listener.Addr().String(), "127.0.0.1:")})
+	resp, err := http.Get(ts.URL + Prefix + "events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	time.Sleep(600 * time.Millisecond)
+	s.Apply(Update{Written: map[string][]byte{"a/index.html": []byte("x")}})
+	got := make(chan string, 1)
+	go func() {
+		b := make([]byte, 4096)
+		var all string
+		for !strings.Contains(all, "event: reload") {
+			n, err := resp.Body.Read(b)
+			all += string(b[:n])
+			if err != nil {
+				break
+			}
+		}
+		got <- all
+	}()
+	select {
+	case all := <-got:
+		if !strings.Contains(all, "event: reload") {
+			t.Errorf("stream ended without the event: %q", all)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("no event")
 	}
 }
