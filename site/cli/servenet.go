@@ -122,8 +122,8 @@ func newHTTPServer(h http.Handler, ln net.Listener) (*http.Server, net.Listener)
 // none is idle, Accept waits until one closes.
 type connLimit struct {
 	net.Listener
-	max  int
-	mu   sync.Mutex
+	max    int
+	mu     sync.Mutex
 	cond   *sync.Cond
 	open   map[net.Conn]bool // connection -> idle
 	closed bool
