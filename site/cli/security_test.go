@@ -1,16 +1,26 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
+
+	"charter/site"
+	"charter/site/serve"
+	"charter/site/watch"
 )
 
 // TestServeNeverReadsOutsideTheSite: a page saved as a symbolic link to a
@@ -166,5 +176,54 @@ func TestServeTimeouts(t *testing.T) {
 	hs, _ := newHTTPServer(http.NotFoundHandler(), nil)
 	if hs.IdleTimeout <= 0 || hs.ReadHeaderTimeout <= 0 || hs.ReadTimeout <= 0 || hs.WriteTimeout <= 0 || hs.IdleTimeout > time.Minute {
 		t.Errorf("timeouts: idle %s, header %s, read %s, write %s", hs.IdleTimeout, hs.ReadHeaderTimeout, hs.ReadTimeout, hs.WriteTimeout)
+	}
+}
+
+// flakyFS fails reads of one file while fail is set, as when the process
+// has run out of open files.
+type flakyFS struct {
+	fs.FS
+	name string
+	fail *atomic.Bool
+}
+
+func (f flakyFS) Open(name string) (fs.File, error) {
+	if name == f.name && f.fail.Load() {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: syscall.EMFILE}
+	}
+	return f.FS.Open(name)
+}
+
+// TestServeRetriesFailedReads: an edit whose file could not be read is
+// read again with the next change, never dropped.
+func TestServeRetriesFailedReads(t *testing.T) {
+	dir := writeSite(t, "small")
+	var fail atomic.Bool
+	b, err := site.NewBuilder(site.Config{Drafts: true, Serve: true}, flakyFS{os.DirFS(dir), "content/privacy.md", &fail})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	p := &previewer{b: b, srv: serve.New("/"), stdout: &stdout, stderr: &stderr}
+	p.rebuild(context.Background(), nil)
+	put(t, dir, "content/privacy.md", "---\ntitle: Privacy\n---\nEdited while files ran out.\n")
+	fail.Store(true)
+	p.rebuild(context.Background(), []watch.Change{{Path: "content/privacy.md"}})
+	if !strings.Contains(stderr.String(), "too many open files") {
+		t.Fatalf("the failed read is not reported:\n%s", stderr.String())
+	}
+	fail.Store(false)
+	put(t, dir, "content/faqs/_index.md", "---\ntitle: FAQs\n---\nAnother edit.\n")
+	p.rebuild(context.Background(), []watch.Change{{Path: "content/faqs/_index.md"}})
+	ts := httptest.NewServer(p.srv)
+	defer ts.Close()
+	resp, err := http.Get(ts.URL + "/privacy/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "Edited while files ran out.") {
+		t.Errorf("the edit that failed to read is still missing after the next change:\n%s\n%s", body, stderr.String())
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -133,7 +134,8 @@ type previewer struct {
 	stdout, stderr io.Writer
 	navigate       bool
 	write          bool
-	good           bool // the builder holds a good build to build on
+	good           bool          // the builder holds a good build to build on
+	pending        []site.Change // changes of failed builds, built again with the next
 }
 
 func (p *previewer) rebuild(ctx context.Context, batch []watch.Change) {
@@ -147,9 +149,15 @@ func (p *previewer) rebuild(ctx context.Context, batch []watch.Change) {
 	if !p.good {
 		changes = nil // no good build yet: build everything
 	}
+	// The changes of a failed build are built again with these: a file
+	// that could not be read is read again, never dropped.
+	if p.good {
+		changes = mergeChanges(p.pending, changes)
+	}
 	out := site.NewMemOutput()
 	res, err := p.b.Build(ctx, out, changes...)
 	if err != nil {
+		p.pending = changes
 		if ctx.Err() != nil {
 			return
 		}
@@ -170,6 +178,7 @@ func (p *previewer) rebuild(ctx context.Context, batch []watch.Change) {
 		p.srv.SetError(b.String())
 		return
 	}
+	p.pending = nil
 	printWarnings(p.stderr, res.Warnings)
 	u := serve.Update{Written: out.Files(), Removed: res.Removed, CSSOnly: res.CSSOnly}
 	if p.navigate {
@@ -185,6 +194,21 @@ func (p *previewer) rebuild(ctx context.Context, batch []watch.Change) {
 	if p.write {
 		p.writeOut()
 	}
+}
+
+// mergeChanges is the changes of both lists, one for each path: the
+// later one.
+func mergeChanges(older, newer []site.Change) []site.Change {
+	out := make([]site.Change, 0, len(older)+len(newer))
+	seen := map[string]bool{}
+	for _, c := range slices.Backward(append(slices.Clone(older), newer...)) {
+		if !seen[c.Path] {
+			seen[c.Path] = true
+			out = append(out, c)
+		}
+	}
+	slices.Reverse(out)
+	return out
 }
 
 // writeOut writes the whole site to public/ with a separate full build,
