@@ -158,32 +158,19 @@ func makeMarked(dir string) error {
 // before they finished left beside dest: those that carry the marker, or
 // are empty. The caller holds the lock, so no build is using them.
 func removeStale(dest string) {
-	for _, kind := range []string{".tmp-", ".old-"} {
-		found, _ := filepath.Glob(filepath.Join(filepath.Dir(dest), "."+globEscape(filepath.Base(dest))+kind+"*"))
-		for _, dir := range found {
-			info, err := os.Lstat(dir)
-			if err != nil || !info.IsDir() {
-				continue
-			}
-			if m, err := os.Lstat(filepath.Join(dir, MarkerFile)); err == nil && m.Mode().IsRegular() {
-				removeTree(dir)
-			} else {
-				_ = os.Remove(dir) // only when empty
-			}
+	entries, _ := os.ReadDir(filepath.Dir(dest))
+	tmp, old := "."+filepath.Base(dest)+".tmp-", "."+filepath.Base(dest)+".old-"
+	for _, e := range entries {
+		if !e.IsDir() || !(strings.HasPrefix(e.Name(), tmp) || strings.HasPrefix(e.Name(), old)) {
+			continue // a symbolic link is not a folder here: it is left alone
+		}
+		dir := filepath.Join(filepath.Dir(dest), e.Name())
+		if m, err := os.Lstat(filepath.Join(dir, MarkerFile)); err == nil && m.Mode().IsRegular() {
+			removeTree(dir)
+		} else {
+			_ = os.Remove(dir) // only when empty
 		}
 	}
-}
-
-// globEscape quotes the characters that filepath.Match reads as patterns.
-func globEscape(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`*?[]\`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 func randomSuffix() string {

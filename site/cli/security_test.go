@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"io/fs"
 	"net"
@@ -225,5 +226,40 @@ func TestServeRetriesFailedReads(t *testing.T) {
 	resp.Body.Close()
 	if !strings.Contains(string(body), "Edited while files ran out.") {
 		t.Errorf("the edit that failed to read is still missing after the next change:\n%s\n%s", body, stderr.String())
+	}
+}
+
+// TestConcurrentBuilds: builds into one destination at the same time
+// either succeed or say that another build is writing there; public/ is
+// then a complete build and nothing is left beside it.
+func TestConcurrentBuilds(t *testing.T) {
+	dir := writeSite(t, "small")
+	if code, _, stderr := runCmd(t, context.Background(), "--source", dir, "--quiet"); code != 0 {
+		t.Fatal(stderr)
+	}
+	want := treeHash(t, filepath.Join(dir, "public"))
+	for round := range 10 {
+		errs := make(chan string, 6)
+		for range 6 {
+			go func() {
+				code, _, stderr := runCmd(t, context.Background(), "--source", dir, "--quiet")
+				if code != 0 && !strings.Contains(stderr, "another build is writing there; wait for it to finish") {
+					errs <- fmt.Sprintf("round %d: exit %d: %s", round, code, stderr)
+					return
+				}
+				errs <- ""
+			}()
+		}
+		for range 6 {
+			if e := <-errs; e != "" {
+				t.Error(e)
+			}
+		}
+		if got := treeHash(t, filepath.Join(dir, "public")); got != want {
+			t.Errorf("round %d: public/ is not the complete build", round)
+		}
+		if l := leftovers(t, dir); len(l) > 0 {
+			t.Errorf("round %d: left beside public: %v", round, l)
+		}
 	}
 }
