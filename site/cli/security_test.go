@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -261,5 +262,57 @@ func TestConcurrentBuilds(t *testing.T) {
 		if l := leftovers(t, dir); len(l) > 0 {
 			t.Errorf("round %d: left beside public: %v", round, l)
 		}
+	}
+}
+
+// TestConnLimitMakesRoom: at the limit, with every connection busy, a new
+// client waits only until one of them goes idle, not until the idle
+// timeout.
+func TestConnLimitMakesRoom(t *testing.T) {
+	release := make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/hold":
+			w.WriteHeader(200)
+			w.(http.Flusher).Flush()
+			<-release
+		case "/slow":
+			time.Sleep(300 * time.Millisecond)
+		}
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs, _ := newHTTPServer(h, nil)
+	lim := newConnLimit(ln, 2)
+	hs.ConnState = lim.track
+	go hs.Serve(lim)
+	defer hs.Close()
+	defer close(release)
+	addr := ln.Addr().String()
+	send := func(path string) net.Conn {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(c, "GET "+path+" HTTP/1.1\r\nHost: "+addr+"\r\n\r\n")
+		return c
+	}
+	hold := send("/hold")
+	defer hold.Close()
+	slow := send("/slow") // busy for 300 ms, then idle
+	defer slow.Close()
+	time.Sleep(100 * time.Millisecond)
+	start := time.Now()
+	c := send("/")
+	defer c.Close()
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "HTTP/1.1 200") {
+		t.Fatalf("new client at the limit: %q %v after %s", line, err, time.Since(start))
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("new client answered after %s", d)
 	}
 }

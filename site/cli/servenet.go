@@ -103,8 +103,7 @@ const (
 // newHTTPServer is the preview's HTTP server, with its time limits, and
 // the listener that caps its connections.
 func newHTTPServer(h http.Handler, ln net.Listener) (*http.Server, net.Listener) {
-	lim := &connLimit{Listener: ln, max: maxConnections, open: map[net.Conn]bool{}}
-	lim.cond = sync.NewCond(&lim.mu)
+	lim := newConnLimit(ln, maxConnections)
 	hs := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -136,6 +135,12 @@ func (l *connLimit) Close() error {
 	l.cond.Broadcast()
 	l.mu.Unlock()
 	return l.Listener.Close()
+}
+
+func newConnLimit(ln net.Listener, max int) *connLimit {
+	l := &connLimit{Listener: ln, max: max, open: map[net.Conn]bool{}}
+	l.cond = sync.NewCond(&l.mu)
+	return l
 }
 
 func (l *connLimit) Accept() (net.Conn, error) {
@@ -179,6 +184,9 @@ func (l *connLimit) track(c net.Conn, st http.ConnState) {
 	case http.StateIdle, http.StateActive:
 		if _, ok := l.open[c]; ok {
 			l.open[c] = st == http.StateIdle
+		}
+		if st == http.StateIdle {
+			l.cond.Signal() // an Accept waiting for room can close it
 		}
 	case http.StateClosed, http.StateHijacked:
 		delete(l.open, c)
