@@ -208,7 +208,7 @@ func TestBuildsKilledAtRandom(t *testing.T) {
 	for i := range 30 {
 		next := 1 - cur
 		cmd, committing := childSteps(t, src[next], dest, "")
-		// Half the kills land anywhere in the run; half land within 20 ms
+		// Half the kills land anywhere in the run; half land within 8 ms
 		// of the child reaching Commit: the swap and the removal of the
 		// old build.
 		if i%2 == 0 {
@@ -216,7 +216,7 @@ func TestBuildsKilledAtRandom(t *testing.T) {
 		} else {
 			select {
 			case <-committing:
-				time.Sleep(time.Duration(rng.Int64N(int64(20 * time.Millisecond))))
+				time.Sleep(time.Duration(rng.Int64N(int64(8 * time.Millisecond))))
 			case <-time.After(span * 3):
 			}
 		}
