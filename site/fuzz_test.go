@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -52,6 +53,7 @@ func FuzzPaths(f *testing.F) {
 	f.Add("a b/c d.md", "../../etc", "/a/../../b")
 	f.Add("_index.md", "", "C:\\Windows")
 	f.Add("é/🙂.md", "a/b", "javascript:alert(1)")
+	f.Add("a\nb*c.md", "100%", "/x y/\"<>:name")
 	f.Fuzz(func(t *testing.T, rel, slug, u string) {
 		p := pageURL(rel)
 		inside := func(what, sitePath string) {
@@ -62,6 +64,14 @@ func FuzzPaths(f *testing.F) {
 		}
 		if strings.HasSuffix(rel, ".md") && fs.ValidPath(rel) {
 			inside("page", p)
+		}
+		// The oracle of escapePath is net/url's decoder: the encoded path
+		// is one field of safe bytes that decodes to the path.
+		for _, s := range []string{p, rel, slug, u} {
+			e := escapePath(s)
+			if d, err := url.PathUnescape(e); err != nil || d != s || strings.IndexFunc(e, func(r rune) bool { return r != '%' && (r > 0x7f || !pathSafe(byte(r))) }) >= 0 {
+				t.Fatalf("escapePath(%q) = %q, which decodes to %q (%v)", s, e, d, err)
+			}
 		}
 		if checkPathValue("slug", slug, true) == "" {
 			inside("slug", "/a/"+urlSegment(slug)+"/")

@@ -64,33 +64,10 @@ type cacheKey struct {
 
 // loadLayouts reads and compiles every template under layouts/. With a
 // minifier, the templates that run are compiled from minified text.
+// A symbolic link in layouts/ is an error: it is not read.
 func loadLayouts(fsys fs.FS, funcs template.FuncMap, min *minify.M, timeout time.Duration) (*layouts, Errors) {
 	l := &layouts{timeout: timeout}
-	files := map[string]string{}
-	var errs Errors
-	err := fs.WalkDir(fsys, "layouts", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			errs = append(errs, errorf(p, 0, "cannot read: %v", unwrapPathError(err)))
-			return nil
-		}
-		if d.IsDir() || path.Ext(p) != ".html" || ignoredName(d.Name()) {
-			return nil
-		}
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			errs = append(errs, errorf(p, 0, "cannot read: %v", unwrapPathError(err)))
-			return nil
-		}
-		if !utf8.Valid(b) {
-			errs = append(errs, errorf(p, 0, "text is not UTF-8; save the file with UTF-8 encoding"))
-			return nil
-		}
-		files[strings.TrimPrefix(p, "layouts/")] = string(b)
-		return nil
-	})
-	if err != nil && len(errs) == 0 {
-		errs = append(errs, errorf("layouts", 0, "cannot read the layouts folder: %v", unwrapPathError(err)))
-	}
+	files, errs := readLayouts(fsys)
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -121,6 +98,51 @@ func loadLayouts(fsys fs.FS, funcs template.FuncMap, min *minify.M, timeout time
 		l.templateSet, l.src = run, src
 	}
 	return l, nil
+}
+
+// readLayouts reads the template files under layouts/ by their name
+// inside it ("_default/page.html"). Symbolic links are refused, not read.
+func readLayouts(fsys fs.FS) (map[string]string, Errors) {
+	files := map[string]string{}
+	var errs Errors
+	// A layout left out would change every page it lays out, or fail it
+	// with a misleading error: a link in layouts/ stops the build.
+	if symlinked(fsys, "layouts") {
+		return nil, Errors{layoutLinkError("layouts")}
+	}
+	err := fs.WalkDir(fsys, "layouts", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			errs = append(errs, errorf(p, 0, "cannot read: %v", unwrapPathError(err)))
+			return nil
+		}
+		if d.IsDir() || path.Ext(p) != ".html" || ignoredName(d.Name()) {
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			errs = append(errs, layoutLinkError(p))
+			return nil
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			errs = append(errs, errorf(p, 0, "cannot read: %v", unwrapPathError(err)))
+			return nil
+		}
+		if !utf8.Valid(b) {
+			errs = append(errs, errorf(p, 0, "text is not UTF-8; save the file with UTF-8 encoding"))
+			return nil
+		}
+		files[strings.TrimPrefix(p, "layouts/")] = string(b)
+		return nil
+	})
+	if err != nil && len(errs) == 0 {
+		errs = append(errs, errorf("layouts", 0, "cannot read the layouts folder: %v", unwrapPathError(err)))
+	}
+	return files, errs
+}
+
+// layoutLinkError refuses a symbolic link in layouts/.
+func layoutLinkError(p string) *Error {
+	return errorf(p, 0, "symbolic link not followed: a layout could read a file outside the site this way; copy the file into layouts/ instead")
 }
 
 // compile parses the layout files into leaf templates, each with the

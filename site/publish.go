@@ -56,7 +56,7 @@ func sitemap(site *Site) ([]byte, error) {
 	}
 	set := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
 	for _, p := range published(site.AllPages) {
-		set.URLs = append(set.URLs, url{Loc: p.Permalink, Lastmod: sitemapDate(p)})
+		set.URLs = append(set.URLs, url{Loc: site.Base.escapedAbs(p.Path), Lastmod: sitemapDate(p)})
 	}
 	out, err := xml.MarshalIndent(set, "", "  ")
 	return append([]byte(xml.Header), out...), err
@@ -160,12 +160,12 @@ func feedID(site *Site, path string) string {
 func atomDate(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // redirects is a _redirects file (Netlify, Cloudflare Pages) with a 301
-// for every alias.
+// for every alias. Paths are percent-encoded: each is one field.
 func redirects(site *Site) []byte {
 	var b strings.Builder
 	b.WriteString("# Old addresses and where they moved to. Written by the site generator.\n")
 	for _, al := range site.aliases {
-		fmt.Fprintf(&b, "%s %s 301\n", site.Base.Rel(al.from), al.to.RelPermalink)
+		fmt.Fprintf(&b, "%s %s 301\n", site.Base.escapedRel(al.from), site.Base.escapedRel(al.to.Path))
 	}
 	return []byte(b.String())
 }
@@ -194,7 +194,7 @@ func (r *pageRenderer) headers() []byte {
 	r.b.assets.mu.RUnlock()
 	slices.Sort(hashed)
 	for _, h := range hashed {
-		fmt.Fprintf(&b, "%s\n  Cache-Control: public, max-age=31536000, immutable\n", site.Base.Rel(h))
+		fmt.Fprintf(&b, "%s\n  Cache-Control: public, max-age=31536000, immutable\n", site.Base.escapedRel(h))
 	}
 	if r.b.cfg.Index != nil {
 		// The search index: a small manifest that changes with every

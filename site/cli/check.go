@@ -34,12 +34,13 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if code, stop := sf.parse(fs, checkUsage, args, stderr); stop {
 		return code
 	}
+	defer sf.close()
 	if *format != "text" && *format != "json" && *format != "github" {
 		fmt.Fprintf(stderr, "charter check: --format %q is not one of text, json, github\n", *format)
 		return 2
 	}
 	site.TuneGC(1 << 30) // the whole site is held in memory
-	b, err := site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Fingerprint: true, KeepGoing: true, Timeout: sf.timeout}, os.DirFS(sf.source))
+	b, err := site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Fingerprint: true, KeepGoing: true, Timeout: sf.timeout}, sf.fsys())
 	if err != nil {
 		fmt.Fprintf(stderr, "charter check: %v\n", err)
 		return 2

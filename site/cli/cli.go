@@ -84,6 +84,19 @@ type siteFlags struct {
 	baseURL string
 	drafts  bool
 	timeout time.Duration
+	root    *os.Root // the source folder, opened by parse
+}
+
+// fsys is the site's files. Reads through it never leave the source
+// folder: a symbolic link that leads out of it, even one made while a
+// build runs, fails to read.
+func (f *siteFlags) fsys() iofs.FS { return f.root.FS() }
+
+// close closes the source folder opened by parse.
+func (f *siteFlags) close() {
+	if f.root != nil {
+		f.root.Close()
+	}
 }
 
 func (f *siteFlags) register(fs *flag.FlagSet, drafts bool) {
@@ -103,8 +116,9 @@ func (f *siteFlags) check() error {
 	return nil
 }
 
-// parse sets a site command's usage text, parses its flags and checks
-// the site folder; it returns an exit status when the command should stop.
+// parse sets a site command's usage text, parses its flags, checks the
+// site folder and opens it (the caller closes it); it returns an exit
+// status when the command should stop.
 func (f *siteFlags) parse(fs *flag.FlagSet, usage string, args []string, stderr io.Writer) (int, bool) {
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usage)
@@ -121,6 +135,12 @@ func (f *siteFlags) parse(fs *flag.FlagSet, usage string, args []string, stderr 
 		fmt.Fprintln(stderr, err)
 		return 1, true
 	}
+	root, err := os.OpenRoot(f.source)
+	if err != nil {
+		fmt.Fprintf(stderr, "cannot open the site folder: %v\n", err)
+		return 1, true
+	}
+	f.root = root
 	return 0, false
 }
 
@@ -159,11 +179,12 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if code, stop := sf.parse(fs, buildUsage, args, stderr); stop {
 		return code
 	}
+	defer sf.close()
 	if *dest == "" {
 		*dest = filepath.Join(sf.source, "public")
 	}
 	site.TuneGC(buildMemoryLimit(sf.source))
-	b, err := site.NewBuilder(publishConfig(sf, *minify), os.DirFS(sf.source))
+	b, err := site.NewBuilder(publishConfig(sf, *minify), sf.fsys())
 	if err != nil {
 		fmt.Fprintf(stderr, "charter build: %v\n", err)
 		return 2
