@@ -3,7 +3,9 @@ package site
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -46,6 +48,11 @@ type Config struct {
 	// converted from Markdown but not laid out, and no other file is
 	// written. The preview makes its search index this way.
 	IndexOnly bool
+
+	// Timeout is how long one page's Markdown conversion, and one layout
+	// execution, may take before the build fails (--timeout); zero means
+	// DefaultTimeout.
+	Timeout time.Duration
 }
 
 // Builder builds one site. NewBuilder checks the configuration once;
@@ -146,7 +153,7 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 	var lay *layouts
 	if !b.cfg.IndexOnly {
 		var lerrs Errors
-		lay, lerrs = loadLayouts(b.fsys, b.templateFuncs(inject.From(ctx)), b.layoutMinifier())
+		lay, lerrs = loadLayouts(b.fsys, b.templateFuncs(inject.From(ctx)), b.layoutMinifier(), b.timeout())
 		errs = append(errs, lerrs...)
 	}
 	if err := ctx.Err(); err != nil {
@@ -183,7 +190,7 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 			tail[0] = r.writeIndex()
 			return
 		}
-		tail[1] = append(r.copyFiles(ctx, in.assets), r.writeExtras()...)
+		tail[1] = append(r.copyFiles(ctx, in.assets), r.writeExtras(ctx)...)
 		fragErrs = r.checkFragments(site.AllPages)
 	})
 	errs = append(errs, tail[1]...)
@@ -237,16 +244,12 @@ func (r *pageRenderer) indexOnly(ctx context.Context) (*Result, error) {
 	return r.result(nil), nil
 }
 
-// siteFiles lists the site paths of static files and content assets.
+// siteFiles lists the files copied to the output: static files and
+// content assets, sorted.
 func siteFiles(in inputs) []string {
-	files := make([]string, 0, len(in.static)+len(in.assets)+1)
-	for _, f := range in.static {
-		files = append(files, strings.TrimPrefix(f, "static"))
-	}
-	for _, f := range in.assets {
-		files = append(files, strings.TrimPrefix(f, "content"))
-	}
-	return append(files, chromaCSS)
+	files := append(slices.Clone(in.static), in.assets...)
+	slices.Sort(files)
+	return files
 }
 
 func (r *pageRenderer) result(problems Errors) *Result {
@@ -381,6 +384,7 @@ type pageResult struct {
 	refs           []fragRef
 	failed         bool
 	doc            *SearchDoc
+	abandoned      bool // over its budget or cancelled: its buffers are still in use
 }
 
 // SearchDoc is one page's text for a search index.
@@ -399,15 +403,26 @@ func (r *pageRenderer) render(ctx context.Context, pages []*Page) (errs, problem
 	results := make([]pageResult, len(pages))
 	r.results = results
 	bufs := sync.Pool{New: func() any { return new(pageBuffers) }}
-	parallel(ctx, len(pages), func(i int) {
+	// A page over its budget stops the others: they would likely run as
+	// long, one after the other.
+	stop, cancel := context.WithCancel(ctx)
+	defer cancel()
+	parallel(stop, len(pages), func(i int) {
 		buf := bufs.Get().(*pageBuffers)
-		results[i] = r.renderSafely(pages[i], buf)
-		bufs.Put(buf)
+		results[i] = r.renderSafely(stop, pages[i], buf)
+		if results[i].abandoned {
+			cancel() // and the buffers stay with the page's goroutine
+		} else {
+			bufs.Put(buf)
+		}
 	})
+	// A KeepGoing build leaves out the pages that fail, unless a page
+	// over its budget stopped the others: then the build fails.
+	keepGoing := r.b.cfg.KeepGoing && !slices.ContainsFunc(results, func(res pageResult) bool { return res.abandoned })
 	var left Errors
 	for i, res := range results {
 		p := pages[i].Path
-		if len(res.errs) > 0 && r.b.cfg.KeepGoing {
+		if len(res.errs) > 0 && keepGoing {
 			res.failed = true // check goes on without the page
 			left = append(left, res.errs...)
 		} else {
@@ -462,7 +477,7 @@ type pageBuffers struct {
 
 // renderSafely renders a page, turning a panic into an error at the page,
 // so that one bad page neither crashes the command nor hides the others.
-func (r *pageRenderer) renderSafely(p *Page, buf *pageBuffers) (res pageResult) {
+func (r *pageRenderer) renderSafely(ctx context.Context, p *Page, buf *pageBuffers) (res pageResult) {
 	defer func() {
 		if v := recover(); v != nil {
 			p.rendered.Store(nil)
@@ -472,62 +487,31 @@ func (r *pageRenderer) renderSafely(p *Page, buf *pageBuffers) (res pageResult) 
 	if r.faults.Render && p.Source == r.faults.File {
 		panic("injected fault")
 	}
-	return r.renderPage(p, buf)
+	return r.renderPage(ctx, p, buf)
 }
 
 // renderPage converts a page's Markdown, executes its layout, and writes
 // the minified result.
-func (r *pageRenderer) renderPage(p *Page, buf *pageBuffers) (res pageResult) {
-	buf.content.Reset()
+func (r *pageRenderer) renderPage(ctx context.Context, p *Page, buf *pageBuffers) (res pageResult) {
 	rd := &rendered{}
 	if p.src != nil {
-		st := &renderState{page: p, site: r.st.site, lines: lineIndex{body: p.src.body, first: p.src.bodyLine}, keepLinks: r.b.cfg.Serve || r.b.cfg.KeepGoing, keepProse: r.b.cfg.KeepGoing}
-		pc := parser.NewContext()
-		pc.Set(stateKey, st)
-		doc := r.st.md.Parser().Parse(text.NewReader(p.src.body), parser.WithContext(pc))
-		if buf.w == nil {
-			buf.w = bufio.NewWriterSize(&buf.content, 32<<10)
-		}
-		buf.w.Reset(&buf.content)
-		if err := r.st.md.Renderer().Render(buf.w, p.src.body, doc); err != nil {
-			res.errs = Errors{errorf(p.Source, 0, "cannot render the Markdown: %v", err)}
-			return res
-		}
-		for _, w := range st.warns {
+		for _, w := range p.src.warns {
 			r.warn.add(w)
 		}
-		res.refs = st.frags
-		p.Links, p.Prose = st.links, st.prose
-		if len(st.errs) > 0 && r.b.cfg.KeepGoing {
-			res.problems, st.errs = st.errs, nil
-		}
-		if len(st.errs) > 0 {
-			res.ids = st.ids // the layout's ids are unknown: check against headings
-			res.errs = st.errs
-			return res
-		}
-		content := buf.content.Bytes()
-		if r.b.cfg.Minify {
-			buf.min.Reset()
-			if err := r.b.min.Minify("text/html", &buf.min, &buf.content); err != nil {
-				res.errs = Errors{errorf(p.Source, 0, "cannot minify the Markdown output: %v", err)}
-				return res
-			}
-			content = buf.min.Bytes()
-		}
-		rd.content = template.HTML(content)
-		rd.toc, rd.questions = st.toc, st.questions
-		if r.b.cfg.Index != nil && !p.Draft && p.Kind != KindHome && p.Layout != "az" && p.Layout != "search" && p.Params["search"] != false {
-			res.doc = searchDoc(p, rd)
-		}
+	}
+	if p.src != nil && !r.convert(ctx, p, buf, rd, &res) {
+		return res
 	}
 	if r.b.cfg.IndexOnly {
 		return res
 	}
-	html, err := r.execute(p, rd, &buf.page)
-	if err != nil {
+	html, err, stopped := r.execute(ctx, p, rd, &buf.page)
+	res.abandoned = stopped
+	if err != nil || stopped {
 		res.failed = true
-		res.errs = Errors{err}
+		if err != nil {
+			res.errs = Errors{err}
+		}
 		return res
 	}
 	res.ids = collectIDs(html)
@@ -549,8 +533,78 @@ func (r *pageRenderer) renderPage(p *Page, buf *pageBuffers) (res pageResult) {
 	return res
 }
 
-// execute runs the page's layout with its rendered content in place.
-func (r *pageRenderer) execute(p *Page, rd *rendered, w *bytes.Buffer) ([]byte, *Error) {
+// convert turns a page's Markdown into HTML in rd, within the time
+// budget. It reports whether the page can go on to its layout.
+func (r *pageRenderer) convert(ctx context.Context, p *Page, buf *pageBuffers, rd *rendered, res *pageResult) bool {
+	st := &renderState{page: p, site: r.st.site, lines: lineIndex{body: p.src.body, first: p.src.bodyLine}, keepLinks: r.b.cfg.Serve || r.b.cfg.KeepGoing, keepProse: r.b.cfg.KeepGoing}
+	var rerr error
+	d := budgetFor(r.b.timeout(), len(p.src.body)).time
+	check := deadlineStop(ctx, time.Now().Add(d))
+	stop := runBudgeted(ctx, d, func() { rerr = r.markdown(p.src.body, st, buf, check) })
+	if stop == nil && (errors.Is(rerr, errOverBudget) || ctx.Err() != nil) {
+		stop, rerr = cmp.Or(ctx.Err(), rerr), nil
+	}
+	switch {
+	case stop != nil:
+		res.abandoned = true
+		if errors.Is(stop, errOverBudget) {
+			res.errs = Errors{errorf(p.Source, 0, "still converting after %s; is something nested very deeply? (the limit is --timeout)", d.Round(time.Millisecond))}
+		}
+		return false
+	case rerr != nil:
+		res.errs = Errors{errorf(p.Source, 0, "cannot render the Markdown: %v", rerr)}
+		return false
+	}
+	for _, w := range st.warns {
+		r.warn.add(w)
+	}
+	res.refs = st.frags
+	p.Links, p.Prose = st.links, st.prose
+	if len(st.errs) > 0 && r.b.cfg.KeepGoing {
+		res.problems, st.errs = st.errs, nil
+	}
+	if len(st.errs) > 0 {
+		res.ids = st.ids // the layout's ids are unknown: check against headings
+		res.errs = st.errs
+		return false
+	}
+	content := buf.content.Bytes()
+	if r.b.cfg.Minify {
+		buf.min.Reset()
+		if err := r.b.min.Minify("text/html", &buf.min, &buf.content); err != nil {
+			res.errs = Errors{errorf(p.Source, 0, "cannot minify the Markdown output: %v", err)}
+			return false
+		}
+		content = buf.min.Bytes()
+	}
+	rd.content = template.HTML(content)
+	rd.toc, rd.questions = st.toc, st.questions
+	if r.b.cfg.Index != nil && !p.Draft && p.Kind != KindHome && p.Layout != "az" && p.Layout != "search" && p.Params["search"] != false {
+		res.doc = searchDoc(p, rd)
+	}
+	return true
+}
+
+// markdown parses and renders a page's body into buf.content. It stops
+// with the error of stop when that returns one.
+func (r *pageRenderer) markdown(body []byte, st *renderState, buf *pageBuffers, stop func() error) (err error) {
+	defer recoverStop(&err)
+	pc := parser.NewContext()
+	pc.Set(stateKey, st)
+	pc.Set(budgetKey, stop)
+	doc := r.st.md.Parser().Parse(text.NewReader(body), parser.WithContext(pc))
+	if buf.w == nil {
+		buf.w = bufio.NewWriterSize(&buf.content, 32<<10)
+	}
+	buf.content.Reset()
+	buf.w.Reset(&buf.content)
+	return r.st.md.Renderer().Render(buf.w, body, doc)
+}
+
+// execute runs the page's layout with its rendered content in place,
+// within the time budget. stopped reports an execution over its budget
+// (err says so) or cancelled (err is nil); w may then still be in use.
+func (r *pageRenderer) execute(ctx context.Context, p *Page, rd *rendered, w *bytes.Buffer) (html []byte, err *Error, stopped bool) {
 	name, tries := r.st.lay.find(p)
 	if name == "" {
 		file, line := p.Source, 0
@@ -560,23 +614,40 @@ func (r *pageRenderer) execute(p *Page, rd *rendered, w *bytes.Buffer) ([]byte, 
 		if file == "" {
 			file = "layouts"
 		}
-		return nil, errorf(file, line, "no layout for this page: create layouts/%s", strings.Join(tries, " or layouts/"))
+		return nil, errorf(file, line, "no layout for this page: create layouts/%s", strings.Join(tries, " or layouts/")), false
 	}
 	w.Reset()
 	p.rendered.Store(rd)
-	err := r.st.lay.execute(w, name, p)
-	p.rendered.Store(nil)
-	if err != nil {
-		e := templateError(err)
-		if msg := panicInFunc(err); msg != "" {
+	var xerr error
+	bg := budgetFor(r.st.lay.timeout, len(rd.content))
+	run := runBudgeted(ctx, bg.time, func() { xerr = r.st.lay.execute(ctx, w, name, p, bg) })
+	if run == nil && xerr == nil {
+		p.rendered.Store(nil)
+		return w.Bytes(), nil, false
+	}
+	if run == nil && !overBudget(ctx, xerr) {
+		p.rendered.Store(nil)
+		e := r.st.lay.explain(xerr)
+		if msg := panicInFunc(xerr); msg != "" {
 			e.Msg = msg
 		}
-		if p.Source != "" {
-			e.Msg += " (rendering " + p.Source + ")"
-		}
-		return nil, e
+		return nil, r.pageError(e, p), false
 	}
-	return w.Bytes(), nil
+	if ctx.Err() != nil {
+		return nil, nil, true
+	}
+	if msg := budgetMessage(cmp.Or(run, xerr), bg); msg != "" {
+		return nil, r.pageError(errorf("layouts/"+name, 0, "%s", msg), p), true
+	}
+	return nil, r.pageError(r.st.lay.explain(xerr), p), true
+}
+
+// pageError adds the page being rendered to a layout error.
+func (r *pageRenderer) pageError(e *Error, p *Page) *Error {
+	if p.Source != "" {
+		e.Msg += " (rendering " + p.Source + ")"
+	}
+	return e
 }
 
 // write minifies (when enabled) and writes one output file.
@@ -635,7 +706,7 @@ func assetOutput(file string) string {
 
 // writeExtras writes the code highlighting stylesheet, the 404 page and
 // the alias redirects.
-func (r *pageRenderer) writeExtras() Errors {
+func (r *pageRenderer) writeExtras(ctx context.Context) Errors {
 	var errs Errors
 	var tmp bytes.Buffer
 	site := r.st.site
@@ -643,7 +714,10 @@ func (r *pageRenderer) writeExtras() Errors {
 	nf.RelPermalink, nf.Permalink = site.Base.Rel(nf.Path), site.Base.Abs(nf.Path)
 	if name, _ := r.st.lay.find(nf); name != "" {
 		var buf bytes.Buffer
-		html, err := r.execute(nf, &rendered{}, &buf)
+		html, err, stopped := r.execute(ctx, nf, &rendered{}, &buf)
+		if stopped && err == nil {
+			err = &Error{Msg: "cancelled"}
+		}
 		if err != nil {
 			errs = append(errs, err)
 		} else {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"golang.org/x/tools/txtar"
 )
@@ -148,10 +149,18 @@ func TestErrors(t *testing.T) {
 			if !ok {
 				t.Fatalf("%s has no want section", file)
 			}
+			// A site that runs out of time says how long it may take.
+			var timeout time.Duration
+			if d, ok := other["timeout"]; ok {
+				var err error
+				if timeout, err = time.ParseDuration(strings.TrimSpace(d)); err != nil {
+					t.Fatal(err)
+				}
+			}
 			// A minified build runs minified layouts, but its errors
 			// name the lines as written.
 			for _, minify := range []bool{false, true} {
-				_, _, err := build(t, fsys, Config{Minify: minify})
+				_, _, err := build(t, fsys, Config{Minify: minify, Timeout: timeout})
 				if *update && err != nil && !minify {
 					rewriteWant(t, file, err.Error())
 					return

@@ -2,10 +2,13 @@ package site
 
 import (
 	"bytes"
+	"cmp"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,15 +38,20 @@ type FrontMatter struct {
 	Owner        string
 	Menu         string
 	Params       map[string]any
+	Changes      []PageChange // newest first
 
 	// Lines maps each key to the line of the source file it was set on.
 	Lines map[string]int
+	// Timed holds the date keys written with a time of day, not a day
+	// alone: the sitemap gives those their time.
+	Timed map[string]bool
 }
 
 // A source is a content file split into front matter and body.
 type source struct {
 	fm       FrontMatter
 	fmText   string // the front matter as written, to tell a body edit from a tree change
+	warns    Errors // warnings about the front matter, given each time the page is rendered
 	body     []byte
 	bodyLine int // line of the file on which body starts
 	sum      uint64
@@ -76,11 +84,11 @@ func parsePage(name string, data []byte) (*source, Errors) {
 	if err != nil {
 		return nil, Errors{err}
 	}
-	m, errs := typedFrontMatter(name, entries)
+	m, warns, errs := typedFrontMatter(name, entries)
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return &source{fm: m, fmText: string(fm), body: body, bodyLine: bodyLine, sum: checksum(data)}, nil
+	return &source{fm: m, fmText: string(fm), warns: warns, body: body, bodyLine: bodyLine, sum: checksum(data)}, nil
 }
 
 func checksum(b []byte) uint64 {
@@ -133,13 +141,14 @@ func splitFrontMatter(name string, data []byte) (delim string, fm, body []byte, 
 	return "", nil, nil, 0, errorf(name, 1, "front matter opened with %s is never closed; add a line %s after the last key", delim, delim)
 }
 
+// An fmEntry is one top-level key of the front matter with its value.
 type fmEntry struct {
-	key  string
-	line int
-	val  any
+	key   string
+	line  int    // of the file
+	val   any    // as the YAML or TOML decoder reads it
+	raw   string // a scalar as written, for messages
+	clock bool   // a date value written with a time of day
 }
-
-var yamlLineRE = regexp.MustCompile(`line (\d+)`)
 
 // decodeFrontMatter decodes YAML or TOML into key/value pairs in source
 // order, each with the file line it is on (front matter starts on line 2).
@@ -157,14 +166,7 @@ func decodeFrontMatter(name, delim string, fm []byte) ([]fmEntry, *Error) {
 func decodeYAML(name string, fm []byte) ([]fmEntry, *Error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(fm, &doc); err != nil {
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		line := 2
-		if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-			n, _ := strconv.Atoi(m[1])
-			line = n + 1
-			msg = strings.TrimSpace(strings.Replace(msg, m[0]+":", "", 1))
-		}
-		return nil, errorf(name, line, "front matter is not valid YAML: %s", msg)
+		return nil, yamlSyntaxError(name, fm, err)
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil
@@ -173,24 +175,75 @@ func decodeYAML(name string, fm []byte) ([]fmEntry, *Error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, errorf(name, root.Line+1, "front matter must be a list of key: value lines")
 	}
+	if deep := yamlTooDeep(root, 0); deep != nil {
+		return nil, tooDeep(name, deep.Line+1)
+	}
+	if err := yamlDuplicateKey(name, root); err != nil {
+		return nil, err
+	}
 	entries := make([]fmEntry, 0, len(root.Content)/2)
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
-		var val any
-		if err := v.Decode(&val); err != nil {
-			return nil, errorf(name, v.Line+1, "%s: %v", k.Value, err)
+		e, err := yamlEntry(name, k, v)
+		if err != nil {
+			return nil, err
 		}
-		if v.Kind == yaml.ScalarNode && v.Tag == "!!timestamp" {
-			if t, ok := val.(time.Time); !ok || t.IsZero() {
-				val = v.Value
-			}
-		}
-		entries = append(entries, fmEntry{key: k.Value, line: k.Line + 1, val: val})
+		entries = append(entries, e)
 	}
 	return entries, nil
 }
 
+// yamlDupRE finds yaml.v3's report of a key set twice below the top level.
+var yamlDupRE = regexp.MustCompile(`line (\d+): mapping key "(.*)" already defined at line (\d+)`)
+
+// yamlEntry decodes the value of one top-level key.
+func yamlEntry(name string, k, v *yaml.Node) (fmEntry, *Error) {
+	var val any
+	if err := v.Decode(&val); err != nil {
+		if m := yamlDupRE.FindStringSubmatch(err.Error()); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			first, _ := strconv.Atoi(m[3])
+			return fmEntry{}, errorf(name, line+1, "%s: %s is set twice, on line %d and again here; keep one of them", k.Value, m[2], first+1)
+		}
+		return fmEntry{}, errorf(name, v.Line+1, "%s: %s", k.Value, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	e := fmEntry{key: k.Value, line: k.Line + 1, val: val}
+	if v.Kind == yaml.ScalarNode {
+		e.raw = v.Value
+	}
+	if v.Kind == yaml.ScalarNode && v.Tag == "!!timestamp" {
+		if t, ok := val.(time.Time); !ok || t.IsZero() {
+			e.val = v.Value
+		} else {
+			// YAML writes a time after a T, t or space; a day alone has none.
+			e.clock = strings.ContainsAny(strings.TrimSpace(v.Value), "Tt ")
+		}
+	}
+	return e, nil
+}
+
+// yamlDuplicateKey reports a top-level key set twice, naming both lines.
+// (yaml.v3 reports duplicates only below the top level, and the fast
+// reader leaves any block with a repeated key to this path.)
+func yamlDuplicateKey(name string, root *yaml.Node) *Error {
+	first := make(map[string]int, len(root.Content)/2)
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k := root.Content[i]
+		if k.Kind != yaml.ScalarNode {
+			continue
+		}
+		if line, ok := first[k.Value]; ok {
+			return errorf(name, k.Line+1, "%s is set twice, on line %d and again here; keep one of them", k.Value, line)
+		}
+		first[k.Value] = k.Line + 1
+	}
+	return nil
+}
+
 func decodeTOML(name string, fm []byte) ([]fmEntry, *Error) {
+	if depth, line := tomlDepth(fm, maxNesting); depth > maxNesting {
+		return nil, tooDeep(name, line+2)
+	}
 	var m map[string]any
 	md, err := toml.Decode(string(fm), &m)
 	if err != nil {
@@ -209,9 +262,45 @@ func decodeTOML(name string, fm []byte) ([]fmEntry, *Error) {
 			continue
 		}
 		seen[k[0]] = true
-		entries = append(entries, fmEntry{key: k[0], line: tomlKeyLine(lines, k[0]), val: m[k[0]]})
+		val, clock := tomlDate(m[k[0]])
+		line := tomlKeyLine(lines, k[0])
+		entries = append(entries, fmEntry{key: k[0], line: line, val: val, raw: tomlNumber(lines[line-2], k[0], val), clock: clock})
 	}
 	return entries, nil
+}
+
+// tomlDate gives a TOML date or date-time without an offset the same
+// time YAML gives it (UTC), whatever the machine's zone; clock tells a
+// value with a time of day. Other values are returned as they are.
+func tomlDate(v any) (any, bool) {
+	t, ok := v.(time.Time)
+	if !ok {
+		return v, false
+	}
+	switch t.Location().String() {
+	case "date-local":
+		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), false
+	case "datetime-local":
+		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC), true
+	case "time-local":
+		return t, false
+	}
+	return t, true
+}
+
+// tomlNumber returns a number as written on its key's line, for
+// messages; "" for other values.
+func tomlNumber(line []byte, key string, v any) string {
+	switch v.(type) {
+	case int64, float64:
+		k, val, _ := bytes.Cut(line, []byte("="))
+		if !bytes.Contains(k, []byte(key)) {
+			return ""
+		}
+		val, _, _ = bytes.Cut(val, []byte("#"))
+		return string(bytes.TrimSpace(val))
+	}
+	return ""
 }
 
 func tomlKeyLine(lines [][]byte, key string) int {
@@ -229,57 +318,30 @@ func tomlKeyLine(lines [][]byte, key string) int {
 	return 2
 }
 
-// typedFrontMatter checks the type of each known key.
-func typedFrontMatter(name string, entries []fmEntry) (FrontMatter, Errors) {
-	fm := FrontMatter{Params: map[string]any{}, Lines: map[string]int{}}
-	var errs Errors
-	bad := func(e fmEntry, format string, args ...any) {
-		errs = append(errs, errorf(name, e.line, "%s: "+format, append([]any{e.key}, args...)...))
-	}
+// frontMatterKeys are the keys the generator reads; others go to Params.
+var frontMatterKeys = []string{"title", "description", "nav_title", "slug", "url", "layout", "owner", "menu",
+	"weight", "date", "lastmod", "last_reviewed", "review_by", "draft", "toc", "aliases", "changes"}
+
+// typedFrontMatter checks the type of each known key. A key set to null
+// is unset. It warns about an unknown key that looks like a misspelt
+// known one.
+func typedFrontMatter(name string, entries []fmEntry) (fm FrontMatter, warns, errs Errors) {
+	fm = FrontMatter{Params: map[string]any{}, Lines: map[string]int{}}
 	for _, e := range entries {
-		fm.Lines[e.key] = e.line
-		var err string
-		switch e.key {
-		case "title":
-			fm.Title, err = asString(e.val)
-		case "description":
-			fm.Description, err = asString(e.val)
-		case "nav_title":
-			fm.NavTitle, err = asString(e.val)
-		case "slug":
-			fm.Slug, err = asString(e.val)
-		case "url":
-			fm.URL, err = asString(e.val)
-		case "layout":
-			fm.Layout, err = asString(e.val)
-		case "owner":
-			fm.Owner, err = asString(e.val)
-		case "menu":
-			fm.Menu, err = asString(e.val)
-			if err == "" && fm.Menu != "main" && fm.Menu != "footer" && fm.Menu != "none" {
-				err = fmt.Sprintf("%q is not a menu; use main, footer or none", fm.Menu)
+		if !slices.Contains(frontMatterKeys, e.key) {
+			if k := nearKey(e.key); k != "" {
+				warns = append(warns, errorf(name, e.line, "%s: unknown key; did you mean %s? (if not, it is kept in .Params for the layouts)", e.key, k))
 			}
-		case "weight":
-			fm.Weight, err = asInt(e.val)
-		case "date":
-			fm.Date, err = asDate(e.val)
-		case "lastmod":
-			fm.Lastmod, err = asDate(e.val)
-		case "last_reviewed":
-			fm.LastReviewed, err = asDate(e.val)
-		case "review_by":
-			fm.ReviewBy, err = asDate(e.val)
-		case "draft":
-			fm.Draft, err = asBool(e.val)
-		case "toc":
-			fm.TOC, err = asBool(e.val)
-		case "aliases":
-			fm.Aliases, err = asStrings(e.val)
-		default:
-			fm.Params[e.key] = e.val
 		}
-		if err != "" {
-			bad(e, "%s", err)
+		if e.val == nil {
+			if e.key == "title" {
+				fm.Lines[e.key] = e.line // an empty title, reported below
+			}
+			continue
+		}
+		fm.Lines[e.key] = e.line
+		if msg := fm.set(e); msg != "" {
+			errs = append(errs, errorf(name, e.line, "%s: %s", e.key, msg))
 		}
 	}
 	if _, ok := fm.Lines["title"]; !ok {
@@ -287,7 +349,122 @@ func typedFrontMatter(name string, entries []fmEntry) (FrontMatter, Errors) {
 	} else if strings.TrimSpace(fm.Title) == "" && len(errs) == 0 {
 		errs = append(errs, errorf(name, fm.Lines["title"], "title is empty; give the page a title"))
 	}
-	return fm, errs
+	return fm, warns, errs
+}
+
+// set stores one key, or returns what is wrong with its value.
+func (fm *FrontMatter) set(e fmEntry) (msg string) {
+	switch e.key {
+	case "title":
+		fm.Title, msg = asString(e.val)
+	case "description":
+		fm.Description, msg = asString(e.val)
+	case "nav_title":
+		fm.NavTitle, msg = asString(e.val)
+	case "slug":
+		fm.Slug, msg = asString(e.val)
+	case "url":
+		fm.URL, msg = asString(e.val)
+	case "layout":
+		fm.Layout, msg = asString(e.val)
+	case "owner":
+		fm.Owner, msg = asString(e.val)
+	case "menu":
+		fm.Menu, msg = asString(e.val)
+		if msg == "" && fm.Menu != "main" && fm.Menu != "footer" && fm.Menu != "none" {
+			msg = fmt.Sprintf("%q is not a menu; use main, footer or none", fm.Menu)
+		}
+	case "weight":
+		fm.Weight, msg = asInt(e)
+	case "date":
+		msg = fm.setDate(&fm.Date, e)
+	case "lastmod":
+		msg = fm.setDate(&fm.Lastmod, e)
+	case "last_reviewed":
+		msg = fm.setDate(&fm.LastReviewed, e)
+	case "review_by":
+		msg = fm.setDate(&fm.ReviewBy, e)
+	case "draft":
+		fm.Draft, msg = asBool(e.val)
+	case "toc":
+		fm.TOC, msg = asBool(e.val)
+	case "aliases":
+		fm.Aliases, msg = asStrings(e.val)
+	case "changes":
+		fm.Changes, msg = asChanges(e.val)
+	default:
+		fm.Params[e.key] = e.val
+	}
+	return msg
+}
+
+// setDate stores a date, and notes whether it has a time of day.
+func (fm *FrontMatter) setDate(dst *time.Time, e fmEntry) string {
+	t, clock, msg := asDate(e)
+	*dst = t
+	if clock {
+		if fm.Timed == nil {
+			fm.Timed = map[string]bool{}
+		}
+		fm.Timed[e.key] = true
+	}
+	return msg
+}
+
+// lastmodTimed reports whether the page's lastmod (its date when it has
+// no lastmod) was written with a time of day.
+func (fm *FrontMatter) lastmodTimed() bool {
+	if !fm.Lastmod.IsZero() {
+		return fm.Timed["lastmod"]
+	}
+	return fm.Timed["date"]
+}
+
+// nearKey returns the known key that key is a likely misspelling of:
+// within one edit (a letter added, dropped, changed, or two swapped) of
+// a key of up to five letters, within two of a longer one; else "".
+func nearKey(key string) string {
+	if len(key) > 20 {
+		return ""
+	}
+	for _, k := range frontMatterKeys {
+		limit := 1
+		if len(k) > 5 {
+			limit = 2
+		}
+		if absInt(len(key)-len(k)) <= limit && editDistance(key, k) <= limit {
+			return k
+		}
+	}
+	return ""
+}
+
+func absInt(n int) int { return max(n, -n) }
+
+// editDistance is the optimal string alignment distance between a and b:
+// insertions, deletions, substitutions and swaps of neighbouring bytes.
+func editDistance(a, b string) int {
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
 }
 
 func asString(v any) (string, string) {
@@ -304,41 +481,108 @@ func asString(v any) (string, string) {
 	return "", fmt.Sprintf("%s is not text; write a single line of text", describe(v))
 }
 
-func asInt(v any) (int, string) {
-	switch v := v.(type) {
+// asInt reads a whole number that fits in 32 bits; a number out of
+// range is named as written.
+func asInt(e fmEntry) (int, string) {
+	var f float64
+	switch v := e.val.(type) {
 	case int:
-		return v, ""
+		f = float64(v)
 	case int64:
-		if v >= math.MinInt32 && v <= math.MaxInt32 {
-			return int(v), ""
-		}
+		f = float64(v)
 	case float64:
-		if v == math.Trunc(v) && math.Abs(v) <= math.MaxInt32 {
-			return int(v), ""
-		}
+		f = v
 	case string:
-		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
-			return n, ""
+		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil && !errors.Is(err, strconv.ErrRange) {
+			return 0, notWhole(e.val)
 		}
-	}
-	return 0, fmt.Sprintf("%s is not a whole number; write a number such as 10", describe(v))
-}
-
-var dateLayouts = []string{"2006-01-02", time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04"}
-
-func asDate(v any) (time.Time, string) {
-	switch v := v.(type) {
-	case time.Time:
-		return v, ""
-	case string:
-		s := strings.TrimSpace(v)
-		for _, l := range dateLayouts {
-			if t, err := time.Parse(l, s); err == nil {
-				return t, ""
+		f = float64(n)
+		if err != nil {
+			f = math.Inf(1)
+			if strings.HasPrefix(strings.TrimSpace(v), "-") {
+				f = math.Inf(-1)
 			}
 		}
+	default:
+		return 0, notWhole(e.val)
 	}
-	return time.Time{}, fmt.Sprintf("%s is not a date; write it as YYYY-MM-DD, for example 2003-11-24", describe(v))
+	if math.IsNaN(f) || f != math.Trunc(f) {
+		return 0, notWhole(e.val)
+	}
+	if f > math.MaxInt32 || f < math.MinInt32 {
+		written := cmp.Or(strings.TrimSpace(e.raw), strings.TrimSpace(fmt.Sprint(e.val)))
+		if f > 0 {
+			return 0, fmt.Sprintf("%s is too large; write a smaller whole number, such as 10", written)
+		}
+		return 0, fmt.Sprintf("%s is too far below zero; write a whole number such as -10", written)
+	}
+	return int(f), ""
+}
+
+func notWhole(v any) string {
+	return fmt.Sprintf("%s is not a whole number; write a number such as 10", describe(v))
+}
+
+// dateLayouts are the forms a date may take in front matter: Hugo's,
+// with or without a time of day and a zone. A time without a zone is
+// UTC. clock tells a form with a time of day.
+var dateLayouts = []struct {
+	layout string
+	clock  bool
+}{
+	{"2006-01-02", false},
+	{time.RFC3339, true}, // parsing takes fractions of a second after any seconds field
+	{"2006-01-02T15:04:05", true},
+	{"2006-01-02T15:04:05-0700", true},
+	{"2006-01-02T15:04", true},
+	{"2006-01-02T15:04Z07:00", true},
+	{"2006-01-02 15:04:05Z07:00", true},
+	{"2006-01-02 15:04:05Z0700", true},
+	{"2006-01-02 15:04:05 -07:00", true},
+	{"2006-01-02 15:04:05 -0700", true},
+	{"2006-01-02 15:04:05 -0700 MST", true}, // Go's Time.String
+	{"2006-01-02 15:04:05", true},
+	{"2006-01-02 15:04", true},
+	{"2006-01-02 15:04 -0700", true},
+	{time.RFC1123Z, true},
+	{time.RFC1123, true},
+	{time.RFC822Z, true},
+	{time.RFC822, true},
+	{time.RFC850, true},
+	{time.ANSIC, true},
+	{time.UnixDate, true},
+	{time.RubyDate, true},
+	{"02 Jan 2006", false},
+}
+
+// parseDate reads a date written in one of dateLayouts. Hours may have
+// one digit (7:37). A zone named by letters (EST) counts as UTC, as in
+// Hugo: write an offset (-0500) instead.
+func parseDate(s string) (t time.Time, clock, ok bool) {
+	s = strings.TrimSpace(s)
+	for _, l := range dateLayouts {
+		if t, err := time.ParseInLocation(l.layout, s, time.UTC); err == nil {
+			return t, l.clock, true
+		}
+	}
+	return time.Time{}, false, false
+}
+
+// asDate reads a date, and reports whether it has a time of day.
+func asDate(e fmEntry) (time.Time, bool, string) {
+	switch v := e.val.(type) {
+	case time.Time:
+		if v.Location().String() == "time-local" { // TOML's time of day alone
+			return time.Time{}, false, fmt.Sprintf("%s is a time of day without a date; write the date too, for example 2003-11-24T%s", v.Format("15:04:05"), v.Format("15:04:05"))
+		}
+		return v, e.clock, ""
+	case string:
+		if t, clock, ok := parseDate(v); ok {
+			return t, clock, ""
+		}
+	}
+	return time.Time{}, false, fmt.Sprintf("%s is not a date; write it as YYYY-MM-DD, for example 2003-11-24, or with a time, such as 2003-11-24T09:30:00Z", describe(e.val))
 }
 
 func asBool(v any) (bool, string) {

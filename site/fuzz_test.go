@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -23,10 +24,18 @@ func FuzzFrontMatter(f *testing.F) {
 	f.Add([]byte("---\ntitle: [unclosed\n---\n"))
 	f.Add([]byte("\xef\xbb\xbf---\r\ntitle: BOM\r\n---\r\n"))
 	f.Add([]byte("---\naliases: 5\ndraft: maybe\n---"))
+	f.Add([]byte("---\ntitle: \"Unclosed\ndescription: [a, b\n\towner: x: y\n---\n"))
+	f.Add([]byte("+++\ntitle = \"A\"\na = {b = [{c = 1}]}\n[x.y]\nz = '''\n[\n'''\n+++\n"))
+	f.Add([]byte("---\ntitle: A\nchanges:\n  - date: 2003-11-24\n    note: Added it.\n  - {date: x, 1: 2}\n---\n"))
+	f.Add([]byte("+++\ntitle = \"A\"\n[[changes]]\ndate = 2003-11-24\nnote = \"N\"\n+++\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		src, errs := parsePage("content/x.md", data)
 		lines := bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte("\r")) + 2
-		for _, e := range errs {
+		var warns Errors
+		if src != nil {
+			warns = src.warns
+		}
+		for _, e := range append(errs, warns...) {
 			if e.File != "content/x.md" || e.Line < 0 || e.Line > lines {
 				t.Fatalf("error %q names %s:%d (file has %d lines)", e.Msg, e.File, e.Line, lines)
 			}
@@ -44,6 +53,7 @@ func FuzzPaths(f *testing.F) {
 	f.Add("a b/c d.md", "../../etc", "/a/../../b")
 	f.Add("_index.md", "", "C:\\Windows")
 	f.Add("é/🙂.md", "a/b", "javascript:alert(1)")
+	f.Add("a\nb*c.md", "100%", "/x y/\"<>:name")
 	f.Fuzz(func(t *testing.T, rel, slug, u string) {
 		p := pageURL(rel)
 		inside := func(what, sitePath string) {
@@ -54,6 +64,14 @@ func FuzzPaths(f *testing.F) {
 		}
 		if strings.HasSuffix(rel, ".md") && fs.ValidPath(rel) {
 			inside("page", p)
+		}
+		// The oracle of escapePath is net/url's decoder: the encoded path
+		// is one field of safe bytes that decodes to the path.
+		for _, s := range []string{p, rel, slug, u} {
+			e := escapePath(s)
+			if d, err := url.PathUnescape(e); err != nil || d != s || strings.IndexFunc(e, func(r rune) bool { return r != '%' && (r > 0x7f || !pathSafe(byte(r))) }) >= 0 {
+				t.Fatalf("escapePath(%q) = %q, which decodes to %q (%v)", s, e, d, err)
+			}
 		}
 		if checkPathValue("slug", slug, true) == "" {
 			inside("slug", "/a/"+urlSegment(slug)+"/")
@@ -179,6 +197,9 @@ func FuzzFastYAML(f *testing.F) {
 		"a: b\na: c\n",
 		"title: yes\nnav_title: No\n",
 		"weight: -3\nlastmod: 2003-02-30\n",
+		"date: 2019-05-01T09:00:00Z\nlastmod: 2013-12-02 7:37:00 -0400\nweight:\nz: ~\n",
+		"title: A\nweight: 1\ntitle: B\n",
+		"weight: 99999999999999999999999\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -196,7 +217,7 @@ func FuzzFastYAML(f *testing.F) {
 		}
 		for i := range fast {
 			a, b := fast[i], full[i]
-			if a.key != b.key || a.line != b.line || fmt.Sprintf("%T %v", a.val, a.val) != fmt.Sprintf("%T %v", b.val, b.val) {
+			if a.key != b.key || a.line != b.line || a.raw != b.raw || a.clock != b.clock || fmt.Sprintf("%T %v", a.val, a.val) != fmt.Sprintf("%T %v", b.val, b.val) {
 				t.Fatalf("%q: fast %#v, full %#v", fm, a, b)
 			}
 		}

@@ -117,7 +117,7 @@ func (b *Builder) incremental(ctx context.Context, out Output, changes []Change)
 
 	bodyOnly, treeChanged, errs := b.parseChanged(st, cs)
 	if len(cs.layouts) > 0 {
-		lay, lerrs := loadLayouts(b.fsys, b.templateFuncs(inject.From(ctx)), b.layoutMinifier())
+		lay, lerrs := loadLayouts(b.fsys, b.templateFuncs(inject.From(ctx)), b.layoutMinifier(), b.timeout())
 		errs = append(errs, lerrs...)
 		st.lay = lay
 	}
@@ -159,7 +159,7 @@ func (b *Builder) incremental(ctx context.Context, out Output, changes []Change)
 	errs = append(errs, r.writeStatic(ctx, cs.static, false)...)
 	errs = append(errs, r.copyFiles(ctx, cs.assets)...)
 	if treeChanged || filesChanged || len(cs.layouts) > 0 {
-		errs = append(errs, r.writeExtras()...)
+		errs = append(errs, r.writeExtras(ctx)...)
 	}
 	if err := ctx.Err(); err != nil {
 		undo()
@@ -316,6 +316,11 @@ func (st *buildState) affected(cs changeSet, old *buildState, bodyOnly []string,
 	if treeChanged {
 		if topLevel(site) != topLevel(old.site) {
 			return all() // the navigation every page shows changed
+		}
+		for _, p := range site.AllPages {
+			if n, _ := st.lay.find(p); st.lay.siteWide[n] {
+				add(p) // it lists pages from across the site, such as their changes
+			}
 		}
 		for _, f := range append(slices.Clone(cs.pages), cs.gonePages...) {
 			p, was := site.bySource[f], old.site.bySource[f]

@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"text/template/parse"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -36,8 +39,11 @@ import (
 // Execute is safe for concurrent use.
 type layouts struct {
 	*templateSet
-	src   *templateSet // the templates as written; nil when not minified
-	cache sync.Map     // cacheKey -> template.HTML
+	src     *templateSet      // the templates as written; nil when not minified
+	cache   sync.Map          // cacheKey -> template.HTML
+	files   map[string]string // the layout files as written, by name
+	timeout time.Duration     // the budget of one execution
+	running atomic.Int64      // partials that partialCached is running
 }
 
 // templateSet is one compilation of the layout files.
@@ -45,6 +51,11 @@ type templateSet struct {
 	leaves map[string]*template.Template // "_default/page.html" -> its set
 	entry  map[string]string             // leaf -> the template to execute
 	base   *template.Template            // partials and baseof, for partialCached
+	// siteWide holds the leaves that list pages from across the site
+	// (.Site.AllPages, .Site.Changes): any change to the page tree can
+	// change what they show.
+	siteWide map[string]bool
+	marks    *templateMarks // see guard
 }
 
 type cacheKey struct {
@@ -56,16 +67,62 @@ type cacheKey struct {
 
 // loadLayouts reads and compiles every template under layouts/. With a
 // minifier, the templates that run are compiled from minified text.
-func loadLayouts(fsys fs.FS, funcs template.FuncMap, min *minify.M) (*layouts, Errors) {
-	l := &layouts{}
+// A symbolic link in layouts/ is an error: it is not read.
+func loadLayouts(fsys fs.FS, funcs template.FuncMap, min *minify.M, timeout time.Duration) (*layouts, Errors) {
+	l := &layouts{timeout: timeout}
+	files, errs := readLayouts(fsys)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	l.files = files
+	src, errs := l.compile(files, funcs)
+	l.templateSet = src
+	if len(errs) > 0 || min == nil {
+		return l, errs
+	}
+	small := make(map[string]string, len(files))
+	for name, text := range files {
+		small[name] = text
+		// minify's template mode trims the spaces around an action in a
+		// textarea, where they are the field's text: such a file is left
+		// as written.
+		// An unclosed comment would be cut off: left as written, it
+		// fails as it would without minifying.
+		if lower := strings.ToLower(text); strings.Contains(lower, "<textarea") || strings.LastIndex(lower, "<!--") > strings.LastIndex(lower, "-->") {
+			continue
+		}
+		if m, err := min.String("text/html", text); err == nil {
+			small[name] = m
+		}
+	}
+	// Minified text that no longer parses (it should not happen) leaves
+	// the templates as written in use.
+	if run, errs := l.compile(small, funcs); len(errs) == 0 {
+		l.templateSet, l.src = run, src
+	}
+	return l, nil
+}
+
+// readLayouts reads the template files under layouts/ by their name
+// inside it ("_default/page.html"). Symbolic links are refused, not read.
+func readLayouts(fsys fs.FS) (map[string]string, Errors) {
 	files := map[string]string{}
 	var errs Errors
+	// A layout left out would change every page it lays out, or fail it
+	// with a misleading error: a link in layouts/ stops the build.
+	if symlinked(fsys, "layouts") {
+		return nil, Errors{layoutLinkError("layouts")}
+	}
 	err := fs.WalkDir(fsys, "layouts", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			errs = append(errs, errorf(p, 0, "cannot read: %v", unwrapPathError(err)))
 			return nil
 		}
 		if d.IsDir() || path.Ext(p) != ".html" || ignoredName(d.Name()) {
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			errs = append(errs, layoutLinkError(p))
 			return nil
 		}
 		b, err := fs.ReadFile(fsys, p)
@@ -83,44 +140,24 @@ func loadLayouts(fsys fs.FS, funcs template.FuncMap, min *minify.M) (*layouts, E
 	if err != nil && len(errs) == 0 {
 		errs = append(errs, errorf("layouts", 0, "cannot read the layouts folder: %v", unwrapPathError(err)))
 	}
-	if len(errs) > 0 {
-		return nil, errs
-	}
-	src, errs := l.compile(files, funcs)
-	l.templateSet = src
-	if len(errs) > 0 || min == nil {
-		return l, errs
-	}
-	small := make(map[string]string, len(files))
-	for name, text := range files {
-		small[name] = text
-		// minify's template mode trims the spaces around an action in a
-		// textarea, where they are the field's text: such a file is left
-		// as written.
-		if strings.Contains(strings.ToLower(text), "<textarea") {
-			continue
-		}
-		if m, err := min.String("text/html", text); err == nil {
-			small[name] = m
-		}
-	}
-	// Minified text that no longer parses (it should not happen) leaves
-	// the templates as written in use.
-	if run, errs := l.compile(small, funcs); len(errs) == 0 {
-		l.templateSet, l.src = run, src
-	}
-	return l, nil
+	return files, errs
+}
+
+// layoutLinkError refuses a symbolic link in layouts/.
+func layoutLinkError(p string) *Error {
+	return errorf(p, 0, "symbolic link not followed: a layout could read a file outside the site this way; copy the file into layouts/ instead")
 }
 
 // compile parses the layout files into leaf templates, each with the
 // partials and baseof.html.
 func (l *layouts) compile(files map[string]string, funcs template.FuncMap) (*templateSet, Errors) {
-	s := &templateSet{leaves: map[string]*template.Template{}, entry: map[string]string{}}
+	s := &templateSet{leaves: map[string]*template.Template{}, entry: map[string]string{}, siteWide: map[string]bool{}}
 	fm := maps.Clone(funcs)
 	fm["partialCached"] = func(name string, data any, keys ...any) (template.HTML, error) {
 		return l.partialCached(s, name, data, keys...)
 	}
 	var errs Errors
+	n := 0
 	base := template.New("").Funcs(fm)
 	for _, name := range sortedKeys(files) {
 		if strings.HasPrefix(name, "partials/") || path.Base(name) == "baseof.html" {
@@ -144,6 +181,8 @@ func (l *layouts) compile(files map[string]string, funcs template.FuncMap) (*tem
 		}
 		s.leaves[name] = set
 		s.entry[name] = name
+		s.siteWide[name] = strings.Contains(files[name], ".Site.AllPages") || strings.Contains(files[name], ".Site.Changes")
+		n += countTemplates(set)
 		if onlyDefines(set.Lookup(name)) {
 			for _, b := range []string{path.Dir(name) + "/baseof.html", "_default/baseof.html"} {
 				if set.Lookup(b) != nil {
@@ -153,20 +192,33 @@ func (l *layouts) compile(files map[string]string, funcs template.FuncMap) (*tem
 			}
 		}
 	}
+	s.marks = newTemplateMarks(n + countTemplates(base))
+	seen := map[*parse.Tree]bool{}
+	for _, name := range sortedKeys(s.leaves) {
+		s.marks.guard(s.leaves[name], seen)
+	}
+	s.marks.guard(base, seen)
 	return s, errs
 }
 
-// execute runs a leaf template. An error from the minified templates is
-// looked for again in the templates as written, whose lines it names.
-func (l *layouts) execute(w *bytes.Buffer, leaf string, data any) error {
-	err := l.leaves[leaf].ExecuteTemplate(w, l.entry[leaf], data)
-	if err != nil && l.src != nil {
+// execute runs a leaf template within the time budget, stopping when ctx
+// is cancelled. An error from the minified templates is looked for again
+// in the templates as written, whose lines it names.
+func (l *layouts) execute(ctx context.Context, w *bytes.Buffer, leaf string, data any, bg budget) error {
+	err := l.leaves[leaf].ExecuteTemplate(newBudgetWriter(ctx, w, bg, l.marks), l.entry[leaf], data)
+	if err != nil && l.src != nil && !overBudget(ctx, err) {
 		var discard bytes.Buffer
-		if err2 := l.src.leaves[leaf].ExecuteTemplate(&discard, l.src.entry[leaf], data); err2 != nil {
+		if err2 := l.src.leaves[leaf].ExecuteTemplate(newBudgetWriter(ctx, &discard, bg, l.src.marks), l.src.entry[leaf], data); err2 != nil {
 			err = err2
 		}
 	}
 	return err
+}
+
+// overBudget reports an execution stopped for time or size, or because
+// ctx was cancelled: running it again would take as long.
+func overBudget(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || errors.Is(err, errOverBudget) || errors.Is(err, errTooLarge)
 }
 
 // partialCached executes a partial once per build for each distinct data
@@ -198,9 +250,14 @@ func (l *layouts) partialCached(s *templateSet, name string, data any, keys ...a
 	if t == nil {
 		return "", fmt.Errorf("no partial layouts/partials/%s", name)
 	}
-	var b strings.Builder
-	if err := t.Execute(&b, data); err != nil {
-		return "", err
+	running := l.running.Add(1)
+	defer l.running.Add(-1)
+	if partialsTooDeep(running) {
+		return "", &partialLoopError{}
+	}
+	var b bytes.Buffer
+	if err := t.Execute(newBudgetWriter(context.Background(), &b, budgetFor(l.timeout, 0), s.marks), data); err != nil {
+		return "", partialLoop(err, name)
 	}
 	out := template.HTML(b.String())
 	l.cache.Store(k, out)

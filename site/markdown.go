@@ -41,6 +41,8 @@ func newMarkdown(rawHTML bool) goldmark.Markdown {
 			parser.WithAutoHeadingID(),
 			parser.WithAttribute(),
 			parser.WithASTTransformers(util.Prioritized(pageTransformer{}, 1000)),
+			parser.WithInlineParsers(util.Prioritized(budgetCheck{}, 0)),
+			parser.WithBlockParsers(util.Prioritized(blockTrigger{}, 0)),
 		),
 		goldmark.WithRendererOptions(append(opts,
 			renderer.WithNodeRenderers(util.Prioritized(&blockRenderer{raw: rawHTML}, 100)))...),

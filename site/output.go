@@ -80,20 +80,40 @@ func (m *MemOutput) File(name string) ([]byte, bool) {
 }
 
 // DirOutput writes a build into a fresh folder beside the destination and
-// swaps it in with Commit. Until then the destination is untouched.
+// swaps it in with Commit. Until then the destination is untouched. From
+// NewDirOutput to Commit or Abort it holds a lock on the destination's
+// parent folder, so that two builds into one destination never race.
 type DirOutput struct {
-	dest  string
-	tmp   string
-	dirs  sync.Map
-	pages sync.Map // HTML file name -> maphash of what was written, for Diff
+	dest   string
+	tmp    string
+	unlock func()
+	dirs   sync.Map
+	pages  sync.Map // HTML file name -> maphash of what was written, for Diff
+
+	// Test seams: hook is called at each step of Commit ("commit",
+	// "swapped", "old-emptied"), so that a test can stop the process
+	// there; noExchange makes Commit rename twice, as where the system
+	// cannot exchange two folders.
+	hook       func(step string)
+	noExchange bool
 }
+
+var (
+	// ErrBusy is returned (wrapped) by NewDirOutput when another build
+	// is writing into the same destination.
+	ErrBusy       = errors.New("another build is writing there")
+	errNoExchange = errors.New("the file system cannot exchange two folders")
+)
 
 // pageSeed keys the hashes that Diff compares within one process.
 var pageSeed = maphash.MakeSeed()
 
 // NewDirOutput prepares to replace dest. It refuses a destination that is
-// not the tool's own output folder, that is or holds the site root, or
-// that overlaps one of the protected folders (content/, layouts/, static/).
+// not the tool's own output folder, that is a symbolic link, that is or
+// holds the site root, or that overlaps one of the protected folders
+// (content/, layouts/, static/). It takes the destination's lock, and
+// removes what killed builds left beside it: folders that carry the
+// tool's marker file.
 func NewDirOutput(dest, root string, protect ...string) (*DirOutput, error) {
 	abs, err := filepath.Abs(dest)
 	if err != nil {
@@ -109,11 +129,48 @@ func NewDirOutput(dest, root string, protect ...string) (*DirOutput, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("cannot create %s: %w", parent, unwrapPathError(err))
 	}
+	unlock, err := lockDir(parent)
+	if errors.Is(err, ErrBusy) {
+		return nil, fmt.Errorf("cannot build into %s: %w; wait for it to finish, then build again", abs, ErrBusy)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot build into %s: %w", abs, unwrapPathError(err))
+	}
+	removeStale(abs)
 	tmp := filepath.Join(parent, "."+filepath.Base(abs)+".tmp-"+randomSuffix())
-	if err := os.Mkdir(tmp, 0o755); err != nil {
+	if err := makeMarked(tmp); err != nil {
+		unlock()
 		return nil, fmt.Errorf("cannot write beside %s: %w", dest, unwrapPathError(err))
 	}
-	return &DirOutput{dest: abs, tmp: tmp}, nil
+	return &DirOutput{dest: abs, tmp: tmp, unlock: sync.OnceFunc(unlock)}, nil
+}
+
+// makeMarked makes a folder with the marker file in it, so that whatever
+// happens to the process, the folder is known to be the tool's own.
+func makeMarked(dir string) error {
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, MarkerFile), []byte("This folder is written by the site generator and replaced on every build.\n"), 0o644)
+}
+
+// removeStale removes the temporary and old folders that builds killed
+// before they finished left beside dest: those that carry the marker, or
+// are empty. The caller holds the lock, so no build is using them.
+func removeStale(dest string) {
+	entries, _ := os.ReadDir(filepath.Dir(dest))
+	tmp, old := "."+filepath.Base(dest)+".tmp-", "."+filepath.Base(dest)+".old-"
+	for _, e := range entries {
+		if !e.IsDir() || !(strings.HasPrefix(e.Name(), tmp) || strings.HasPrefix(e.Name(), old)) {
+			continue // a symbolic link is not a folder here: it is left alone
+		}
+		dir := filepath.Join(filepath.Dir(dest), e.Name())
+		if m, err := os.Lstat(filepath.Join(dir, MarkerFile)); err == nil && m.Mode().IsRegular() {
+			removeTree(dir)
+		} else {
+			_ = os.Remove(dir) // only when empty
+		}
+	}
 }
 
 func randomSuffix() string {
@@ -136,6 +193,9 @@ func checkDest(abs string, protect []string) error {
 		if abs == pa || within(abs, pa) || within(pa, abs) {
 			return fmt.Errorf("refusing to use %s as the output folder: it overlaps %s; choose a folder such as public", abs, pa)
 		}
+	}
+	if info, err := os.Lstat(abs); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		return fmt.Errorf("refusing to use %s as the output folder: it is a symbolic link; give the folder it points to with --dest, or remove the link", abs)
 	}
 	entries, err := os.ReadDir(abs)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -201,47 +261,104 @@ func (o *DirOutput) mkdir(dir string) error {
 	return nil
 }
 
-// Commit swaps the new build in place of the destination.
+// Commit swaps the new build in place of the destination, in one step
+// where the system can exchange two folders (Linux): at every moment the
+// destination holds a complete build. Elsewhere, the old build is moved
+// aside and the new one moved in. The old build is then removed, and the
+// lock released.
 func (o *DirOutput) Commit() error {
-	if err := os.WriteFile(filepath.Join(o.tmp, MarkerFile), []byte("This folder is written by the site generator and replaced on every build.\n"), 0o644); err != nil {
-		o.Abort()
-		return fmt.Errorf("write %s: %w", MarkerFile, unwrapPathError(err))
+	defer o.unlock()
+	o.step("commit")
+	if info, err := os.Lstat(o.dest); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		removeTree(o.tmp)
+		return fmt.Errorf("cannot replace %s: it is a symbolic link now; remove the link and build again", o.dest)
 	}
-	old := ""
-	if _, err := os.Lstat(o.dest); err == nil {
-		old = filepath.Join(filepath.Dir(o.dest), "."+filepath.Base(o.dest)+".old-"+randomSuffix())
-		if err := os.Rename(o.dest, old); err != nil {
-			o.Abort()
-			return fmt.Errorf("cannot replace %s: %w", o.dest, unwrapPathError(err))
-		}
-	}
-	if err := os.Rename(o.tmp, o.dest); err != nil {
-		if old != "" {
-			_ = os.Rename(old, o.dest)
-		}
-		o.Abort()
+	old, err := o.swap()
+	if err != nil {
+		removeTree(o.tmp)
 		return fmt.Errorf("cannot replace %s: %w", o.dest, unwrapPathError(err))
 	}
+	o.step("swapped")
 	if old != "" {
-		removeAll(old)
+		o.removeOld(old)
 	}
 	return nil
 }
 
-// removeAll removes a folder tree, its top-level entries on every core:
-// removing a large earlier build is otherwise a serial tail of the build.
-func removeAll(dir string) {
-	entries, err := os.ReadDir(dir)
-	if err == nil {
-		parallel(context.Background(), len(entries), func(i int) {
-			_ = os.RemoveAll(filepath.Join(dir, entries[i].Name()))
-		})
+// swap puts the new build at the destination. It returns where the old
+// build now is, "" when there was none.
+func (o *DirOutput) swap() (string, error) {
+	if _, err := os.Lstat(o.dest); errors.Is(err, fs.ErrNotExist) {
+		return "", os.Rename(o.tmp, o.dest)
 	}
+	err := errNoExchange
+	if !o.noExchange {
+		err = exchange(o.tmp, o.dest)
+	}
+	if err == nil {
+		return o.tmp, nil // the old build is where the new one was
+	}
+	if !errors.Is(err, errNoExchange) {
+		return "", err
+	}
+	old := filepath.Join(filepath.Dir(o.dest), "."+filepath.Base(o.dest)+".old-"+randomSuffix())
+	if err := os.Rename(o.dest, old); err != nil {
+		return "", err
+	}
+	o.step("moved-aside")
+	if err := os.Rename(o.tmp, o.dest); err != nil {
+		_ = os.Rename(old, o.dest)
+		return "", err
+	}
+	return old, nil
+}
+
+// removeOld removes the replaced build, its marker last.
+func (o *DirOutput) removeOld(dir string) {
+	removeEntries(dir)
+	o.step("old-emptied")
+	removeTree(dir)
+}
+
+// step calls the test hook, if any.
+func (o *DirOutput) step(name string) {
+	if o.hook != nil {
+		o.hook(name)
+	}
+}
+
+// removeTree removes a folder tree, its marker file last, so that a
+// folder half removed when the process was killed is still known to be
+// the tool's own. A symbolic link is removed, never followed.
+func removeTree(dir string) {
+	removeEntries(dir)
+	_ = os.Remove(filepath.Join(dir, MarkerFile))
 	_ = os.RemoveAll(dir)
 }
 
-// Abort removes the unfinished build; the destination stays as it was.
-func (o *DirOutput) Abort() { removeAll(o.tmp) }
+// removeEntries removes what a folder holds but its marker file, its
+// top-level entries on every core: removing a large earlier build is
+// otherwise a serial tail of the build.
+func removeEntries(dir string) {
+	if info, err := os.Lstat(dir); err != nil || !info.IsDir() {
+		return
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	entries = slices.DeleteFunc(entries, func(e fs.DirEntry) bool { return e.Name() == MarkerFile })
+	parallel(context.Background(), len(entries), func(i int) {
+		_ = os.RemoveAll(filepath.Join(dir, entries[i].Name()))
+	})
+}
+
+// Abort removes the unfinished build and releases the lock; the
+// destination stays as it was.
+func (o *DirOutput) Abort() {
+	removeTree(o.tmp)
+	o.unlock()
+}
 
 // Dest is the folder Commit replaces.
 func (o *DirOutput) Dest() string { return o.dest }

@@ -34,6 +34,7 @@ type Page struct {
 	Menu         string
 	Aliases      []string
 	Params       map[string]any
+	Changes      []PageChange // the page's history, newest first
 
 	Kind         string // home, section, page or 404
 	Source       string // the content file, relative to the site root; "" for a generated page

@@ -56,10 +56,19 @@ func sitemap(site *Site) ([]byte, error) {
 	}
 	set := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
 	for _, p := range published(site.AllPages) {
-		set.URLs = append(set.URLs, url{Loc: p.Permalink, Lastmod: isoDate(p.Lastmod)})
+		set.URLs = append(set.URLs, url{Loc: site.Base.escapedAbs(p.Path), Lastmod: sitemapDate(p)})
 	}
 	out, err := xml.MarshalIndent(set, "", "  ")
 	return append([]byte(xml.Header), out...), err
+}
+
+// sitemapDate is a page's lastmod for the sitemap: with its time of day
+// and offset when the front matter gave a time, else the day alone.
+func sitemapDate(p *Page) string {
+	if !p.Lastmod.IsZero() && p.src != nil && p.src.fm.lastmodTimed() {
+		return p.Lastmod.Format(time.RFC3339)
+	}
+	return isoDate(p.Lastmod)
 }
 
 func robots(site *Site) []byte {
@@ -124,7 +133,9 @@ func atomFeed(site *Site, title, path string, pages []*Page) ([]byte, error) {
 		if !p.Date.IsZero() {
 			e.Published = atomDate(p.Date)
 		}
-		if p.Description != "" {
+		if c := p.LatestChange(); c != nil {
+			e.Summary = &text{Type: "text", Body: c.Note} // what changed, as GOV.UK's feeds say
+		} else if p.Description != "" {
 			e.Summary = &text{Type: "text", Body: p.Description}
 		}
 		f.Entries = append(f.Entries, e)
@@ -149,12 +160,12 @@ func feedID(site *Site, path string) string {
 func atomDate(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // redirects is a _redirects file (Netlify, Cloudflare Pages) with a 301
-// for every alias.
+// for every alias. Paths are percent-encoded: each is one field.
 func redirects(site *Site) []byte {
 	var b strings.Builder
 	b.WriteString("# Old addresses and where they moved to. Written by the site generator.\n")
 	for _, al := range site.aliases {
-		fmt.Fprintf(&b, "%s %s 301\n", site.Base.Rel(al.from), al.to.RelPermalink)
+		fmt.Fprintf(&b, "%s %s 301\n", site.Base.escapedRel(al.from), site.Base.escapedRel(al.to.Path))
 	}
 	return []byte(b.String())
 }
@@ -183,7 +194,7 @@ func (r *pageRenderer) headers() []byte {
 	r.b.assets.mu.RUnlock()
 	slices.Sort(hashed)
 	for _, h := range hashed {
-		fmt.Fprintf(&b, "%s\n  Cache-Control: public, max-age=31536000, immutable\n", site.Base.Rel(h))
+		fmt.Fprintf(&b, "%s\n  Cache-Control: public, max-age=31536000, immutable\n", site.Base.escapedRel(h))
 	}
 	if r.b.cfg.Index != nil {
 		// The search index: a small manifest that changes with every

@@ -20,12 +20,21 @@ type inputs struct {
 // the watcher ignores the same names.
 func ignoredName(name string) bool { return watch.Ignored(name) }
 
+// IgnoredName reports whether the build skips a file or folder of this
+// name, taking it for an editor's or the system's: .draft.md, #page.md#,
+// page.md~, notes.tmp.
+func IgnoredName(name string) bool { return ignoredName(name) }
+
 // listInputs walks content/ and static/. Symbolic links are not followed:
 // each is reported as a warning.
 func listInputs(fsys fs.FS, warn func(*Error)) (inputs, Errors) {
 	var in inputs
 	var errs Errors
 	walk := func(root string, visit func(p string)) {
+		if symlinked(fsys, root) {
+			warn(symlinkWarning(root))
+			return
+		}
 		err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				if p == root && errorIsNotExist(err) {
@@ -41,7 +50,7 @@ func listInputs(fsys fs.FS, warn func(*Error)) (inputs, Errors) {
 				return nil
 			}
 			if d.Type()&fs.ModeSymlink != 0 {
-				warn(errorf(p, 0, "symbolic link not followed; copy the file into the site instead"))
+				warn(symlinkWarning(p))
 				return nil
 			}
 			if d.Type().IsRegular() {
@@ -62,6 +71,19 @@ func listInputs(fsys fs.FS, warn func(*Error)) (inputs, Errors) {
 	})
 	walk("static", func(p string) { in.static = append(in.static, p) })
 	return in, errs
+}
+
+// symlinked reports whether a top folder of the site (content, layouts,
+// static) is a symbolic link, which is not followed: it could lead out of
+// the site.
+func symlinked(fsys fs.FS, dir string) bool {
+	info, err := fs.Lstat(fsys, dir)
+	return err == nil && info.Mode()&fs.ModeSymlink != 0
+}
+
+// symlinkWarning says that a symbolic link in the site was not followed.
+func symlinkWarning(p string) *Error {
+	return errorf(p, 0, "symbolic link not followed; copy the file into the site instead")
 }
 
 func errorIsNotExist(err error) bool {

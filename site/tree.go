@@ -86,15 +86,17 @@ type assembler struct {
 	dirs map[string]*Page // content folder ("" is the root) -> its section page
 }
 
-// assemble builds the page tree. It is pure: no file is read or written.
+// assemble builds the page tree, and decides the output file of every
+// page, alias and copied file (the files of static/ and of content/ that
+// are not pages). It is pure: no file is read or written.
 func assemble(pages []loaded, files []string, cfg Config, base BaseURL, warn func(*Error)) (*Site, Errors) {
 	s := &Site{
 		Base: base, BuildDrafts: cfg.Drafts, Serve: cfg.Serve,
 		byPath: map[string]*Page{}, bySource: map[string]*Page{},
-		drafts: map[string]string{}, files: map[string]bool{},
+		drafts: map[string]string{}, files: map[string]bool{chromaCSS: true},
 	}
 	for _, f := range files {
-		s.files[f] = true
+		s.files["/"+assetOutput(f)] = true
 	}
 	a := &assembler{s: s, warn: warn, dirs: map[string]*Page{}}
 	var regular []*Page
@@ -130,6 +132,7 @@ func assemble(pages []loaded, files []string, cfg Config, base BaseURL, warn fun
 		}
 	}
 	a.finish()
+	a.registerOutputs(files)
 	return s, a.errs
 }
 
@@ -157,10 +160,13 @@ func (a *assembler) place(l loaded) *Page {
 		Title: fm.Title, Description: fm.Description, NavTitle: fm.NavTitle, Weight: fm.Weight,
 		Date: fm.Date, Lastmod: fm.Lastmod, LastReviewed: fm.LastReviewed, ReviewBy: fm.ReviewBy,
 		Draft: fm.Draft, ShowTOC: fm.TOC, Owner: fm.Owner, Layout: fm.Layout, Menu: fm.Menu,
-		Params: fm.Params, Source: l.file, Site: a.s, src: l.src, Kind: KindPage,
+		Params: fm.Params, Source: l.file, Site: a.s, src: l.src, Kind: KindPage, Changes: fm.Changes,
 	}
 	if p.Lastmod.IsZero() {
 		p.Lastmod = p.Date
+	}
+	if c := p.LatestChange(); c != nil && c.Date.After(p.Lastmod) {
+		p.Lastmod = c.Date // a change note is an update
 	}
 	base := path.Base(rel)
 	isIndex := base == "_index.md" || base == "index.md"
@@ -192,7 +198,8 @@ func (a *assembler) place(l loaded) *Page {
 		return nil
 	}
 	if other := a.s.byPath[p.Path]; other != nil {
-		a.errs = append(a.errs, errorf(l.file, 0, "its URL %s is also the URL of %s; rename one of the files or give one a different slug", p.Path, other.Source))
+		a.errs = append(a.errs, errorf(l.file, pathLine(p), "its URL %s is also the URL of %s; rename one of the files or give one a different slug", p.Path, other.Source),
+			errorf(other.Source, pathLine(other), "its URL %s is also the URL of %s; rename one of the files or give one a different slug", p.Path, l.file))
 		return nil
 	}
 	a.s.byPath[p.Path] = p
@@ -278,7 +285,6 @@ func (a *assembler) finish() {
 			}
 		}
 	}
-	a.checkCase()
 	a.settings()
 	for _, c := range s.Home.Children {
 		switch {
@@ -289,19 +295,7 @@ func (a *assembler) finish() {
 			s.Menu = append(s.Menu, c)
 		}
 	}
-	for _, al := range s.aliases {
-		if p := s.byPath[al.from]; p != nil {
-			a.errs = append(a.errs, errorf(al.to.Source, al.to.src.fm.Lines["aliases"], "alias %s is the URL of %s; remove the alias", al.from, sourceName(p)))
-		} else if s.files[al.from] {
-			a.errs = append(a.errs, errorf(al.to.Source, al.to.src.fm.Lines["aliases"], "alias %s is the path of a static file; remove the alias", al.from))
-		}
-	}
-	slices.SortFunc(s.aliases, func(x, y alias) int { return cmp.Compare(x.from, y.from) })
-	for i := 1; i < len(s.aliases); i++ {
-		if x, y := s.aliases[i-1], s.aliases[i]; x.from == y.from && x.to != y.to {
-			a.errs = append(a.errs, errorf(y.to.Source, y.to.src.fm.Lines["aliases"], "alias %s is also an alias of %s; keep it on one page only", y.from, x.to.Source))
-		}
-	}
+	slices.SortFunc(s.aliases, func(x, y alias) int { return cmp.Or(cmp.Compare(x.from, y.from), cmp.Compare(x.to.Path, y.to.Path)) })
 }
 
 func sourceName(p *Page) string {
@@ -309,19 +303,6 @@ func sourceName(p *Page) string {
 		return "the folder " + strings.TrimSuffix(p.Path, "/")
 	}
 	return p.Source
-}
-
-// checkCase warns about paths that differ only in case: they collide on
-// case-insensitive hosting.
-func (a *assembler) checkCase() {
-	seen := map[string]*Page{}
-	for _, p := range a.s.AllPages {
-		k := strings.ToLower(p.Path)
-		if q := seen[k]; q != nil && a.warn != nil {
-			a.warn(errorf(sourceName(p), 0, "its URL %s differs from the URL of %s only in case; the two clash on case-insensitive hosting, so rename one", p.Path, sourceName(q)))
-		}
-		seen[k] = p
-	}
 }
 
 // settings reads the "site" key of the home page's front matter.

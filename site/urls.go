@@ -6,6 +6,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -107,8 +108,10 @@ func checkPathValue(key, v string, slug bool) string {
 		return fmt.Sprintf("%s %q is not valid UTF-8 text", key, v)
 	case strings.ContainsAny(v, "\x00"):
 		return fmt.Sprintf("%s %q contains a NUL byte; remove it", key, v)
-	case strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+	case strings.ContainsFunc(v, isControl):
 		return fmt.Sprintf("%s %q contains a control character; remove it", key, v)
+	case strings.ContainsFunc(v, unicode.IsSpace):
+		return fmt.Sprintf("%s %q contains white space; a path has no spaces: write one path, with - between words", key, v)
 	case strings.Contains(v, "\\"):
 		return fmt.Sprintf("%s %q contains a backslash; use / to separate folders", key, v)
 	case isExternal(v):
@@ -128,6 +131,51 @@ func checkPathValue(key, v string, slug bool) string {
 		return fmt.Sprintf("%s %q must start with /, as in /%s", key, v, v)
 	}
 	return ""
+}
+
+// escapedRel is Rel with the site path percent-encoded by escapePath,
+// for the files that hosts and crawlers read as plain text.
+func (b BaseURL) escapedRel(p string) string {
+	return b.Path + escapePath(strings.TrimPrefix(p, "/"))
+}
+
+// escapedAbs is Abs with the site path percent-encoded by escapePath.
+func (b BaseURL) escapedAbs(p string) string { return b.Host + b.escapedRel(p) }
+
+// escapePath percent-encodes a site path for _redirects, _headers and
+// sitemap.xml: every byte but letters, digits, / and -._~!$&'()+,;=@
+// becomes %XX, so that a path is one field with no space, line break,
+// quote, markup, wildcard (*) or placeholder (:name) in it. A host
+// decodes it back to the same path.
+func escapePath(p string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if pathSafe(c) {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
+}
+
+// pathSafe reports the bytes escapePath writes as they are.
+func pathSafe(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("/-._~!$&'()+,;=@", c) >= 0
+}
+
+// isControl reports control characters (C0, DEL, C1) and the invisible
+// marks that reorder text (bidirectional controls): none belongs in a path.
+func isControl(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
 }
 
 // normalisePath turns a user-written site path into the form used as a

@@ -35,12 +35,12 @@ func fastYAML(fm []byte) ([]fmEntry, bool) {
 		if !ok || seen[key] {
 			return nil, false
 		}
-		v, ok := plainScalar(val)
+		v, raw, ok := plainScalar(val)
 		if !ok {
 			return nil, false
 		}
 		seen[key] = true
-		entries = append(entries, fmEntry{key: key, line: line + 1, val: v})
+		entries = append(entries, fmEntry{key: key, line: line + 1, val: v, raw: raw})
 	}
 	return entries, true
 }
@@ -65,46 +65,47 @@ var (
 )
 
 // plainScalar resolves a value as YAML 1.2's core schema does, for the
-// simple cases only.
-func plainScalar(v string) (any, bool) {
+// simple cases only. raw is the value as yaml.v3's Node.Value has it.
+func plainScalar(v string) (val any, raw string, ok bool) {
 	v = strings.TrimLeft(v, " ")
 	if v == "" || strings.ContainsAny(v, "\t\r\\") {
-		return nil, false
+		return nil, "", false
 	}
+	raw = v
 	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') {
 		q := v[0]
 		inner := v[1 : len(v)-1]
 		if v[len(v)-1] != q || strings.IndexByte(inner, q) >= 0 {
-			return nil, false
+			return nil, "", false
 		}
-		return inner, true
+		return inner, inner, true
 	}
 	if strings.ContainsAny(v[:1], "[]{}&*!|>'\"%@`#-?:,~") || strings.Contains(v, ": ") || strings.Contains(v, " #") || strings.HasSuffix(v, ":") {
-		return nil, false
+		return nil, "", false
 	}
 	switch v {
 	case "true", "True", "TRUE":
-		return true, true
+		return true, raw, true
 	case "false", "False", "FALSE":
-		return false, true
+		return false, raw, true
 	case "null", "Null", "NULL":
-		return nil, true
+		return nil, raw, true
 	}
 	if plainIntRE.MatchString(v) {
 		n, err := strconv.Atoi(v)
-		return n, err == nil
+		return n, raw, err == nil
 	}
 	if plainDateRE.MatchString(v) {
 		t, err := time.Parse("2006-01-02", v)
 		if err != nil || t.IsZero() {
-			return nil, false
+			return nil, "", false
 		}
-		return t, true
+		return t, raw, true
 	}
 	if numberishRE.MatchString(v) || strings.EqualFold(v, ".inf") || strings.EqualFold(v, ".nan") {
-		return nil, false // floats, octal, hex, times: leave them to the full parser
+		return nil, "", false // floats, octal, hex, times: leave them to the full parser
 	}
-	return v, true
+	return v, raw, true
 }
 
 // yamlPrintable reports whether b holds only characters YAML allows

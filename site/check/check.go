@@ -71,6 +71,13 @@ type Page struct {
 	LastReviewed, ReviewBy time.Time
 	Draft                  bool
 
+	// Lastmod is lastmod as the front matter writes it, on line
+	// LastmodLine (zero when it does not); LatestChange is the date of the
+	// newest entry of its changes list (zero when it has none).
+	Lastmod      time.Time
+	LastmodLine  int
+	LatestChange time.Time
+
 	doc   *Document  // set while Run checks the page
 	facts *pageFacts // what the site-wide rules need, kept after the tree is dropped
 }

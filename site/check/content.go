@@ -45,3 +45,21 @@ func checkDescription(p *Page, d *Document, report func(Finding)) {
 		Fix:     "add description: to the front matter: one sentence saying what the page is for",
 	})
 }
+
+// checkChangeNote warns when lastmod is newer than the newest note in the
+// page's changes list: an edit that went out without saying what changed.
+func checkChangeNote(p *Page, d *Document, report func(Finding)) {
+	if p.Source == "" || p.LatestChange.IsZero() || p.Lastmod.IsZero() {
+		return
+	}
+	lastmod, latest := p.Lastmod.Format(time.DateOnly), p.LatestChange.Format(time.DateOnly)
+	if lastmod <= latest {
+		return
+	}
+	report(Finding{
+		File: p.Source, Line: p.LastmodLine, Severity: Warning,
+		Message: fmt.Sprintf("lastmod %s is newer than the newest change note (%s): the page changed without a note saying what changed",
+			lastmod, p.LatestChange.Format("2 January 2006")),
+		Fix: fmt.Sprintf("add an entry to changes: with date: %s and a one-sentence note: of what changed, or set lastmod to the date of the newest note", lastmod),
+	})
+}

@@ -16,7 +16,7 @@ const (
 )
 
 // allowedAbbreviations need not be spelled out.
-var allowedAbbreviations = map[string]bool{"UK": true, "EU": true, "OK": true, "PDF": true, "HTML": true, "URL": true, "AA": true} // AA: the WCAG conformance level, a name rather than an abbreviation
+var allowedAbbreviations = map[string]bool{"UK": true, "EU": true, "OK": true, "PDF": true, "HTML": true, "URL": true, "AA": true, "MORI": true} // AA: the WCAG conformance level, and MORI: a research company, are names rather than abbreviations
 
 // wordsToAvoid maps words (by their start, so that every form matches) and
 // phrases that plain-English guides ask writers to avoid to what to write

@@ -27,6 +27,7 @@ func pageRules(opts Options) []Rule {
 		rule{"skip-link", checkSkipLink},
 		reviewRule{now: opts.Now},
 		rule{"missing-description", checkDescription},
+		rule{"change-note-missing", checkChangeNote},
 		rule{"plain-english", checkPlainEnglish},
 	}
 }

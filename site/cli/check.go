@@ -36,12 +36,13 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if code, stop := sf.parse(fs, checkUsage, args, stderr); stop {
 		return code
 	}
+	defer sf.close()
 	if *format != "text" && *format != "json" && *format != "github" {
 		fmt.Fprintf(stderr, "charter check: --format %q is not one of text, json, github\n", *format)
 		return 2
 	}
 	site.TuneGC(1 << 30) // the whole site is held in memory
-	b, err := site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Fingerprint: true, KeepGoing: true}, os.DirFS(sf.source))
+	b, err := site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Fingerprint: true, KeepGoing: true, Timeout: sf.timeout}, sf.fsys())
 	if err != nil {
 		fmt.Fprintf(stderr, "charter check: %v\n", err)
 		return 2
@@ -166,6 +167,10 @@ func CheckSite(res *site.Result, files map[string][]byte) *check.Site {
 			Output: p.OutputFile(), Source: p.Source, URL: p.RelPermalink, HTML: files[p.OutputFile()],
 			Title: p.Title, Description: p.Description, Owner: p.Owner,
 			LastReviewed: p.LastReviewed, ReviewBy: p.ReviewBy, Draft: p.Draft,
+		}
+		cp.Lastmod, cp.LastmodLine = p.FrontMatterLastmod()
+		if c := p.LatestChange(); c != nil {
+			cp.LatestChange = c.Date
 		}
 		for _, b := range p.Prose {
 			cb := check.Block{Heading: b.Heading, Line: b.Line, Title: b.Title}

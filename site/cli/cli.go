@@ -83,12 +83,27 @@ type siteFlags struct {
 	source  string
 	baseURL string
 	drafts  bool
+	timeout time.Duration
+	root    *os.Root // the source folder, opened by parse
+}
+
+// fsys is the site's files. Reads through it never leave the source
+// folder: a symbolic link that leads out of it, even one made while a
+// build runs, fails to read.
+func (f *siteFlags) fsys() iofs.FS { return f.root.FS() }
+
+// close closes the source folder opened by parse.
+func (f *siteFlags) close() {
+	if f.root != nil {
+		f.root.Close()
+	}
 }
 
 func (f *siteFlags) register(fs *flag.FlagSet, drafts bool) {
 	fs.StringVar(&f.source, "source", ".", "the site's root `folder`, holding content/, layouts/ and static/")
 	fs.StringVar(&f.baseURL, "base-url", "/", "the `URL` the site is published at, such as https://example.org/rights/")
 	fs.BoolVar(&f.drafts, "drafts", drafts, "include pages marked draft: true")
+	fs.DurationVar(&f.timeout, "timeout", site.DefaultTimeout, "how long one page's Markdown, or one layout run, may take before the build fails, such as 30s")
 }
 
 // check makes sure the source folder is a site.
@@ -101,8 +116,9 @@ func (f *siteFlags) check() error {
 	return nil
 }
 
-// parse sets a site command's usage text, parses its flags and checks
-// the site folder; it returns an exit status when the command should stop.
+// parse sets a site command's usage text, parses its flags, checks the
+// site folder and opens it (the caller closes it); it returns an exit
+// status when the command should stop.
 func (f *siteFlags) parse(fs *flag.FlagSet, usage string, args []string, stderr io.Writer) (int, bool) {
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usage)
@@ -111,10 +127,20 @@ func (f *siteFlags) parse(fs *flag.FlagSet, usage string, args []string, stderr 
 	if code, stop := parseFlags(fs, args, stderr); stop {
 		return code, true
 	}
+	if f.timeout <= 0 {
+		fmt.Fprintf(stderr, "charter %s: --timeout must be more than 0, such as 10s\n", fs.Name())
+		return 2, true
+	}
 	if err := f.check(); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1, true
 	}
+	root, err := os.OpenRoot(f.source)
+	if err != nil {
+		fmt.Fprintf(stderr, "cannot open the site folder: %v\n", err)
+		return 1, true
+	}
+	f.root = root
 	return 0, false
 }
 
@@ -153,11 +179,12 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if code, stop := sf.parse(fs, buildUsage, args, stderr); stop {
 		return code
 	}
+	defer sf.close()
 	if *dest == "" {
 		*dest = filepath.Join(sf.source, "public")
 	}
 	site.TuneGC(buildMemoryLimit(sf.source))
-	b, err := site.NewBuilder(publishConfig(sf, *minify), os.DirFS(sf.source))
+	b, err := site.NewBuilder(publishConfig(sf, *minify), sf.fsys())
 	if err != nil {
 		fmt.Fprintf(stderr, "charter build: %v\n", err)
 		return 2
@@ -282,7 +309,7 @@ func buildMemoryLimit(source string) int64 {
 // publishConfig is the configuration of a build for publishing: what
 // `charter build` and `charter serve --write` write to public/.
 func publishConfig(sf siteFlags, minify bool) site.Config {
-	return site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: minify, Fingerprint: true, Index: searchIndex}
+	return site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: minify, Fingerprint: true, Index: searchIndex, Timeout: sf.timeout}
 }
 
 // searchIndex builds the site search index from the pages' text.

@@ -81,7 +81,7 @@ func TestBuildCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stdout, "Built 6 pages (2 sections), 2 static files and 1 redirect into ") {
+	if !strings.Contains(stdout, "Built 7 pages (2 sections), 2 static files and 1 redirect into ") {
 		t.Errorf("summary: %q", stdout)
 	}
 	page, err := os.ReadFile(filepath.Join(dir, "public/data-sharing/legal-guidance/index.html"))

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,6 +81,27 @@ var hardCases = []hardCase{
 	{"symbolic link outside the site", func(t *testing.T, d string) {
 		os.Symlink("/etc", filepath.Join(d, "content", "etc"))
 	}, 0, "content/etc: symbolic link not followed"},
+	{"layout partial linked to a secret outside the site", func(t *testing.T, d string) {
+		secret := filepath.Join(t.TempDir(), "environ")
+		put(t, filepath.Dir(secret), "environ", "SECRET_TOKEN=s3cr3t-value")
+		os.MkdirAll(filepath.Join(d, "layouts", "partials"), 0o755)
+		os.Symlink(secret, filepath.Join(d, "layouts", "partials", "env.html"))
+		put(t, d, "layouts/_default/404.html", `{{ define "main" }}{{ template "partials/env.html" . }}{{ end }}`)
+	}, 1, "layouts/partials/env.html: symbolic link not followed"},
+	{"layout linked to /etc/passwd", func(t *testing.T, d string) {
+		os.Remove(filepath.Join(d, "layouts", "_default", "404.html"))
+		os.Symlink("/etc/passwd", filepath.Join(d, "layouts", "_default", "404.html"))
+	}, 1, "layouts/_default/404.html: symbolic link not followed"},
+	{"layouts folder linked outside the site", func(t *testing.T, d string) {
+		other := t.TempDir()
+		os.Rename(filepath.Join(d, "layouts"), filepath.Join(other, "layouts"))
+		os.Symlink(filepath.Join(other, "layouts"), filepath.Join(d, "layouts"))
+	}, 1, "layouts: symbolic link not followed"},
+	{"static folder linked outside the site", func(t *testing.T, d string) {
+		other := t.TempDir()
+		os.Rename(filepath.Join(d, "static"), filepath.Join(other, "static"))
+		os.Symlink(filepath.Join(other, "static"), filepath.Join(d, "static"))
+	}, 0, "static: symbolic link not followed"},
 	{"template syntax error", func(t *testing.T, d string) {
 		put(t, d, "layouts/_default/page.html", "{{ define \"main\" }}{{ if }}{{ end }}")
 	}, 1, "layouts/_default/page.html:1: missing value for if"},
@@ -90,7 +112,7 @@ var hardCases = []hardCase{
 	{"template that includes itself", func(t *testing.T, d string) {
 		put(t, d, "layouts/partials/loop.html", `{{ template "partials/loop.html" . }}`)
 		put(t, d, "layouts/_default/page.html", `{{ define "main" }}{{ template "partials/loop.html" . }}{{ end }}`)
-	}, 1, "exceeded maximum template depth"},
+	}, 1, `layouts/partials/loop.html:1: template "partials/loop.html" calls itself, directly or through other templates, more than 1000 deep`},
 }
 
 // TestHardening feeds each bad input to a good site: the build fails with
@@ -112,6 +134,9 @@ func TestHardening(t *testing.T) {
 			}
 			if strings.Contains(out, "goroutine ") || strings.Contains(out, "panic") {
 				t.Errorf("stack trace shown:\n%s", out)
+			}
+			if grepTree(t, filepath.Join(dir, "public"), "s3cr3t-value", "root:x:0:0") {
+				t.Error("a file from outside the site was published")
 			}
 			intact := treeHash(t, filepath.Join(dir, "public")) == before
 			if code != 0 && !intact {
@@ -189,4 +214,21 @@ func TestDiskFull(t *testing.T) {
 	if l := leftovers(t, dir); len(l) > 0 {
 		t.Errorf("temporary folders left: %v", l)
 	}
+}
+
+// grepTree reports whether any file under dir contains one of the words.
+func grepTree(t *testing.T, dir string, words ...string) bool {
+	t.Helper()
+	found := false
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		b, _ := os.ReadFile(p)
+		for _, w := range words {
+			found = found || strings.Contains(string(b), w)
+		}
+		return nil
+	})
+	return found
 }

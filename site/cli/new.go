@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"charter/site"
 )
 
 // now is the clock of the new command; tests replace it.
@@ -80,6 +82,11 @@ func newPagePath(arg string) (string, error) {
 	p = path.Clean("/" + p)[1:]
 	if p == "" || !fs.ValidPath(p) || strings.Contains(arg, "..") {
 		return "", fmt.Errorf("%q is not a path inside content/", arg)
+	}
+	for _, el := range strings.Split(p, "/") {
+		if site.IgnoredName(el) {
+			return "", fmt.Errorf("the build skips %q, taking it for an editor's or the system's file, so the page would never be published; choose a name that does not start with . or # and does not end in ~, #, .tmp, .bak or .swp", el)
+		}
 	}
 	if dir {
 		return p + "/_index.md", nil

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -258,7 +259,7 @@ func TestRealSiteContacts(t *testing.T) {
 	tels := find(doc, func(n *html.Node) bool { return n.Data == "a" && strings.HasPrefix(attr(n, "href"), "tel:") })
 	mails := find(doc, func(n *html.Node) bool { return n.Data == "a" && strings.HasPrefix(attr(n, "href"), "mailto:") })
 	if len(tels) < 3 || len(mails) < 3 {
-		t.Errorf("%d telephone numbers and %d emails, want the data sharing helpline, FOI and data protection teams", len(tels), len(mails))
+		t.Errorf("%d telephone numbers and %d emails, want the Data Sharing Policy Branch, the Freedom of Information Team and the Data Protection Team", len(tels), len(mails))
 	}
 	for _, a := range tels {
 		if !phone.MatchString(text(a)) {
@@ -270,4 +271,134 @@ func TestRealSiteContacts(t *testing.T) {
 			t.Errorf("email %q is not under example.org", text(a))
 		}
 	}
+}
+
+// TestRealSiteRecord holds the site's text to the record in
+// ../shared/CONTENT.md: the survey named as the record names it, no claims
+// the record does not make, contact details that read as real ones (said to
+// be examples once, on the disclaimer page) and an address that cannot be.
+func TestRealSiteRecord(t *testing.T) {
+	dest := realSite(t)
+	mainText := func(path string) string {
+		var b strings.Builder
+		for _, m := range find(parsePage(t, dest, path), func(n *html.Node) bool { return n.Data == "main" }) {
+			b.WriteString(text(m))
+		}
+		return b.String()
+	}
+	survey := mainText("/data-sharing/public-awareness-survey/")
+	for _, want := range []string{"MORI", "July 2003", "Privacy and Data Sharing: Survey of Public Awareness and Perceptions"} {
+		if !strings.Contains(survey, want) {
+			t.Errorf("the survey page does not say %q", want)
+		}
+	}
+	unrecorded := regexp.MustCompile(`(?i)fictional|placeholder|EX1 1AA|unsure about the law|within (5|10) working days|recommendations\. They covered|be open about why it needs your information`)
+	for _, p := range sitePaths(t, dest) {
+		got := mainText(p)
+		if p == "/disclaimer/" {
+			if !strings.Contains(got, "example") {
+				t.Errorf("the disclaimer page does not say the contact details are examples")
+			}
+			continue
+		}
+		if m := unrecorded.FindString(got); m != "" {
+			t.Errorf("%s says %q, which is not on the record (or is a placeholder notice: say it once, on the disclaimer page)", p, m)
+		}
+	}
+	// The contact page names every team the same way: a unit's name.
+	for _, h := range find(parsePage(t, dest, "/contact-details/"), func(n *html.Node) bool {
+		return n.Data == "h2" && strings.HasPrefix(attr(n, "id"), "contact-")
+	}) {
+		if !regexp.MustCompile(`^([A-Z][a-z]+ )+(of [A-Z][a-z]+ )?(Team|Branch)$`).MatchString(text(h)) {
+			t.Errorf("contact heading %q is not a unit's name such as Data Protection Team", text(h))
+		}
+	}
+}
+
+// sitePaths lists the site path of every page in dest.
+func sitePaths(t *testing.T, dest string) []string {
+	t.Helper()
+	var pages []string
+	filepath.WalkDir(dest, func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Name() == "index.html" {
+			rel, _ := filepath.Rel(dest, filepath.Dir(p))
+			p := path.Clean("/" + filepath.ToSlash(rel))
+			if p != "/" {
+				p += "/"
+			}
+			pages = append(pages, p)
+		}
+		return nil
+	})
+	return pages
+}
+
+// TestRealSiteLayout: the home page links to each section once in its main
+// content; the menu button starts hidden (so that without JavaScript every
+// link shows) and names the list it controls; no page has inline script or
+// style, which the Content-Security-Policy would block.
+func TestRealSiteLayout(t *testing.T) {
+	dest := realSite(t)
+	home := parsePage(t, dest, "/")
+	count := map[string]int{}
+	for _, a := range find(home, func(n *html.Node) bool { return n.Data == "a" && inside(n, "main", "") }) {
+		count[attr(a, "href")]++
+	}
+	sections := 0
+	for _, a := range find(home, func(n *html.Node) bool {
+		return n.Data == "a" && (inside(n, "nav", "Main") || inside(n, "nav", "More from this site"))
+	}) {
+		href := attr(a, "href")
+		sections++
+		if count[href] != 1 {
+			t.Errorf("the home page's main content links to %s %d times, want once", href, count[href])
+		}
+	}
+	if sections < 11 {
+		t.Errorf("%d sections in the navigation and footer, want 11", sections)
+	}
+
+	buttons := find(home, func(n *html.Node) bool { return n.Data == "button" && inside(n, "nav", "Main") })
+	if len(buttons) != 1 {
+		t.Fatalf("%d buttons in the main navigation, want the menu button", len(buttons))
+	}
+	b := buttons[0]
+	if !hasAttr(b, "hidden") || attr(b, "aria-expanded") != "false" || attr(b, "type") != "button" {
+		t.Errorf("the menu button must start hidden, with aria-expanded=false and type=button: %v", b.Attr)
+	}
+	if id := attr(b, "aria-controls"); id == "" || len(find(home, func(n *html.Node) bool { return n.Data == "ul" && attr(n, "id") == id })) != 1 {
+		t.Errorf("the menu button's aria-controls %q names no list", id)
+	}
+	if len(find(home, func(n *html.Node) bool {
+		return n.Data == "script" && strings.HasSuffix(strings.Split(attr(n, "src"), "?")[0], ".js") && strings.Contains(attr(n, "src"), "/js/menu.")
+	})) != 1 {
+		t.Error("the home page does not load js/menu.js")
+	}
+	for _, p := range sitePaths(t, dest) {
+		doc := parsePage(t, dest, p)
+		for _, n := range find(doc, func(n *html.Node) bool {
+			return n.Data == "style" || hasAttr(n, "style") || (n.Data == "script" && attr(n, "src") == "" && attr(n, "type") != "application/ld+json")
+		}) {
+			t.Errorf("%s: inline %s, which the Content-Security-Policy blocks", p, n.Data)
+		}
+	}
+
+	b404, err := os.ReadFile(filepath.Join(dest, "404.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`href="/"`, `href="/search/"`, `href="/a-z/"`} {
+		if !strings.Contains(string(b404), want) {
+			t.Errorf("the 404 page has no link %s", want)
+		}
+	}
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
 }

@@ -8,10 +8,10 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -42,6 +42,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if code, stop := sf.parse(fs, serveUsage, args, stderr); stop {
 		return code
 	}
+	defer sf.close()
 	base, err := site.ParseBaseURL(sf.baseURL)
 	if err != nil {
 		fmt.Fprintf(stderr, "charter serve: %v\n", err)
@@ -57,7 +58,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		sf: sf, stdout: stdout, stderr: stderr, navigate: *navigate, write: *write,
 		srv: serve.New(base.Path),
 	}
-	p.b, err = site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Serve: true}, os.DirFS(sf.source))
+	p.b, err = site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Serve: true, Timeout: sf.timeout}, sf.fsys())
 	if err != nil {
 		fmt.Fprintf(stderr, "charter serve: %v\n", err)
 		return 2
@@ -73,18 +74,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	p.srv.OnDemand("search/", func() (map[string][]byte, error) { return p.searchFiles(ctx) })
 	p.rebuild(ctx, nil)
 
-	hs := &http.Server{Handler: p.srv, ReadHeaderTimeout: 10 * time.Second}
-	addr := ln.Addr().(*net.TCPAddr)
-	host := *bind
-	if host == "0.0.0.0" || host == "::" || host == "" {
-		host = "127.0.0.1"
-	}
-	url := fmt.Sprintf("http://%s%s", net.JoinHostPort(host, fmt.Sprint(addr.Port)), base.Path)
-	fmt.Fprintf(stdout, "Serving the site at %s\nPress Ctrl-C to stop.\n", url)
+	hs, ln := newHTTPServer(p.srv, ln)
+	lport := ln.Addr().(*net.TCPAddr).Port
+	p.srv.AllowHosts(previewHosts(*bind, lport))
+	urls := previewURLs(*bind, lport, base.Path)
+	printServing(stdout, stderr, *bind, urls)
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	if *open {
-		openBrowser(url)
+		openBrowser(urls[0])
 	}
 	return p.loop(ctx, w, hs, served)
 }
@@ -136,7 +134,8 @@ type previewer struct {
 	stdout, stderr io.Writer
 	navigate       bool
 	write          bool
-	good           bool // the builder holds a good build to build on
+	good           bool          // the builder holds a good build to build on
+	pending        []site.Change // changes of failed builds, built again with the next
 }
 
 func (p *previewer) rebuild(ctx context.Context, batch []watch.Change) {
@@ -150,9 +149,15 @@ func (p *previewer) rebuild(ctx context.Context, batch []watch.Change) {
 	if !p.good {
 		changes = nil // no good build yet: build everything
 	}
+	// The changes of a failed build are built again with these: a file
+	// that could not be read is read again, never dropped.
+	if p.good {
+		changes = mergeChanges(p.pending, changes)
+	}
 	out := site.NewMemOutput()
 	res, err := p.b.Build(ctx, out, changes...)
 	if err != nil {
+		p.pending = changes
 		if ctx.Err() != nil {
 			return
 		}
@@ -173,6 +178,7 @@ func (p *previewer) rebuild(ctx context.Context, batch []watch.Change) {
 		p.srv.SetError(b.String())
 		return
 	}
+	p.pending = nil
 	printWarnings(p.stderr, res.Warnings)
 	u := serve.Update{Written: out.Files(), Removed: res.Removed, CSSOnly: res.CSSOnly}
 	if p.navigate {
@@ -190,11 +196,26 @@ func (p *previewer) rebuild(ctx context.Context, batch []watch.Change) {
 	}
 }
 
+// mergeChanges is the changes of both lists, one for each path: the
+// later one.
+func mergeChanges(older, newer []site.Change) []site.Change {
+	out := make([]site.Change, 0, len(older)+len(newer))
+	seen := map[string]bool{}
+	for _, c := range slices.Backward(append(slices.Clone(older), newer...)) {
+		if !seen[c.Path] {
+			seen[c.Path] = true
+			out = append(out, c)
+		}
+	}
+	slices.Reverse(out)
+	return out
+}
+
 // writeOut writes the whole site to public/ with a separate full build,
 // so that public/ only ever holds complete builds.
 func (p *previewer) writeOut() {
 	dest := filepath.Join(p.sf.source, "public")
-	b, err := site.NewBuilder(publishConfig(p.sf, true), os.DirFS(p.sf.source))
+	b, err := site.NewBuilder(publishConfig(p.sf, true), p.sf.fsys())
 	if err == nil {
 		var out *site.DirOutput
 		out, err = site.NewDirOutput(dest, p.sf.source, filepath.Join(p.sf.source, "content"), filepath.Join(p.sf.source, "layouts"), filepath.Join(p.sf.source, "static"))
@@ -221,7 +242,7 @@ func (p *previewer) searchFiles(ctx context.Context) (files map[string][]byte, e
 			files, err = nil, fmt.Errorf("internal error: %v", r)
 		}
 	}()
-	b, err := site.NewBuilder(site.Config{BaseURL: p.sf.baseURL, Drafts: p.sf.drafts, Index: searchIndex, IndexOnly: true}, os.DirFS(p.sf.source))
+	b, err := site.NewBuilder(site.Config{BaseURL: p.sf.baseURL, Drafts: p.sf.drafts, Index: searchIndex, IndexOnly: true, Timeout: p.sf.timeout}, p.sf.fsys())
 	if err != nil {
 		return nil, err
 	}

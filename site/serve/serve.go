@@ -14,6 +14,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Prefix is the path of the server's own endpoints; no site file is
@@ -25,7 +26,8 @@ var reloadJS []byte
 
 // Server serves one site. All methods are safe for concurrent use.
 type Server struct {
-	base string // the site's base path, "/" or "/rights/"
+	base  string // the site's base path, "/" or "/rights/"
+	hosts *Hosts // nil: every Host is accepted
 
 	mu      sync.RWMutex
 	files   map[string][]byte // output files by slash path: "faqs/index.html"
@@ -61,6 +63,14 @@ func New(base string) *Server {
 		base += "/"
 	}
 	return &Server{base: base, files: map[string][]byte{}, clients: map[chan event]bool{}, done: make(chan struct{})}
+}
+
+// AllowHosts makes the server answer only requests addressed to the given
+// hosts, with a 403 that says why for any other. Call it before serving.
+func (s *Server) AllowHosts(h Hosts) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hosts = &h
 }
 
 // OnDemand serves the files under prefix ("search/") from gen, which
@@ -189,8 +199,21 @@ func (s *Server) broadcast(e event) {
 }
 
 // ServeHTTP serves the site's files, the reload script and the event
-// stream. Only files of the built site are served.
+// stream. Only files of the built site are served, and only to requests
+// addressed to the hosts given to AllowHosts.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.RLock()
+	hosts := s.hosts
+	s.mu.RUnlock()
+	if hosts != nil {
+		if why := hosts.refuse(r, r.URL.Path == Prefix+"events"); why != "" {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.Header().Set("X-Content-Type-Options", "nosniff")
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprint(w, why)
+			return
+		}
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -330,6 +353,11 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		delete(s.clients, c)
 		s.mu.Unlock()
 	}()
+	// The stream stays open as long as the page: the server's time limits
+	// on reading and writing do not apply to it.
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{})
+	_ = rc.SetWriteDeadline(time.Time{})
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)

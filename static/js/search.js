@@ -87,7 +87,50 @@
   function term(w) { return /^[a-z]+$/.test(w) ? stem(w) : w; }
   function terms(t) { return words(t).map(term); }
 
-  if (typeof document === 'undefined') { module.exports = { stem: stem, terms: terms }; return; }
+  // lookups lists the terms a query word matches as [term, isPrefix, factor].
+  // The word being typed also matches by prefix, and a stem it runs past.
+  function lookups(w, typing) {
+    var t = term(w), l = [[t, false, 1]];
+    if (typing && w.length > 2) {
+      l.push([t, true, 0.8], [w, true, 0.8]);
+      for (var k = Math.max(3, w.length - 4); k < w.length; k++) l.push([w.slice(0, k), false, 0.7]);
+    }
+    return l;
+  }
+  // queryTerms lists, for each word of the query, the terms it matches.
+  function queryTerms(q, typing) {
+    var ws = words(q);
+    return ws.map(function (w, i) { return lookups(w, typing && i === ws.length - 1); });
+  }
+  // hit reports whether a word of a result matches the query as the index
+  // matches it: its term is a query term, or starts with a prefix one.
+  function hit(tok, groups) {
+    return words(tok).some(function (w) {
+      var t = term(w);
+      return groups.some(function (g) {
+        return g.some(function (l) { return l[1] ? t.startsWith(l[0]) : t === l[0]; });
+      });
+    });
+  }
+  // marks splits text into runs [text, marked], marking each word the query
+  // matches, for <mark> in the results. typing: the last word is unfinished.
+  function marks(text, q, typing) {
+    var groups = queryTerms(q, typing), out = [], last = 0, re = /[\p{L}\p{M}\p{N}'\u2019]+/gu, m;
+    function push(s, on) {
+      var p = out[out.length - 1];
+      if (!s) return;
+      if (p && p[1] === on) p[0] += s; else out.push([s, on]);
+    }
+    while ((m = re.exec(text))) {
+      push(text.slice(last, m.index), false);
+      push(m[0], groups.length > 0 && hit(m[0], groups));
+      last = re.lastIndex;
+    }
+    push(text.slice(last), false);
+    return out;
+  }
+
+  if (typeof document === 'undefined') { module.exports = { stem: stem, terms: terms, marks: marks }; return; }
 
   var form = document.querySelector('form[data-index]');
   if (!form) return;
@@ -120,16 +163,6 @@
     while (lo <= hi) { mid = (lo + hi) >> 1; if (keys[mid] <= t) { r = mid; lo = mid + 1; } else hi = mid - 1; }
     return r;
   }
-  // lookups lists the terms a query word matches as [term, isPrefix, factor].
-  // The word being typed also matches by prefix, and a stem it runs past.
-  function lookups(w, typing) {
-    var t = term(w), l = [[t, false, 1]];
-    if (typing && w.length > 2) {
-      l.push([t, true, 0.8], [w, true, 0.8]);
-      for (var k = Math.max(3, w.length - 4); k < w.length; k++) l.push([w.slice(0, k), false, 0.7]);
-    }
-    return l;
-  }
   // score sums, over the query words, each page's best weight times idf;
   // a page must match every word.
   function score(n, groups, shards) {
@@ -154,7 +187,7 @@
     var ws = words(q), my = ++seq, typing = !/\s$/.test(q);
     if (!ws.length) return show(my, q, [], q.trim() ? -2 : undefined);
     get('meta.json').then(function (man) {
-      var dir = man.h + '/', groups = ws.map(function (w, i) { return lookups(w, typing && i === ws.length - 1); });
+      var dir = man.h + '/', groups = queryTerms(q, typing);
       var need = new Set();
       groups.forEach(function (g) {
         g.forEach(function (l) {
@@ -178,6 +211,14 @@
     if (cls) e.className = cls;
     return e;
   }
+  // marked is text with the words the query q matches in <mark>.
+  function marked(tag, text, q, cls) {
+    var e = el(tag, '', cls);
+    marks(text, q, !/\s$/.test(q)).forEach(function (r) {
+      e.append(r[1] ? el('mark', r[0]) : r[0]);
+    });
+    return e;
+  }
   // show lists the results and says how many there are in the live region.
   function show(my, q, rows, total) {
     if (my !== seq) return;
@@ -196,11 +237,11 @@
         (total > rows.length ? ', showing the best ' + rows.length : '') + '.';
       rows.forEach(function (r) {
         var li = el('li');
-        a = el('a', r[1]);
+        a = marked('a', r[1], q);
         a.href = r[0];
         li.append(a);
         if (r[2]) li.append(el('span', r[2], 'search-section'));
-        if (r[3]) li.append(el('p', r[3]));
+        if (r[3]) li.append(marked('p', r[3], q));
         list.append(li);
       });
     }
