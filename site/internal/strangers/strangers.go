@@ -16,12 +16,12 @@ import (
 type Options struct {
 	Pages int // regular pages, besides the home page and section pages
 
-	// Pending adds front matter that the build accepts only once the
-	// front matter work of issue 11 is merged: Hugo datetimes with a
-	// one-digit hour and a zone ("2013-12-02 7:37:00 -0400") and YAML
-	// nulls on typed keys (weight:, date: ~). Without it, every date and
-	// null is one the build accepts today.
-	Pending bool
+	// Hugo adds front matter that the build accepts since the front
+	// matter work of issue 11: Hugo datetimes with a one-digit hour and a
+	// zone ("2013-12-02 7:37:00 -0400") and YAML nulls on typed keys
+	// (weight:, last_reviewed: ~). Without it, every date and null is one
+	// the build accepted before.
+	Hugo bool
 
 	// Broken adds a broken link and a link to a draft, so that the build
 	// fails and check has something to report.
@@ -117,14 +117,14 @@ func (g *gen) frontMatter(i int) string {
 	lines = append(lines, g.pick("tags: [one, two]", "tags:\n  - one\n  - \"two words\"", "tags: []", "tags:", "categories: ~"))
 	lines = append(lines, g.pick("weight: 10", "weight: \"5\"", "weight: 0", "# weight: 3", g.null("weight")))
 	lines = append(lines, g.pick("aliases:", "aliases: ~", "aliases: []", fmt.Sprintf("aliases: [/old/post-%d.html]", i), "author:\n  name: Ann Other\n  email: ~"))
-	lines = append(lines, g.pick("draft: false", "toc: true", "image:", "summary: |\n  Line one\n  Line two", g.null("date")))
+	lines = append(lines, g.pick("draft: false", "toc: true", "image:", "summary: |\n  Line one\n  Line two", g.null("last_reviewed")))
 	return strings.Join(lines, "\n") + "\n---\n"
 }
 
 // null is a YAML null on a typed key, or a harmless line without
 // Options.Pending.
 func (g *gen) null(key string) string {
-	if !g.opts.Pending {
+	if !g.opts.Hugo {
 		return "custom_" + key + ":"
 	}
 	return key + g.pick(":", ": ~", ": null")
@@ -140,7 +140,7 @@ func (g *gen) toml(i int) string {
 func (g *gen) date() string {
 	ds := []string{"2019-05-01", "2019-05-01T09:00:00Z", "2019-05-01T09:00:00+02:00", "\"2019-05-01 09:30:00\"",
 		"2019-05-01 09:30", "'2020-02-29'", "2019-05-01T09:00:00"}
-	if g.opts.Pending {
+	if g.opts.Hugo {
 		ds = append(ds, "2013-12-02 7:37:00 -0400", "2013-12-02 17:37:00 +0100", "2013-12-02T07:37:00")
 	}
 	return g.pick(ds...)
