@@ -98,7 +98,7 @@ func TestStrangers(t *testing.T) {
 			}
 			buildErrs := errorLines(berr)
 			t.Logf("seed %d: build exit %d with %d errors; check exit %d with %d findings", seed, bcode, len(buildErrs), ccode, strings.Count(cout, `"rule"`))
-			agreeCheck(t, seed, buildErrs, cout)
+			agreeCheck(t, seed, dir, buildErrs, cout)
 			if got := errorLines(sout); !slices.Equal(got, buildErrs) {
 				t.Errorf("seed %d: the preview shows other errors than build:\npreview %q\nbuild   %q", seed, got, buildErrs)
 			}
@@ -111,7 +111,8 @@ func TestStrangers(t *testing.T) {
 
 // agreeCheck holds check's findings to build's errors: every error is a
 // finding at its file and line; a site that builds has no build finding.
-func agreeCheck(t *testing.T, seed uint64, buildErrs []string, checkJSON string) {
+// Every finding in a content file is on one of its lines.
+func agreeCheck(t *testing.T, seed uint64, dir string, buildErrs []string, checkJSON string) {
 	t.Helper()
 	var fs []struct {
 		File, Rule, Message string
@@ -126,6 +127,11 @@ func agreeCheck(t *testing.T, seed uint64, buildErrs []string, checkJSON string)
 			t.Errorf("seed %d: check finds a build problem the build does not have: %+v", seed, f)
 		}
 		found[fmt.Sprintf("%s:%d: %s", f.File, f.Line, f.Message)] = true
+		if text, err := os.ReadFile(filepath.Join(dir, f.File)); err == nil && strings.HasPrefix(f.File, "content/") {
+			if n := len(strings.Split(strings.ReplaceAll(string(text), "\r\n", "\n"), "\n")); f.Line < 0 || f.Line > n {
+				t.Errorf("seed %d: finding at line %d of %s, which has %d lines: %+v", seed, f.Line, f.File, n, f)
+			}
+		}
 	}
 	for _, e := range buildErrs {
 		if !found[e] && !found[strings.Replace(e, ": ", ":0: ", 1)] {
