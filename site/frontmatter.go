@@ -330,7 +330,9 @@ func typedFrontMatter(name string, entries []fmEntry) (fm FrontMatter, warns, er
 	for _, e := range entries {
 		if !slices.Contains(frontMatterKeys, e.key) {
 			if k := nearKey(e.key); k != "" {
-				warns = append(warns, errorf(name, e.line, "%s: unknown key; did you mean %s? (if not, it is kept in .Params for the layouts)", e.key, k))
+				w := errorf(name, e.line, "%s: unknown key; did you mean %s? (if not, it is kept in .Params for the layouts)", e.key, k)
+				w.Rule = "unknown-key"
+				warns = append(warns, w)
 			}
 		}
 		if e.val == nil {

@@ -97,7 +97,9 @@ func (st *renderState) imageAlt(n *ast.Image, src []byte) {
 func (st *renderState) resolve(dest string, line int) (string, bool) {
 	dest = strings.TrimSpace(dest)
 	if isDangerous(dest) {
-		st.warns = append(st.warns, errorf(st.page.Source, line, "link to %q removed: javascript:, vbscript: and data: URLs are not allowed", truncate(dest, 40)))
+		w := errorf(st.page.Source, line, "link to %q removed: javascript:, vbscript: and data: URLs are not allowed", truncate(dest, 40))
+		w.Rule = "unsafe-link"
+		st.warns = append(st.warns, w)
 		return "", false
 	}
 	if dest == "" || isExternal(dest) {

@@ -250,6 +250,7 @@ func (a *assembler) registerOutputs(files []string) {
 	}
 	a.errs = append(a.errs, r.errs...)
 	for _, w := range r.warns {
+		w.Rule = "url-case"
 		if a.warn != nil {
 			a.warn(w)
 		}

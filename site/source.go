@@ -83,7 +83,9 @@ func symlinked(fsys fs.FS, dir string) bool {
 
 // symlinkWarning says that a symbolic link in the site was not followed.
 func symlinkWarning(p string) *Error {
-	return errorf(p, 0, "symbolic link not followed; copy the file into the site instead")
+	e := errorf(p, 0, "symbolic link not followed; copy the file into the site instead")
+	e.Rule = "symlink"
+	return e
 }
 
 func errorIsNotExist(err error) bool {

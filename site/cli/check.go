@@ -81,6 +81,21 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return check.ExitCode(findings, *strict)
 }
 
+// buildWarnings are the warnings the build gave (a misspelt front matter
+// key, a removed javascript: link, URLs that differ only in case, a
+// symbolic link not followed) as findings of their rules.
+func buildWarnings(ws site.Errors) []check.Finding {
+	fs := make([]check.Finding, 0, len(ws))
+	for _, w := range ws {
+		rule := w.Rule
+		if rule == "" {
+			rule = "build"
+		}
+		fs = append(fs, check.Finding{File: w.File, Line: w.Line, Rule: rule, Severity: check.Warning, Message: w.Msg})
+	}
+	return fs
+}
+
 // injectedRules is the panicking rule a test asks for through ctx (see
 // package inject); none in a real run.
 func injectedRules(ctx context.Context) []check.Rule {
@@ -190,6 +205,7 @@ func CheckSite(res *site.Result, files map[string][]byte) *check.Site {
 	for _, e := range res.Problems {
 		s.Known = append(s.Known, knownFinding(e))
 	}
+	s.Known = append(s.Known, buildWarnings(res.Warnings)...)
 	return s
 }
 

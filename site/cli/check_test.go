@@ -148,3 +148,22 @@ func TestCheckReportsPastBadFrontMatter(t *testing.T) {
 		t.Errorf("links to the page left out are reported:\n%s", stdout)
 	}
 }
+
+// TestCheckReportsBuildWarnings: what the build warns about (a misspelt
+// key, a removed javascript: link, a case clash) is a check finding at
+// its file and line.
+func TestCheckReportsBuildWarnings(t *testing.T) {
+	dir := writeSite(t, "small")
+	put(t, dir, "content/privacy.md", "---\ntitle: Privacy\ndescripton: Our privacy notice.\n---\nText.\n")
+	put(t, dir, "content/other.md", "---\ntitle: Other\naliases: [/PRIVACY/]\n---\nSee [this](javascript:alert(1)).\n")
+	_, stdout, _ := runCmd(t, context.Background(), "check", "--source", dir, "--format", "github")
+	for _, want := range []string{
+		"::warning file=content/privacy.md,line=3,title=unknown-key::descripton: unknown key; did you mean description?",
+		"::warning file=content/other.md,line=5,title=unsafe-link::link to",
+		"::warning file=content/other.md,line=3,title=url-case::",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("no finding %s:\n%s", want, stdout)
+		}
+	}
+}
