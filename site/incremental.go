@@ -2,7 +2,6 @@ package site
 
 import (
 	"context"
-	"errors"
 	"io/fs"
 	"maps"
 	"path"
@@ -26,50 +25,99 @@ type changeSet struct {
 	layouts               []string // changed layout names, relative to layouts/
 }
 
+// classify sorts changes by kind. Each path is looked at as it is on
+// disk now, whatever the change said: changes gathered over several
+// batches (some of them in builds that failed or were cancelled) may name
+// a file as removed and then written again, or a folder that was replaced
+// by another with other files. Files of the last build at or below a
+// changed path that are gone now are removed; files there now are written.
 func (b *Builder) classify(changes []Change, st *buildState) changeSet {
 	var cs changeSet
-	seen := map[Change]bool{}
+	seen := map[string]bool{}
+	var old []string
 	for _, c := range changes {
-		c.Path = strings.TrimPrefix(path.Clean("/"+c.Path), "/")
-		if seen[c] || ignoredName(path.Base(c.Path)) {
+		p := strings.TrimPrefix(path.Clean("/"+c.Path), "/")
+		if seen[p] || hiddenPath(p) {
 			continue
 		}
-		seen[c] = true
-		top, _, _ := strings.Cut(c.Path, "/")
-		switch {
-		case top == "layouts":
-			cs.layouts = append(cs.layouts, strings.TrimPrefix(c.Path, "layouts/"))
-		case top != "content" && top != "static":
-		case c.Removed:
-			for _, f := range st.allFiles() {
-				if f == c.Path || strings.HasPrefix(f, c.Path+"/") {
-					if strings.HasSuffix(strings.ToLower(f), ".md") && top == "content" {
-						cs.gonePages = append(cs.gonePages, f)
-					} else {
-						cs.goneOther = append(cs.goneOther, f)
-					}
-				}
-			}
+		seen[p] = true
+		top, _, _ := strings.Cut(p, "/")
+		switch top {
+		case "layouts":
+			cs.layouts = append(cs.layouts, strings.TrimPrefix(p, "layouts/"))
+			continue
+		case "content", "static":
 		default:
-			info, err := fs.Stat(b.fsys, c.Path)
-			switch {
-			case err != nil && errors.Is(err, fs.ErrNotExist):
-				// Gone again before we looked: an editor's temporary file.
-			case err == nil && info.IsDir():
-				// A new folder: its files come as their own changes, or
-				// are found by listing it.
-				_ = fs.WalkDir(b.fsys, c.Path, func(p string, d fs.DirEntry, err error) error {
-					if err == nil && d.Type().IsRegular() && !ignoredName(d.Name()) {
-						cs.add(p)
-					}
-					return nil
-				})
-			default:
-				cs.add(c.Path)
+			continue
+		}
+		if old == nil {
+			old = st.allFiles()
+		}
+		for _, f := range old {
+			if (f == p || strings.HasPrefix(f, p+"/")) && !regularFile(b.fsys, f) {
+				cs.remove(f)
 			}
 		}
+		b.walkChanged(p, cs.add)
+	}
+	for _, list := range []*[]string{&cs.pages, &cs.assets, &cs.static, &cs.gonePages, &cs.goneOther, &cs.layouts} {
+		slices.Sort(*list)
+		*list = slices.Compact(*list)
 	}
 	return cs
+}
+
+// hiddenPath reports a path with an editor's or system file in it, which
+// a build never reads.
+func hiddenPath(p string) bool {
+	for _, seg := range strings.Split(p, "/") {
+		if ignoredName(seg) {
+			return true
+		}
+	}
+	return false
+}
+
+// regularFile reports whether name is a regular file now, as a build
+// would read it (symbolic links are not).
+func regularFile(fsys fs.FS, name string) bool {
+	info, err := fs.Lstat(fsys, name)
+	return err == nil && info.Mode().IsRegular()
+}
+
+// walkChanged calls add for the regular files at or below p, as a full
+// build would list them. A path gone again before we looked (an editor's
+// temporary file) adds nothing.
+func (b *Builder) walkChanged(p string, add func(string)) {
+	info, err := fs.Lstat(b.fsys, p)
+	switch {
+	case err != nil:
+		return
+	case info.Mode().IsRegular():
+		add(p)
+		return
+	case !info.IsDir():
+		return
+	}
+	_ = fs.WalkDir(b.fsys, p, func(f string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+		case f != p && ignoredName(d.Name()) && d.IsDir():
+			return fs.SkipDir
+		case d.Type().IsRegular() && !ignoredName(d.Name()):
+			add(f)
+		}
+		return nil
+	})
+}
+
+// remove records a file of the last build that is gone.
+func (cs *changeSet) remove(f string) {
+	if strings.HasPrefix(f, "content/") && strings.HasSuffix(strings.ToLower(f), ".md") {
+		cs.gonePages = append(cs.gonePages, f)
+	} else {
+		cs.goneOther = append(cs.goneOther, f)
+	}
 }
 
 func (cs *changeSet) add(p string) {
@@ -130,9 +178,10 @@ func (b *Builder) incremental(ctx context.Context, out Output, changes []Change)
 	} else if len(cs.layouts) == 0 {
 		st.lay = old.lay
 	}
-	if treeChanged || filesChanged {
-		st.lay.cache.Clear() // its entries are keyed by the old tree's pages
-	}
+	// partialCached entries may read anything of a page (its title, its
+	// contents list, its neighbours): a rebuild starts with none, as a
+	// full build does. The few pages a rebuild renders fill it again.
+	st.lay.cache.Clear()
 
 	// Body-only edits reuse the page objects: swap in the new source, and
 	// swap it back if the rebuild fails.

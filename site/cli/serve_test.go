@@ -379,7 +379,7 @@ func TestServeStartsBroken(t *testing.T) {
 		t.Errorf("page: %d %s", resp.StatusCode, body)
 	}
 	put(t, dir, "content/privacy.md", "---\ntitle: Privacy\n---\nFixed.\n")
-	stdout.waitFor(t, regexp.MustCompile(`Rebuilt \d+ pages`))
+	stdout.waitFor(t, regexp.MustCompile(`Fixed: the site builds again \(built \d+ pages`))
 	resp, err = http.Get(url + "privacy/")
 	if err != nil {
 		t.Fatal(err)

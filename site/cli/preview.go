@@ -1,0 +1,253 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"errors"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"charter/site"
+	"charter/site/serve"
+	"charter/site/watch"
+)
+
+// previewer rebuilds the site on changes and hands the builds to the
+// server, so that once the files stop changing the preview is what a full
+// build of them gives: the same files when it succeeds, every error of
+// every file when it fails.
+//
+// Each batch of changes is rebuilt incrementally, from the last good
+// build, with every change since that build: the changes of a build that
+// failed or was cancelled stay pending, so that none is lost. Once the
+// tree has been quiet for a while, a full build checks the preview: it
+// lists every current error, and when it succeeds its files replace what
+// is served if they differ (which is a bug of the incremental path, and
+// is logged as one). A newer batch cancels the build in flight.
+//
+// The previewer's state is owned by the goroutine that runs loop; builds
+// run on one other goroutine at a time.
+type previewer struct {
+	sf             siteFlags
+	b              *site.Builder
+	srv            *serve.Server
+	stdout, stderr io.Writer
+	navigate       bool
+	write          bool
+	quiet          time.Duration // how long the tree stays quiet before the full check
+
+	pending []site.Change // changes since the last good build
+	good    bool          // the server holds a good build
+	errText string        // the errors shown, "" when the last build succeeded
+
+	// settled, when set (tests), is called each time a full check has
+	// run and no change is waiting.
+	settled func(bugs int)
+	bugs    int // full checks that differed from what was served
+}
+
+// job is one build running on its own goroutine.
+type job struct {
+	full    bool
+	covers  int            // how many of the pending changes it builds
+	batch   []watch.Change // the batch that started it, for --navigate
+	started time.Time
+	cancel  context.CancelFunc
+	done    chan jobResult
+}
+
+type jobResult struct {
+	res *site.Result
+	out *site.MemOutput
+	err error
+}
+
+// start runs a build of every pending change, or a full build, on a new
+// goroutine.
+func (p *previewer) start(ctx context.Context, full bool, batch []watch.Change) *job {
+	jctx, cancel := context.WithCancel(ctx)
+	j := &job{full: full, covers: len(p.pending), batch: batch, started: time.Now(), cancel: cancel, done: make(chan jobResult, 1)}
+	changes := slices.Clone(p.pending)
+	if full {
+		changes = nil
+	}
+	go func() {
+		defer cancel()
+		var r jobResult
+		defer func() {
+			// A panic in a build is a bug, reported like any error rather
+			// than with a stack trace that stops the preview.
+			if v := recover(); v != nil {
+				r = jobResult{err: fmt.Errorf("internal error: %v; this is a bug in the tool, not in your site", v)}
+			}
+			j.done <- r
+		}()
+		r.out = site.NewMemOutput()
+		r.res, r.err = p.b.Build(jctx, r.out, changes...)
+	}()
+	return j
+}
+
+// initial builds the whole site once, before the server starts.
+func (p *previewer) initial(ctx context.Context) {
+	j := p.start(ctx, true, nil)
+	p.finish(ctx, j, <-j.done)
+}
+
+// loop rebuilds on each batch of changes until ctx ends or the server
+// stops; it returns the exit status.
+func (p *previewer) loop(ctx context.Context, w *watch.Watcher, served <-chan error) int {
+	var running *job
+	var check <-chan time.Time // the full check, once the tree is quiet
+	var lastBatch []watch.Change
+	newer := false // a batch came while a build ran
+	for {
+		var done <-chan jobResult
+		if running != nil {
+			done = running.done
+		}
+		select {
+		case <-ctx.Done():
+			if running != nil {
+				running.cancel()
+				<-running.done
+			}
+			return 0
+		case err := <-served:
+			fmt.Fprintf(p.stderr, "the preview server stopped: %v\n", err)
+			return 1
+		case err := <-w.Errors():
+			fmt.Fprintf(p.stderr, "warning: watching for changes: %v\n", err)
+		case batch := <-w.Batches():
+			for _, c := range batch {
+				p.pending = append(p.pending, site.Change{Path: c.Path, Removed: c.Removed})
+			}
+			lastBatch, check = batch, nil
+			if running != nil {
+				// A newer save: the build in flight is out of date (and
+				// may never end, in a layout that loops). Its changes stay
+				// pending for the next.
+				running.cancel()
+				newer = true
+				continue
+			}
+			running = p.start(ctx, !p.good, batch)
+		case r := <-done:
+			j := running
+			running = nil
+			p.finish(ctx, j, r)
+			switch {
+			case ctx.Err() != nil:
+			case newer:
+				newer = false
+				running = p.start(ctx, !p.good, lastBatch)
+			case j.full:
+				if p.settled != nil {
+					p.settled(p.bugs)
+				}
+			default:
+				check = time.After(p.quiet)
+			}
+		case <-check:
+			check = nil
+			running = p.start(ctx, true, nil)
+		}
+	}
+}
+
+// finish reports a build's result and, when it succeeded, serves it.
+func (p *previewer) finish(ctx context.Context, j *job, r jobResult) {
+	if r.err != nil {
+		if ctx.Err() == nil && !errors.Is(r.err, context.Canceled) {
+			p.failed(r.err)
+		}
+		return
+	}
+	p.pending = p.pending[j.covers:]
+	printWarnings(p.stderr, r.res.Warnings)
+	files := r.out.Files()
+	fixed, first := p.errText != "", !p.good
+	u := serve.Update{Written: files, Removed: r.res.Removed, CSSOnly: r.res.CSSOnly}
+	switch {
+	case j.full:
+		if diff := differing(p.srv.Files(), files); !first && !fixed && len(diff) > 0 {
+			p.bugs++
+			fmt.Fprintf(p.stderr, "bug: the preview differed from a full build in %s (%s); now serving the full build. Please report this.\n",
+				plural(len(diff), "file"), strings.Join(diff[:min(len(diff), 5)], ", "))
+		}
+		u = serve.Update{Written: files, Replace: true}
+	case p.navigate:
+		u.Navigate = savedPage(r.res, j.batch)
+	}
+	p.srv.Apply(u)
+	p.good, p.errText = true, ""
+	p.report(j, r.res, fixed, first)
+	if p.write && j.full {
+		p.writeOut()
+	}
+}
+
+// report says what a good build did. A full check that agrees with the
+// preview says nothing.
+func (p *previewer) report(j *job, res *site.Result, fixed, first bool) {
+	what := ""
+	switch {
+	case first:
+		what = fmt.Sprintf("built %s in %s", plural(res.Pages, "page"), res.Duration.Round(time.Millisecond))
+	case !j.full && (res.Rendered > 0 || !fixed):
+		what = fmt.Sprintf("rebuilt %s in %s", plural(res.Rendered, "page"), res.Duration.Round(time.Millisecond/10))
+	}
+	switch {
+	case fixed && what != "":
+		fmt.Fprintf(p.stdout, "Fixed: the site builds again (%s)\n", what)
+	case fixed:
+		fmt.Fprintln(p.stdout, "Fixed: the site builds again")
+	case what != "":
+		fmt.Fprintln(p.stdout, strings.ToUpper(what[:1])+what[1:])
+	}
+}
+
+// failed shows a build's errors in the terminal and on every open page,
+// unless they are those already shown.
+func (p *previewer) failed(err error) {
+	var b strings.Builder
+	if es, ok := site.AsErrors(err); ok {
+		for _, e := range es {
+			fmt.Fprintf(&b, "%v\n", e)
+		}
+	} else {
+		fmt.Fprintf(&b, "%v\n", err)
+	}
+	if b.String() == p.errText {
+		return
+	}
+	p.errText = b.String()
+	fmt.Fprintf(p.stderr, "%s", prefixLines("error: ", p.errText))
+	if p.good {
+		fmt.Fprintln(p.stderr, "Still serving the last good build; fix the file and save it again.")
+	} else {
+		fmt.Fprintln(p.stderr, "The site did not build yet; fix the file and save it again.")
+	}
+	p.srv.SetError(p.errText)
+}
+
+// differing lists the files that are not the same in a and b, sorted.
+func differing(a, b map[string][]byte) []string {
+	var out []string
+	for k, v := range a {
+		if w, ok := b[k]; !ok || !bytes.Equal(v, w) {
+			out = append(out, k)
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
