@@ -364,6 +364,11 @@ func (st *buildState) affected(cs changeSet, old *buildState, bodyOnly []string,
 		if topLevel(site) != topLevel(old.site) {
 			return all() // the navigation every page shows changed
 		}
+		for _, p := range site.AllPages {
+			if n, _ := st.lay.find(p); st.lay.siteWide[n] {
+				add(p)
+			}
+		}
 		for _, f := range append(slices.Clone(cs.pages), cs.gonePages...) {
 			p, was := site.bySource[f], old.site.bySource[f]
 			if p != nil && (p.Kind == KindHome || p.Parent.Kind == KindHome) {

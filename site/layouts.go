@@ -34,6 +34,11 @@ type layouts struct {
 	*templateSet
 	src   *templateSet // the templates as written; nil when not minified
 	cache sync.Map     // cacheKey -> template.HTML
+
+	// siteWide holds the leaves that may show any page of the site (an
+	// A-Z list, a site map): an incremental rebuild renders their pages
+	// again whenever the tree changes.
+	siteWide map[string]bool
 }
 
 // templateSet is one compilation of the layout files.
@@ -84,6 +89,7 @@ func loadLayouts(fsys fs.FS, funcs template.FuncMap, min *minify.M) (*layouts, E
 	}
 	src, errs := l.compile(files, funcs)
 	l.templateSet = src
+	l.siteWide = siteWideLeaves(files, src)
 	if len(errs) > 0 || min == nil {
 		return l, errs
 	}
@@ -534,4 +540,39 @@ func firstPages(n int, ps []*Page) []*Page {
 		return ps[:n]
 	}
 	return ps
+}
+
+// siteWideMarkers are what a layout writes to reach pages beyond the
+// page's own family: every page, or any page by its path.
+var siteWideMarkers = []string{"AllPages", "GetPage"}
+
+// templateRef finds the templates and partials a layout calls by name.
+var templateRef = regexp.MustCompile(`(template|partial|partialCached)\s+"([^"]+)"`)
+
+// siteWideLeaves lists the leaves whose text, or the text of the
+// baseof.html and partials they reach, uses a site-wide marker.
+func siteWideLeaves(files map[string]string, s *templateSet) map[string]bool {
+	out := map[string]bool{}
+	for leaf, entry := range s.entry {
+		seen := map[string]bool{}
+		todo := []string{leaf, entry}
+		for len(todo) > 0 {
+			name := todo[len(todo)-1]
+			todo = todo[:len(todo)-1]
+			text, ok := files[name]
+			if !ok || seen[name] {
+				continue
+			}
+			seen[name] = true
+			for _, m := range siteWideMarkers {
+				if strings.Contains(text, m) {
+					out[leaf] = true
+				}
+			}
+			for _, ref := range templateRef.FindAllStringSubmatch(text, -1) {
+				todo = append(todo, ref[2], "partials/"+ref[2])
+			}
+		}
+	}
+	return out
 }

@@ -3,11 +3,12 @@ package cli
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"charter/site"
@@ -45,8 +46,15 @@ type previewer struct {
 
 	// settled, when set (tests), is called each time a full check has
 	// run and no change is waiting.
-	settled func(bugs int)
-	bugs    int // full checks that differed from what was served
+	settled func(settleInfo)
+	batches atomic.Int64 // batches of changes received
+	bugs    int          // full checks that differed from what was served
+}
+
+// settleInfo is the previewer's state when it settles.
+type settleInfo struct {
+	batches int64
+	bugs    int
 }
 
 // job is one build running on its own goroutine.
@@ -122,6 +130,7 @@ func (p *previewer) loop(ctx context.Context, w *watch.Watcher, served <-chan er
 		case err := <-w.Errors():
 			fmt.Fprintf(p.stderr, "warning: watching for changes: %v\n", err)
 		case batch := <-w.Batches():
+			p.batches.Add(1)
 			for _, c := range batch {
 				p.pending = append(p.pending, site.Change{Path: c.Path, Removed: c.Removed})
 			}
@@ -146,7 +155,7 @@ func (p *previewer) loop(ctx context.Context, w *watch.Watcher, served <-chan er
 				running = p.start(ctx, !p.good, lastBatch)
 			case j.full:
 				if p.settled != nil {
-					p.settled(p.bugs)
+					p.settled(settleInfo{batches: p.batches.Load(), bugs: p.bugs})
 				}
 			default:
 				check = time.After(p.quiet)
@@ -213,18 +222,11 @@ func (p *previewer) report(j *job, res *site.Result, fixed, first bool) {
 // failed shows a build's errors in the terminal and on every open page,
 // unless they are those already shown.
 func (p *previewer) failed(err error) {
-	var b strings.Builder
-	if es, ok := site.AsErrors(err); ok {
-		for _, e := range es {
-			fmt.Fprintf(&b, "%v\n", e)
-		}
-	} else {
-		fmt.Fprintf(&b, "%v\n", err)
-	}
-	if b.String() == p.errText {
+	text := errorText(err)
+	if text == p.errText {
 		return
 	}
-	p.errText = b.String()
+	p.errText = text
 	fmt.Fprintf(p.stderr, "%s", prefixLines("error: ", p.errText))
 	if p.good {
 		fmt.Fprintln(p.stderr, "Still serving the last good build; fix the file and save it again.")
@@ -251,3 +253,15 @@ func differing(a, b map[string][]byte) []string {
 	return out
 }
 
+// errorText is a failed build's errors, one a line.
+func errorText(err error) string {
+	var b strings.Builder
+	if es, ok := site.AsErrors(err); ok {
+		for _, e := range es {
+			fmt.Fprintf(&b, "%v\n", e)
+		}
+	} else {
+		fmt.Fprintf(&b, "%v\n", err)
+	}
+	return b.String()
+}
