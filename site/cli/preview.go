@@ -44,17 +44,18 @@ type previewer struct {
 	good    bool          // the server holds a good build
 	errText string        // the errors shown, "" when the last build succeeded
 
-	// settled, when set (tests), is called each time a full check has
-	// run and no change is waiting.
-	settled func(settleInfo)
-	batches atomic.Int64 // batches of changes received
-	bugs    int          // full checks that differed from what was served
+	// finished, when set (tests), is called after each build.
+	finished func(settleInfo)
+	batches  atomic.Int64 // batches of changes received
+	bugs     int          // full checks that differed from what was served
 }
 
-// settleInfo is the previewer's state when it settles.
+// settleInfo is the previewer's state after a build.
 type settleInfo struct {
-	batches int64
-	bugs    int
+	batches int64 // batches received so far
+	bugs    int   // full checks that corrected the preview so far
+	ok      bool  // the build succeeded
+	settled bool  // it was the full check, and no change is waiting
 }
 
 // job is one build running on its own goroutine.
@@ -154,11 +155,11 @@ func (p *previewer) loop(ctx context.Context, w *watch.Watcher, served <-chan er
 				newer = false
 				running = p.start(ctx, !p.good, lastBatch)
 			case j.full:
-				if p.settled != nil {
-					p.settled(settleInfo{batches: p.batches.Load(), bugs: p.bugs})
-				}
 			default:
 				check = time.After(p.quiet)
+			}
+			if p.finished != nil {
+				p.finished(settleInfo{batches: p.batches.Load(), bugs: p.bugs, ok: r.err == nil, settled: j.full && running == nil})
 			}
 		case <-check:
 			check = nil

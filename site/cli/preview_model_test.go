@@ -60,7 +60,8 @@ type model struct {
 	orig  map[string][]byte // the site as checked out: content, layouts, static
 	p     *previewer
 	out   *lockedBuffer
-	settl chan settleInfo
+	settl chan settleInfo // full checks with nothing waiting
+	built chan settleInfo // every build
 	last  settleInfo
 	log   []string
 	n     int // a counter for unique text
@@ -68,8 +69,7 @@ type model struct {
 
 func newModel(t *testing.T, seed uint64) *model {
 	t.Helper()
-	m := &model{t: t, seed: seed, rng: rand.New(rand.NewPCG(seed, 1)), dir: t.TempDir(), orig: map[string][]byte{},
-		out: newLockedBuffer(), settl: make(chan settleInfo, 100)}
+	m := &model{t: t, seed: seed, rng: rand.New(rand.NewPCG(seed, 1)), dir: t.TempDir(), orig: map[string][]byte{}}
 	for _, d := range []string{"content", "layouts", "static"} {
 		err := filepath.WalkDir(filepath.Join("../..", d), func(p string, e fs.DirEntry, err error) error {
 			if err != nil || e.IsDir() {
@@ -87,13 +87,31 @@ func newModel(t *testing.T, seed uint64) *model {
 	for rel, data := range m.orig {
 		put(t, m.dir, rel, string(data))
 	}
+	m.start(30*time.Millisecond, "content", "layouts", "static")
+	m.check("start")
+	return m
+}
+
+// start runs the previewer over the model's folder, watching dirs, with
+// the full check after quiet.
+func (m *model) start(quiet time.Duration, dirs ...string) {
+	t := m.t
+	m.out, m.settl, m.built = newLockedBuffer(), make(chan settleInfo, 1000), make(chan settleInfo, 10000)
 	b, err := site.NewBuilder(previewConfig(), os.DirFS(m.dir))
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.p = &previewer{b: b, srv: serve.New("/"), stdout: m.out, stderr: m.out, quiet: 30 * time.Millisecond,
-		settled: func(s settleInfo) { m.settl <- s }}
-	w, err := watch.New(m.dir, []string{"content", "layouts", "static"}, watch.Options{})
+	m.p = &previewer{b: b, srv: serve.New("/"), stdout: m.out, stderr: m.out, quiet: quiet,
+		finished: func(s settleInfo) {
+			select {
+			case m.built <- s:
+			default: // a test that does not look at every build
+			}
+			if s.settled {
+				m.settl <- s
+			}
+		}}
+	w, err := watch.New(m.dir, dirs, watch.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,8 +124,18 @@ func newModel(t *testing.T, seed uint64) *model {
 		<-done
 		w.Close()
 	})
-	m.check("start")
-	return m
+}
+
+// nextBuild waits for the next build to finish.
+func (m *model) nextBuild() settleInfo {
+	m.t.Helper()
+	select {
+	case s := <-m.built:
+		return s
+	case <-time.After(60 * time.Second):
+		m.t.Fatalf("no build within 60s; output:\n%s", m.out.String())
+	}
+	return settleInfo{}
 }
 
 // previewConfig is the configuration the preview builds with by default.
@@ -459,6 +487,9 @@ func (m *model) image() string {
 // checkout puts the whole site back as it was checked out, as `git
 // checkout .` with `git clean` would: many files at once.
 func (m *model) checkout() string {
+	if m.asCheckedOut() {
+		return m.editBody()
+	}
 	for _, f := range m.files("", func(string) bool { return true }) {
 		if _, ok := m.orig[f]; !ok {
 			os.Remove(filepath.Join(m.dir, f))
@@ -487,4 +518,18 @@ func (m *model) removeEmptyDirs(dir string, self bool) {
 	if self {
 		os.Remove(dir) // fails unless empty
 	}
+}
+
+// asCheckedOut reports whether the site is as it was checked out.
+func (m *model) asCheckedOut() bool {
+	files := m.files("", func(string) bool { return true })
+	if len(files) != len(m.orig) {
+		return false
+	}
+	for _, f := range files {
+		if data, ok := m.orig[f]; !ok || m.read(f) != string(data) {
+			return false
+		}
+	}
+	return true
 }
