@@ -47,16 +47,21 @@ type previewer struct {
 	// finished, when set (tests), is called after each build.
 	finished func(settleInfo)
 	batches  atomic.Int64 // batches of changes received
-	bugs     int          // full checks that differed from what was served
+	bugs     atomic.Int64 // full checks that corrected the preview
+	suspect  []string     // files a full check corrected, until confirmed
 }
 
 // settleInfo is the previewer's state after a build.
 type settleInfo struct {
 	batches int64 // batches received so far
-	bugs    int   // full checks that corrected the preview so far
 	ok      bool  // the build succeeded
 	settled bool  // it was the full check, and no change is waiting
 }
+
+// confirmWait is how long no change must come after a full check that
+// corrected the preview before that counts as a bug: longer than the
+// watcher holds a burst of events back.
+const confirmWait = 300 * time.Millisecond
 
 // job is one build running on its own goroutine.
 type job struct {
@@ -110,7 +115,8 @@ func (p *previewer) initial(ctx context.Context) {
 // stops; it returns the exit status.
 func (p *previewer) loop(ctx context.Context, w *watch.Watcher, served <-chan error) int {
 	var running *job
-	var check <-chan time.Time // the full check, once the tree is quiet
+	var check <-chan time.Time   // the full check, once the tree is quiet
+	var confirm <-chan time.Time // a bug the full check found, unless changes come
 	var lastBatch []watch.Change
 	newer := false // a batch came while a build ran
 	for {
@@ -135,7 +141,7 @@ func (p *previewer) loop(ctx context.Context, w *watch.Watcher, served <-chan er
 			for _, c := range batch {
 				p.pending = append(p.pending, site.Change{Path: c.Path, Removed: c.Removed})
 			}
-			lastBatch, check = batch, nil
+			lastBatch, check, confirm, p.suspect = batch, nil, nil, nil
 			if running != nil {
 				// A newer save: the build in flight is out of date (and
 				// may never end, in a layout that loops). Its changes stay
@@ -155,17 +161,36 @@ func (p *previewer) loop(ctx context.Context, w *watch.Watcher, served <-chan er
 				newer = false
 				running = p.start(ctx, !p.good, lastBatch)
 			case j.full:
+				if len(p.suspect) > 0 {
+					confirm = time.After(confirmWait)
+				}
 			default:
 				check = time.After(p.quiet)
 			}
 			if p.finished != nil {
-				p.finished(settleInfo{batches: p.batches.Load(), bugs: p.bugs, ok: r.err == nil, settled: j.full && running == nil})
+				p.finished(settleInfo{batches: p.batches.Load(), ok: r.err == nil, settled: j.full && running == nil})
 			}
 		case <-check:
 			check = nil
 			running = p.start(ctx, true, nil)
+		case <-confirm:
+			confirm = nil
+			p.confirmBug()
 		}
 	}
+}
+
+// confirmBug reports the files a full check corrected. It waits until no
+// change came after the check: the check may have read files saved after
+// the last batch, whose events were still on their way.
+func (p *previewer) confirmBug() {
+	if len(p.suspect) == 0 {
+		return
+	}
+	p.bugs.Add(1)
+	fmt.Fprintf(p.stderr, "bug: the preview differed from a full build in %s (%s); now serving the full build. Please report this.\n",
+		plural(len(p.suspect), "file"), strings.Join(p.suspect[:min(len(p.suspect), 5)], ", "))
+	p.suspect = nil
 }
 
 // finish reports a build's result and, when it succeeded, serves it.
@@ -184,9 +209,7 @@ func (p *previewer) finish(ctx context.Context, j *job, r jobResult) {
 	switch {
 	case j.full:
 		if diff := differing(p.srv.Files(), files); !first && !fixed && len(diff) > 0 {
-			p.bugs++
-			fmt.Fprintf(p.stderr, "bug: the preview differed from a full build in %s (%s); now serving the full build. Please report this.\n",
-				plural(len(diff), "file"), strings.Join(diff[:min(len(diff), 5)], ", "))
+			p.suspect = diff
 		}
 		u = serve.Update{Written: files, Replace: true}
 	case p.navigate:

@@ -176,7 +176,7 @@ func (m *model) settle() {
 			if s.batches == before {
 				continue // a check from before these edits
 			}
-		case <-time.After(250 * time.Millisecond):
+		case <-time.After(confirmWait + 50*time.Millisecond): // past a bug's confirmation
 			if m.last.batches == before || m.p.batches.Load() != m.last.batches {
 				continue // not yet settled after these edits, or changes came since
 			}
@@ -192,7 +192,7 @@ func (m *model) settle() {
 // check compares the preview with a full build of the files on disk.
 func (m *model) check(when string) {
 	m.t.Helper()
-	if m.last.bugs > 0 {
+	if m.p.bugs.Load() > 0 {
 		m.fail(when + ": the full check corrected the preview (the incremental path was wrong)")
 	}
 	b, err := site.NewBuilder(previewConfig(), os.DirFS(m.dir))
