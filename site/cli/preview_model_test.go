@@ -232,6 +232,7 @@ func (m *model) edit() string {
 		{2, m.newPage}, {1, m.deletePage}, {2, m.renamePage}, {1, m.newSection}, {1, m.removeFolder},
 		{1, m.renameSection}, {2, m.retitle}, {2, m.reweight}, {2, m.editLayout}, {1, m.breakLayout},
 		{2, m.editCSS}, {2, m.image}, {2, m.checkout},
+		{1, m.setSlug}, {1, m.toggleDraft}, {1, m.addAlias}, {1, m.sectionLayout}, {1, m.removeStatic},
 	}
 	total := 0
 	for _, o := range ops {
@@ -532,4 +533,50 @@ func (m *model) asCheckedOut() bool {
 		}
 	}
 	return true
+}
+
+// frontMatter adds a line to the front matter of a random page.
+func (m *model) frontMatter(what, line string) string {
+	return m.rewrite(what, func(p string) bool { return isLeaf(p) && strings.HasPrefix(m.read(p), "---\n") }, func(s string) string {
+		return "---\n" + line + "\n" + strings.TrimPrefix(s, "---\n")
+	})
+}
+
+func (m *model) setSlug() string {
+	return m.frontMatter("set the slug of", fmt.Sprintf("slug: slug-%d", m.unique()))
+}
+
+func (m *model) toggleDraft() string {
+	return m.rewrite("toggle draft on", isLeaf, func(s string) string {
+		if strings.Contains(s, "\ndraft: true\n") {
+			return strings.Replace(s, "\ndraft: true\n", "\n", 1)
+		}
+		return strings.Replace(s, "---\n", "---\ndraft: true\n", 1)
+	})
+}
+
+func (m *model) addAlias() string {
+	return m.frontMatter("add an alias to", fmt.Sprintf("aliases: [/old-address-%d/]", m.unique()))
+}
+
+// sectionLayout gives a section its own page layout, or changes it.
+func (m *model) sectionLayout() string {
+	dirs := m.dirs()[1:]
+	dir := m.pick(dirs)
+	if dir == "" {
+		return m.editLayout()
+	}
+	f := "layouts/" + strings.TrimPrefix(dir, "content/") + "/page.html"
+	base := m.read("layouts/_default/page.html")
+	m.write(f, strings.Replace(base, "<h1>", fmt.Sprintf("<p>Section layout %d</p><h1>", m.unique()), 1))
+	return "write " + f
+}
+
+func (m *model) removeStatic() string {
+	f := m.pick(m.files("static", func(p string) bool { return strings.HasSuffix(p, ".png") || strings.HasSuffix(p, "print.css") }))
+	if f == "" {
+		return m.editCSS()
+	}
+	os.Remove(filepath.Join(m.dir, f))
+	return "remove " + f
 }
