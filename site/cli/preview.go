@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -75,8 +77,88 @@ type job struct {
 
 type jobResult struct {
 	res *site.Result
-	out *site.MemOutput
+	out buildOutput
 	err error
+}
+
+// buildOutput is where a job's build writes.
+type buildOutput interface {
+	site.Output
+	// update is what the server must change to serve the build.
+	update(res *site.Result) serve.Update
+}
+
+// memOutput keeps what an incremental build (or the first) writes.
+type memOutput struct {
+	*site.MemOutput
+	replace bool // the build is the whole site
+}
+
+func (o memOutput) update(res *site.Result) serve.Update {
+	return serve.Update{Written: o.Files(), Removed: res.Removed, CSSOnly: res.CSSOnly, Replace: o.replace}
+}
+
+// checkOutput compares what a full check writes with what is served, and
+// keeps only the files that differ: a second copy of a large site would
+// double the preview's memory.
+type checkOutput struct {
+	served map[string][]byte // what the server serves; not changed while the check runs
+
+	mu      sync.Mutex
+	seen    map[string]bool
+	changed map[string][]byte
+}
+
+func newCheckOutput(served map[string][]byte) *checkOutput {
+	return &checkOutput{served: served, seen: map[string]bool{}, changed: map[string][]byte{}}
+}
+
+// WriteFile notes a file of the full build, and keeps it when it is not
+// the one served.
+func (o *checkOutput) WriteFile(name string, data []byte) error {
+	name = path.Clean(strings.TrimPrefix(name, "/"))
+	same := bytes.Equal(o.served[name], data)
+	if _, ok := o.served[name]; !ok {
+		same = false
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.seen[name] = true
+	if same {
+		delete(o.changed, name)
+	} else {
+		o.changed[name] = slices.Clone(data)
+	}
+	return nil
+}
+
+func (o *checkOutput) update(*site.Result) serve.Update {
+	u := serve.Update{Written: o.changed}
+	for name := range o.served {
+		if !o.seen[name] {
+			u.Removed = append(u.Removed, name)
+		}
+	}
+	slices.Sort(u.Removed)
+	return u
+}
+
+// differing lists the files that differ between the check and what is
+// served, sorted.
+func (o *checkOutput) differing() []string {
+	u := o.update(nil)
+	return slices.Sorted(func(yield func(string) bool) {
+		for k := range u.Written {
+			if !yield(k) {
+				return
+			}
+		}
+		for _, k := range u.Removed {
+			if !yield(k) {
+				return
+			}
+		}
+	})
 }
 
 // start runs a build of every pending change, or a full build, on a new
@@ -85,8 +167,12 @@ func (p *previewer) start(ctx context.Context, full bool, batch []watch.Change) 
 	jctx, cancel := context.WithCancel(ctx)
 	j := &job{full: full, covers: len(p.pending), batch: batch, started: time.Now(), cancel: cancel, done: make(chan jobResult, 1)}
 	changes := slices.Clone(p.pending)
+	var out buildOutput = memOutput{MemOutput: site.NewMemOutput(), replace: full}
 	if full {
 		changes = nil
+		if p.good {
+			out = newCheckOutput(p.srv.Files())
+		}
 	}
 	go func() {
 		defer cancel()
@@ -99,8 +185,8 @@ func (p *previewer) start(ctx context.Context, full bool, batch []watch.Change) 
 			}
 			j.done <- r
 		}()
-		r.out = site.NewMemOutput()
-		r.res, r.err = p.b.Build(jctx, r.out, changes...)
+		r.out = out
+		r.res, r.err = p.b.Build(jctx, out, changes...)
 	}()
 	return j
 }
@@ -203,16 +289,14 @@ func (p *previewer) finish(ctx context.Context, j *job, r jobResult) {
 	}
 	p.pending = p.pending[j.covers:]
 	printWarnings(p.stderr, r.res.Warnings)
-	files := r.out.Files()
 	fixed, first := p.errText != "", !p.good
-	u := serve.Update{Written: files, Removed: r.res.Removed, CSSOnly: r.res.CSSOnly}
-	switch {
-	case j.full:
-		if diff := differing(p.srv.Files(), files); !first && !fixed && len(diff) > 0 {
+	u := r.out.update(r.res)
+	switch check, ok := r.out.(*checkOutput); {
+	case ok:
+		if diff := check.differing(); !fixed && len(diff) > 0 {
 			p.suspect = diff
 		}
-		u = serve.Update{Written: files, Replace: true}
-	case p.navigate:
+	case p.navigate && !j.full:
 		u.Navigate = savedPage(r.res, j.batch)
 	}
 	p.srv.Apply(u)
@@ -258,23 +342,6 @@ func (p *previewer) failed(err error) {
 		fmt.Fprintln(p.stderr, "The site did not build yet; fix the file and save it again.")
 	}
 	p.srv.SetError(p.errText)
-}
-
-// differing lists the files that are not the same in a and b, sorted.
-func differing(a, b map[string][]byte) []string {
-	var out []string
-	for k, v := range a {
-		if w, ok := b[k]; !ok || !bytes.Equal(v, w) {
-			out = append(out, k)
-		}
-	}
-	for k := range b {
-		if _, ok := a[k]; !ok {
-			out = append(out, k)
-		}
-	}
-	slices.Sort(out)
-	return out
 }
 
 // errorText is a failed build's errors, one a line.

@@ -53,7 +53,7 @@ func TestPreviewModel(t *testing.T) {
 
 // model is the site on disk, the preview over it, and the edits so far.
 type model struct {
-	t     *testing.T
+	t     testing.TB
 	seed  uint64
 	rng   *rand.Rand
 	dir   string
@@ -276,8 +276,17 @@ func (m *model) read(rel string) string {
 	data, _ := os.ReadFile(filepath.Join(m.dir, rel))
 	return string(data)
 }
-func (m *model) write(rel, data string) { put(m.t, m.dir, rel, data) }
-func (m *model) unique() int            { m.n++; return m.n }
+func (m *model) write(rel, data string) {
+	m.t.Helper()
+	p := filepath.Join(m.dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		m.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+		m.t.Fatal(err)
+	}
+}
+func (m *model) unique() int { m.n++; return m.n }
 
 // rewrite changes a random page's text with f; it says what it did.
 func (m *model) rewrite(what string, match func(string) bool, f func(string) string) string {
@@ -579,4 +588,21 @@ func (m *model) removeStatic() string {
 	}
 	os.Remove(filepath.Join(m.dir, f))
 	return "remove " + f
+}
+
+// differing lists the files that are not the same in a and b, sorted.
+func differing(a, b map[string][]byte) []string {
+	var out []string
+	for k, v := range a {
+		if w, ok := b[k]; !ok || !bytes.Equal(v, w) {
+			out = append(out, k)
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"charter/site/serve"
 )
 
 // Regression tests for the preview problems of issue 13, each named after
@@ -250,4 +252,21 @@ func TestPreviewPartialCachedFollowsEdits(t *testing.T) {
 	if !regexp.MustCompile(`<ul class="?headings"?><li>What it holds</li><li>A brand new heading</li></ul>`).MatchString(got) {
 		t.Errorf("the cached list of headings is stale:\n%s", got)
 	}
+}
+
+// The full check corrects what the incremental path got wrong, and says
+// so: here the served files are tampered with behind the previewer's back.
+func TestPreviewCheckCorrectsAndReports(t *testing.T) {
+	m := realSiteModel(t, 30*time.Millisecond)
+	m.p.srv.Apply(serve.Update{Written: map[string][]byte{"accessibility/index.html": []byte("stale"), "stray.html": []byte("stray")}, Removed: []string{"privacy/index.html"}})
+	m.sed("content/faqs/human-rights.md", "---\n\n", "---\n\nA valid change.\n\n")
+	m.settle()
+	if !strings.Contains(m.out.String(), "bug: the preview differed from a full build in 3 files (accessibility/index.html, privacy/index.html, stray.html)") {
+		t.Errorf("the correction is not reported:\n%s", m.out.String())
+	}
+	if n := m.p.bugs.Load(); n != 1 {
+		t.Errorf("%d bugs counted, want 1", n)
+	}
+	m.p.bugs.Store(0)
+	m.check("after the correction")
 }
