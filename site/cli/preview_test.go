@@ -270,3 +270,22 @@ func TestPreviewCheckCorrectsAndReports(t *testing.T) {
 	m.p.bugs.Store(0)
 	m.check("after the correction")
 }
+
+// A newer save cancels the build in flight: a fixed layout replaces a
+// very slow one long before the slow build would have ended.
+func TestPreviewNewerSaveCancelsBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes a few seconds of CPU")
+	}
+	m := realSiteModel(t, noCheck)
+	orig := m.read("layouts/_default/page.html")
+	m.write("layouts/_default/page.html", strings.Replace(orig, "<h1>", "{{ range 4000000 }}{{ end }}<h1>", 1))
+	time.Sleep(300 * time.Millisecond) // the slow build is under way
+	start := time.Now()
+	m.write("layouts/_default/page.html", strings.Replace(orig, "<h1>", `<h1 data-fixed="yes">`, 1))
+	for s := m.nextBuild(); !s.ok || !strings.Contains(string(m.p.srv.Files()["accessibility/index.html"]), "data-fixed"); s = m.nextBuild() {
+	}
+	if took := time.Since(start); took > 6*time.Second {
+		t.Errorf("the fix was served %v after it was saved: the slow build was not cancelled", took)
+	}
+}
