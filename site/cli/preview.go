@@ -45,6 +45,7 @@ type previewer struct {
 	pending []site.Change // changes since the last good build
 	good    bool          // the server holds a good build
 	errText string        // the errors shown, "" when the last build succeeded
+	warned  string        // the warnings a full build printed last
 
 	// finished, when set (tests), is called after each build.
 	finished func(settleInfo)
@@ -288,7 +289,7 @@ func (p *previewer) finish(ctx context.Context, j *job, r jobResult) {
 		return
 	}
 	p.pending = p.pending[j.covers:]
-	printWarnings(p.stderr, r.res.Warnings)
+	p.warn(r.res.Warnings, j.full && p.good)
 	fixed, first := p.errText != "", !p.good
 	u := r.out.update(r.res)
 	switch check, ok := r.out.(*checkOutput); {
@@ -342,6 +343,20 @@ func (p *previewer) failed(err error) {
 		fmt.Fprintln(p.stderr, "The site did not build yet; fix the file and save it again.")
 	}
 	p.srv.SetError(p.errText)
+}
+
+// warn prints a build's warnings. A full check repeats the warnings of
+// every page: it prints them only when they are not those it printed last.
+func (p *previewer) warn(ws site.Errors, check bool) {
+	var b strings.Builder
+	printWarnings(&b, ws)
+	if check && b.String() == p.warned {
+		return
+	}
+	if check || p.warned == "" {
+		p.warned = b.String()
+	}
+	fmt.Fprint(p.stderr, b.String())
 }
 
 // errorText is a failed build's errors, one a line.

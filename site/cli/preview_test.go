@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -287,5 +288,24 @@ func TestPreviewNewerSaveCancelsBuild(t *testing.T) {
 	}
 	if took := time.Since(start); took > 6*time.Second {
 		t.Errorf("the fix was served %v after it was saved: the slow build was not cancelled", took)
+	}
+}
+
+// The full check does not repeat, after every save, the warnings printed
+// already.
+func TestPreviewCheckDoesNotRepeatWarnings(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{"content", "layouts", "static"} {
+		copyTree(t, filepath.Join("../..", d), filepath.Join(dir, d))
+	}
+	put(t, dir, "content/disclaimer.md", "---\ntitle: Disclaimer\n---\nA [script](javascript:alert(1)) link.\n")
+	m := &model{t: t, dir: dir}
+	m.start(30*time.Millisecond, "content", "layouts", "static")
+	for i := range 2 {
+		m.sed("content/faqs/human-rights.md", "---\n\n", fmt.Sprintf("---\n\nChange %d.\n\n", i))
+		m.settle()
+	}
+	if n := strings.Count(m.out.String(), "warning: content/disclaimer.md"); n != 1 {
+		t.Errorf("the warning was printed %d times, want once:\n%s", n, m.out.String())
 	}
 }
