@@ -361,44 +361,8 @@ func (st *buildState) affected(cs changeSet, old *buildState, bodyOnly []string,
 		}
 	}
 	if treeChanged {
-		if topLevel(site) != topLevel(old.site) {
+		if !st.treeAffected(cs, old, add) {
 			return all() // the navigation every page shows changed
-		}
-		for _, p := range site.AllPages {
-			if n, _ := st.lay.find(p); st.lay.siteWide[n] {
-				add(p)
-			}
-		}
-		for _, f := range append(slices.Clone(cs.pages), cs.gonePages...) {
-			p, was := site.bySource[f], old.site.bySource[f]
-			if p != nil && (p.Kind == KindHome || p.Parent.Kind == KindHome) {
-				return all()
-			}
-			if p != nil {
-				add(p)
-				add(descendants(p)...)
-				addAncestry(site, p, add)
-			}
-			if was != nil {
-				// Where the page was: its old section, and every page that
-				// linked to its old address.
-				if q := site.byPath[was.Path]; q != nil {
-					add(q)
-				}
-				for a := was.Parent; a != nil; a = a.Parent {
-					if q := site.byPath[a.Path]; q != nil {
-						addAncestry(site, q, add)
-						add(q)
-						break
-					}
-				}
-				if p == nil || p.Path != was.Path {
-					add(linkingTo(site, was.RelPermalink)...)
-				}
-			}
-		}
-		for _, f := range cs.goneOther {
-			add(linkingTo(site, site.Base.Rel(assetOutput(f)))...)
 		}
 	}
 	for _, f := range bodyOnly {
@@ -409,6 +373,54 @@ func (st *buildState) affected(cs changeSet, old *buildState, bodyOnly []string,
 	out := slices.Collect(maps.Keys(set))
 	slices.SortFunc(out, func(a, b *Page) int { return strings.Compare(a.Path, b.Path) })
 	return out
+}
+
+// treeAffected adds the pages a change of the tree affects: the pages
+// changed and where they were, their sections and neighbours, pages that
+// linked to them, and pages whose layout lists pages from across the
+// site. It returns false when every page is affected.
+func (st *buildState) treeAffected(cs changeSet, old *buildState, add func(...*Page)) bool {
+	site := st.site
+	if topLevel(site) != topLevel(old.site) {
+		return false
+	}
+	for _, p := range site.AllPages {
+		if n, _ := st.lay.find(p); st.lay.siteWide[n] {
+			add(p)
+		}
+	}
+	for _, f := range append(slices.Clone(cs.pages), cs.gonePages...) {
+		p, was := site.bySource[f], old.site.bySource[f]
+		if p != nil && (p.Kind == KindHome || p.Parent.Kind == KindHome) {
+			return false
+		}
+		if p != nil {
+			add(p)
+			add(descendants(p)...)
+			addAncestry(site, p, add)
+		}
+		if was != nil {
+			// Where the page was: its old section, and every page that
+			// linked to its old address.
+			if q := site.byPath[was.Path]; q != nil {
+				add(q)
+			}
+			for a := was.Parent; a != nil; a = a.Parent {
+				if q := site.byPath[a.Path]; q != nil {
+					addAncestry(site, q, add)
+					add(q)
+					break
+				}
+			}
+			if p == nil || p.Path != was.Path {
+				add(linkingTo(site, was.RelPermalink)...)
+			}
+		}
+	}
+	for _, f := range cs.goneOther {
+		add(linkingTo(site, site.Base.Rel(assetOutput(f)))...)
+	}
+	return true
 }
 
 // addAncestry adds the sections above p, below the home page, and their

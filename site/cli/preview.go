@@ -198,24 +198,29 @@ func (p *previewer) initial(ctx context.Context) {
 	p.finish(ctx, j, <-j.done)
 }
 
+// loopState is what loop keeps between events.
+type loopState struct {
+	running   *job
+	check     <-chan time.Time // the full check, once the tree is quiet
+	confirm   <-chan time.Time // a bug the full check found, unless changes come
+	lastBatch []watch.Change
+	newer     bool // a batch came while a build ran
+}
+
 // loop rebuilds on each batch of changes until ctx ends or the server
 // stops; it returns the exit status.
 func (p *previewer) loop(ctx context.Context, w *watch.Watcher, served <-chan error) int {
-	var running *job
-	var check <-chan time.Time   // the full check, once the tree is quiet
-	var confirm <-chan time.Time // a bug the full check found, unless changes come
-	var lastBatch []watch.Change
-	newer := false // a batch came while a build ran
+	ls := &loopState{}
 	for {
 		var done <-chan jobResult
-		if running != nil {
-			done = running.done
+		if ls.running != nil {
+			done = ls.running.done
 		}
 		select {
 		case <-ctx.Done():
-			if running != nil {
-				running.cancel()
-				<-running.done
+			if ls.running != nil {
+				ls.running.cancel()
+				<-ls.running.done
 			}
 			return 0
 		case err := <-served:
@@ -224,46 +229,56 @@ func (p *previewer) loop(ctx context.Context, w *watch.Watcher, served <-chan er
 		case err := <-w.Errors():
 			fmt.Fprintf(p.stderr, "warning: watching for changes: %v\n", err)
 		case batch := <-w.Batches():
-			p.batches.Add(1)
-			for _, c := range batch {
-				p.pending = append(p.pending, site.Change{Path: c.Path, Removed: c.Removed})
-			}
-			lastBatch, check, confirm, p.suspect = batch, nil, nil, nil
-			if running != nil {
-				// A newer save: the build in flight is out of date (and
-				// may never end, in a layout that loops). Its changes stay
-				// pending for the next.
-				running.cancel()
-				newer = true
-				continue
-			}
-			running = p.start(ctx, !p.good, batch)
+			p.onBatch(ctx, ls, batch)
 		case r := <-done:
-			j := running
-			running = nil
-			p.finish(ctx, j, r)
-			switch {
-			case ctx.Err() != nil:
-			case newer:
-				newer = false
-				running = p.start(ctx, !p.good, lastBatch)
-			case j.full:
-				if len(p.suspect) > 0 {
-					confirm = time.After(confirmWait)
-				}
-			default:
-				check = time.After(p.quiet)
-			}
-			if p.finished != nil {
-				p.finished(settleInfo{batches: p.batches.Load(), ok: r.err == nil, settled: j.full && running == nil})
-			}
-		case <-check:
-			check = nil
-			running = p.start(ctx, true, nil)
-		case <-confirm:
-			confirm = nil
+			p.onDone(ctx, ls, r)
+		case <-ls.check:
+			ls.check = nil
+			ls.running = p.start(ctx, true, nil)
+		case <-ls.confirm:
+			ls.confirm = nil
 			p.confirmBug()
 		}
+	}
+}
+
+// onBatch adds a batch to the pending changes and builds them, or
+// cancels the build in flight, which is out of date (and may never end,
+// in a layout that loops): its changes stay pending for the next.
+func (p *previewer) onBatch(ctx context.Context, ls *loopState, batch []watch.Change) {
+	p.batches.Add(1)
+	for _, c := range batch {
+		p.pending = append(p.pending, site.Change{Path: c.Path, Removed: c.Removed})
+	}
+	ls.lastBatch, ls.check, ls.confirm, p.suspect = batch, nil, nil, nil
+	if ls.running != nil {
+		ls.running.cancel()
+		ls.newer = true
+		return
+	}
+	ls.running = p.start(ctx, !p.good, batch)
+}
+
+// onDone takes a build's result, then builds what came meanwhile, or
+// waits for quiet to run the full check.
+func (p *previewer) onDone(ctx context.Context, ls *loopState, r jobResult) {
+	j := ls.running
+	ls.running = nil
+	p.finish(ctx, j, r)
+	switch {
+	case ctx.Err() != nil:
+	case ls.newer:
+		ls.newer = false
+		ls.running = p.start(ctx, !p.good, ls.lastBatch)
+	case j.full:
+		if len(p.suspect) > 0 {
+			ls.confirm = time.After(confirmWait)
+		}
+	default:
+		ls.check = time.After(p.quiet)
+	}
+	if p.finished != nil {
+		p.finished(settleInfo{batches: p.batches.Load(), ok: r.err == nil, settled: j.full && ls.running == nil})
 	}
 }
 

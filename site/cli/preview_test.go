@@ -184,7 +184,7 @@ func TestServeBaseURLRedirect(t *testing.T) {
 }
 
 // 6. The error panel can be minimised with a button or Escape, takes at
-// most a third of the window, and sets no inline style (a strict
+// most a quarter of the window, and sets no inline style (a strict
 // Content-Security-Policy allows it).
 func TestServeErrorPanel(t *testing.T) {
 	js, err := os.ReadFile("../serve/reload.js")
@@ -207,8 +207,8 @@ func TestServeErrorPanel(t *testing.T) {
 		t.Fatalf("GET /__charter/reload.css: %d", code)
 	}
 	m := regexp.MustCompile(`\.charter-error \{[^}]*max-height: (\d+)vh`).FindStringSubmatch(css)
-	if m == nil || len(m[1]) > 2 || m[1] > "33" {
-		t.Errorf("the panel may cover more than a third of the window: %v", m)
+	if m == nil || len(m[1]) > 2 || m[1] > "25" {
+		t.Errorf("the panel may cover more than a quarter of the window: %v", m)
 	}
 	if !strings.Contains(css, ".charter-error--min .charter-error__body {\n  display: none;") {
 		t.Error("a minimised panel still shows the errors")
