@@ -114,8 +114,8 @@
     clearOverlay();
     if (d.all || here(d.paths) || shows(d.assets)) {
       reload();
-    } else if (d.assets && d.assets.length) {
-      swapCSS(); // a stylesheet may show the file as a background
+    } else if ((d.assets || []).some(function (a) { return /\.(png|jpe?g|gif|svg|webp|avif|woff2?|ttf|otf)$/i.test(a); })) {
+      swapCSS(); // a stylesheet may show the image or font
     }
   });
   es.addEventListener("navigate", function (e) {
