@@ -50,6 +50,10 @@ func (b *Builder) classify(changes []Change, st *buildState) changeSet {
 		default:
 			continue
 		}
+		if regularFile(b.fsys, p) {
+			cs.add(p) // a file written: nothing below it can be gone
+			continue
+		}
 		if old == nil {
 			old = st.allFiles()
 		}
