@@ -50,8 +50,8 @@ func (b *Builder) classify(changes []Change, st *buildState) changeSet {
 		default:
 			continue
 		}
-		if regularFile(b.fsys, p) {
-			cs.add(p) // a file written: nothing below it can be gone
+		if regularFile(b.fsys, p) && !st.hasFilesUnder(p) {
+			cs.add(p) // a file written, where no folder was
 			continue
 		}
 		if old == nil {
@@ -142,6 +142,18 @@ func (st *buildState) allFiles() []string {
 	}
 	out = append(out, st.in.assets...)
 	return append(out, st.in.static...)
+}
+
+// hasFilesUnder reports whether the last build had files below the
+// folder p.
+func (st *buildState) hasFilesUnder(p string) bool {
+	for _, list := range [][]string{st.in.pages, st.in.assets, st.in.static} {
+		i, _ := slices.BinarySearch(list, p+"/")
+		if i < len(list) && strings.HasPrefix(list[i], p+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // clone copies the state's maps, so that a failed rebuild leaves the last
