@@ -68,12 +68,11 @@ const confirmWait = 300 * time.Millisecond
 
 // job is one build running on its own goroutine.
 type job struct {
-	full    bool
-	covers  int            // how many of the pending changes it builds
-	batch   []watch.Change // the batch that started it, for --navigate
-	started time.Time
-	cancel  context.CancelFunc
-	done    chan jobResult
+	full   bool
+	covers int            // how many of the pending changes it builds
+	batch  []watch.Change // the batch that started it, for --navigate
+	cancel context.CancelFunc
+	done   chan jobResult
 }
 
 type jobResult struct {
@@ -166,7 +165,7 @@ func (o *checkOutput) differing() []string {
 // goroutine.
 func (p *previewer) start(ctx context.Context, full bool, batch []watch.Change) *job {
 	jctx, cancel := context.WithCancel(ctx)
-	j := &job{full: full, covers: len(p.pending), batch: batch, started: time.Now(), cancel: cancel, done: make(chan jobResult, 1)}
+	j := &job{full: full, covers: len(p.pending), batch: batch, cancel: cancel, done: make(chan jobResult, 1)}
 	changes := slices.Clone(p.pending)
 	var out buildOutput = memOutput{MemOutput: site.NewMemOutput(), replace: full}
 	if full {
