@@ -8,6 +8,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"syscall"
 
 	"charter/site/internal/inject"
 )
@@ -28,50 +29,111 @@ type changeSet struct {
 	layouts               []string // changed layout names, relative to layouts/
 }
 
+// classify sorts changes by kind. Each path is looked at as it is on
+// disk now, whatever the change said: changes gathered over several
+// batches (some of them in builds that failed or were cancelled) may name
+// a file as removed and then written again, or a folder that was replaced
+// by another with other files. Files of the last build at or below a
+// changed path that are gone now are removed; files there now are written.
 func (b *Builder) classify(changes []Change, st *buildState) changeSet {
 	var cs changeSet
-	seen := map[Change]bool{}
+	seen := map[string]bool{}
+	var old []string
 	for _, c := range changes {
-		c.Path = strings.TrimPrefix(path.Clean("/"+c.Path), "/")
-		if seen[c] || ignoredName(path.Base(c.Path)) {
+		p := strings.TrimPrefix(path.Clean("/"+c.Path), "/")
+		if seen[p] || hiddenPath(p) {
 			continue
 		}
-		seen[c] = true
-		top, _, _ := strings.Cut(c.Path, "/")
-		switch {
-		case top == "layouts":
-			cs.layouts = append(cs.layouts, strings.TrimPrefix(c.Path, "layouts/"))
-		case top != "content" && top != "static":
-		case c.Removed:
-			for _, f := range st.allFiles() {
-				if f == c.Path || strings.HasPrefix(f, c.Path+"/") {
-					if strings.HasSuffix(strings.ToLower(f), ".md") && top == "content" {
-						cs.gonePages = append(cs.gonePages, f)
-					} else {
-						cs.goneOther = append(cs.goneOther, f)
-					}
-				}
-			}
+		seen[p] = true
+		top, _, _ := strings.Cut(p, "/")
+		switch top {
+		case "layouts":
+			cs.layouts = append(cs.layouts, strings.TrimPrefix(p, "layouts/"))
+			continue
+		case "content", "static":
 		default:
-			info, err := fs.Stat(b.fsys, c.Path)
-			switch {
-			case err != nil && errors.Is(err, fs.ErrNotExist):
-				// Gone again before we looked: an editor's temporary file.
-			case err == nil && info.IsDir():
-				// A new folder: its files come as their own changes, or
-				// are found by listing it.
-				_ = fs.WalkDir(b.fsys, c.Path, func(p string, d fs.DirEntry, err error) error {
-					if err == nil && d.Type().IsRegular() && !ignoredName(d.Name()) {
-						cs.add(p)
-					}
-					return nil
-				})
-			default:
-				cs.add(c.Path)
+			continue
+		}
+		if regularFile(b.fsys, p) && !st.hasFilesUnder(p) {
+			cs.add(p) // a file written, where no folder was
+			continue
+		}
+		if old == nil {
+			old = st.allFiles()
+		}
+		for _, f := range old {
+			if (f == p || strings.HasPrefix(f, p+"/")) && !regularFile(b.fsys, f) {
+				cs.remove(f)
 			}
 		}
+		b.walkChanged(p, cs.add)
+	}
+	for _, list := range []*[]string{&cs.pages, &cs.assets, &cs.static, &cs.gonePages, &cs.goneOther, &cs.layouts} {
+		slices.Sort(*list)
+		*list = slices.Compact(*list)
 	}
 	return cs
+}
+
+// hiddenPath reports a path with an editor's or system file in it, which
+// a build never reads.
+func hiddenPath(p string) bool {
+	for _, seg := range strings.Split(p, "/") {
+		if ignoredName(seg) {
+			return true
+		}
+	}
+	return false
+}
+
+// regularFile reports whether name is a regular file now, as a build
+// would read it (symbolic links are not).
+//
+// A file that cannot be looked at for another reason (the process ran
+// out of open files) counts as one: reading it then fails with an error
+// that names it, and the change stays pending. Taken as removed, the page
+// would vanish from the preview.
+func regularFile(fsys fs.FS, name string) bool {
+	info, err := fs.Lstat(fsys, name)
+	if err != nil {
+		return !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR)
+	}
+	return info.Mode().IsRegular()
+}
+
+// walkChanged calls add for the regular files at or below p, as a full
+// build would list them. A path gone again before we looked (an editor's
+// temporary file) adds nothing.
+func (b *Builder) walkChanged(p string, add func(string)) {
+	info, err := fs.Lstat(b.fsys, p)
+	switch {
+	case err != nil:
+		return
+	case info.Mode().IsRegular():
+		add(p)
+		return
+	case !info.IsDir():
+		return
+	}
+	_ = fs.WalkDir(b.fsys, p, func(f string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+		case f != p && ignoredName(d.Name()) && d.IsDir():
+			return fs.SkipDir
+		case d.Type().IsRegular() && !ignoredName(d.Name()):
+			add(f)
+		}
+		return nil
+	})
+}
+
+// remove records a file of the last build that is gone.
+func (cs *changeSet) remove(f string) {
+	if strings.HasPrefix(f, "content/") && strings.HasSuffix(strings.ToLower(f), ".md") {
+		cs.gonePages = append(cs.gonePages, f)
+	} else {
+		cs.goneOther = append(cs.goneOther, f)
+	}
 }
 
 func (cs *changeSet) add(p string) {
@@ -92,6 +154,18 @@ func (st *buildState) allFiles() []string {
 	}
 	out = append(out, st.in.assets...)
 	return append(out, st.in.static...)
+}
+
+// hasFilesUnder reports whether the last build had files below the
+// folder p.
+func (st *buildState) hasFilesUnder(p string) bool {
+	for _, list := range [][]string{st.in.pages, st.in.assets, st.in.static} {
+		i, _ := slices.BinarySearch(list, p+"/")
+		if i < len(list) && strings.HasPrefix(list[i], p+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // clone copies the state's maps, so that a failed rebuild leaves the last
@@ -132,9 +206,10 @@ func (b *Builder) incremental(ctx context.Context, out Output, changes []Change)
 	} else if len(cs.layouts) == 0 {
 		st.lay = old.lay
 	}
-	if treeChanged || filesChanged {
-		st.lay.cache.Clear() // its entries are keyed by the old tree's pages
-	}
+	// partialCached entries may read anything of a page (its title, its
+	// contents list, its neighbours): a rebuild starts with none, as a
+	// full build does. The few pages a rebuild renders fill it again.
+	st.lay.cache.Clear()
 
 	// Body-only edits reuse the page objects: swap in the new source, and
 	// swap it back if the rebuild fails.
@@ -314,44 +389,8 @@ func (st *buildState) affected(cs changeSet, old *buildState, bodyOnly []string,
 		}
 	}
 	if treeChanged {
-		if topLevel(site) != topLevel(old.site) {
+		if !st.treeAffected(cs, old, add) {
 			return all() // the navigation every page shows changed
-		}
-		for _, p := range site.AllPages {
-			if n, _ := st.lay.find(p); st.lay.siteWide[n] {
-				add(p) // it lists pages from across the site, such as their changes
-			}
-		}
-		for _, f := range append(slices.Clone(cs.pages), cs.gonePages...) {
-			p, was := site.bySource[f], old.site.bySource[f]
-			if p != nil && (p.Kind == KindHome || p.Parent.Kind == KindHome) {
-				return all()
-			}
-			if p != nil {
-				add(p)
-				add(descendants(p)...)
-				addAncestry(site, p, add)
-			}
-			if was != nil {
-				// Where the page was: its old section, and every page that
-				// linked to its old address.
-				if q := site.byPath[was.Path]; q != nil {
-					add(q)
-				}
-				for a := was.Parent; a != nil; a = a.Parent {
-					if q := site.byPath[a.Path]; q != nil {
-						addAncestry(site, q, add)
-						add(q)
-						break
-					}
-				}
-				if p == nil || p.Path != was.Path {
-					add(linkingTo(site, was.RelPermalink)...)
-				}
-			}
-		}
-		for _, f := range cs.goneOther {
-			add(linkingTo(site, site.Base.Rel(assetOutput(f)))...)
 		}
 	}
 	for _, f := range bodyOnly {
@@ -362,6 +401,54 @@ func (st *buildState) affected(cs changeSet, old *buildState, bodyOnly []string,
 	out := slices.Collect(maps.Keys(set))
 	slices.SortFunc(out, func(a, b *Page) int { return strings.Compare(a.Path, b.Path) })
 	return out
+}
+
+// treeAffected adds the pages a change of the tree affects: the pages
+// changed and where they were, their sections and neighbours, pages that
+// linked to them, and pages whose layout lists pages from across the
+// site. It returns false when every page is affected.
+func (st *buildState) treeAffected(cs changeSet, old *buildState, add func(...*Page)) bool {
+	site := st.site
+	if topLevel(site) != topLevel(old.site) {
+		return false
+	}
+	for _, p := range site.AllPages {
+		if n, _ := st.lay.find(p); st.lay.siteWide[n] {
+			add(p)
+		}
+	}
+	for _, f := range append(slices.Clone(cs.pages), cs.gonePages...) {
+		p, was := site.bySource[f], old.site.bySource[f]
+		if p != nil && (p.Kind == KindHome || p.Parent.Kind == KindHome) {
+			return false
+		}
+		if p != nil {
+			add(p)
+			add(descendants(p)...)
+			addAncestry(site, p, add)
+		}
+		if was != nil {
+			// Where the page was: its old section, and every page that
+			// linked to its old address.
+			if q := site.byPath[was.Path]; q != nil {
+				add(q)
+			}
+			for a := was.Parent; a != nil; a = a.Parent {
+				if q := site.byPath[a.Path]; q != nil {
+					addAncestry(site, q, add)
+					add(q)
+					break
+				}
+			}
+			if p == nil || p.Path != was.Path {
+				add(linkingTo(site, was.RelPermalink)...)
+			}
+		}
+	}
+	for _, f := range cs.goneOther {
+		add(linkingTo(site, site.Base.Rel(assetOutput(f)))...)
+	}
+	return true
 }
 
 // addAncestry adds the sections above p, below the home page, and their

@@ -207,3 +207,27 @@ func TestIncrementalIgnoresEditorFiles(t *testing.T) {
 		t.Errorf("editor files caused a rebuild: %d pages, %v", res.Rendered, res.Written)
 	}
 }
+
+// Changes gathered over several batches (the preview keeps those of a
+// failed build) may say a file was removed, then written: what counts is
+// the disk now.
+func TestIncrementalPendingChanges(t *testing.T) {
+	ls := newLiveSite(t)
+	toolkit, _ := os.ReadFile(filepath.Join(ls.dir, "content/data-sharing/toolkit.md"))
+	gone := ls.remove("content/data-sharing/toolkit.md")
+	back := ls.write("content/data-sharing/toolkit.md", strings.Replace(string(toolkit), "Protocols.", "Protocols, back.", 1))
+	ls.mustBuild(gone, back)
+	if !strings.Contains(string(ls.files["data-sharing/public-sector-toolkit/index.html"]), "Protocols, back.") {
+		t.Error("a page removed then written again is not served")
+	}
+	ls.matchesFullBuild()
+	// A folder replaced by another of the same name, with fewer files.
+	ls.mustBuild(ls.write("content/data-sharing/new/a.md", "---\ntitle: A\n---\nText.\n"), ls.write("content/data-sharing/new/b.md", "---\ntitle: B\n---\nText.\n"))
+	folder := ls.remove("content/data-sharing/new")
+	ls.mustBuild(folder, ls.write("content/data-sharing/new/a.md", "---\ntitle: A again\n---\nText.\n"))
+	ls.matchesFullBuild()
+	// A folder replaced by a file of the same name.
+	ls.remove("content/data-sharing/new")
+	ls.mustBuild(ls.write("content/data-sharing/new", "a file now"))
+	ls.matchesFullBuild()
+}

@@ -44,6 +44,11 @@ type layouts struct {
 	files   map[string]string // the layout files as written, by name
 	timeout time.Duration     // the budget of one execution
 	running atomic.Int64      // partials that partialCached is running
+
+	// siteWide holds the leaves that may show any page of the site (an
+	// A-Z list, a site map, What's new): an incremental rebuild renders
+	// their pages again whenever the tree changes.
+	siteWide map[string]bool
 }
 
 // templateSet is one compilation of the layout files.
@@ -51,11 +56,7 @@ type templateSet struct {
 	leaves map[string]*template.Template // "_default/page.html" -> its set
 	entry  map[string]string             // leaf -> the template to execute
 	base   *template.Template            // partials and baseof, for partialCached
-	// siteWide holds the leaves that list pages from across the site
-	// (.Site.AllPages, .Site.Changes): any change to the page tree can
-	// change what they show.
-	siteWide map[string]bool
-	marks    *templateMarks // see guard
+	marks  *templateMarks                // see guard
 }
 
 type cacheKey struct {
@@ -77,6 +78,7 @@ func loadLayouts(fsys fs.FS, funcs template.FuncMap, min *minify.M, timeout time
 	l.files = files
 	src, errs := l.compile(files, funcs)
 	l.templateSet = src
+	l.siteWide = siteWideLeaves(files, src)
 	if len(errs) > 0 || min == nil {
 		return l, errs
 	}
@@ -151,7 +153,7 @@ func layoutLinkError(p string) *Error {
 // compile parses the layout files into leaf templates, each with the
 // partials and baseof.html.
 func (l *layouts) compile(files map[string]string, funcs template.FuncMap) (*templateSet, Errors) {
-	s := &templateSet{leaves: map[string]*template.Template{}, entry: map[string]string{}, siteWide: map[string]bool{}}
+	s := &templateSet{leaves: map[string]*template.Template{}, entry: map[string]string{}}
 	fm := maps.Clone(funcs)
 	fm["partialCached"] = func(name string, data any, keys ...any) (template.HTML, error) {
 		return l.partialCached(s, name, data, keys...)
@@ -181,7 +183,6 @@ func (l *layouts) compile(files map[string]string, funcs template.FuncMap) (*tem
 		}
 		s.leaves[name] = set
 		s.entry[name] = name
-		s.siteWide[name] = strings.Contains(files[name], ".Site.AllPages") || strings.Contains(files[name], ".Site.Changes")
 		n += countTemplates(set)
 		if onlyDefines(set.Lookup(name)) {
 			for _, b := range []string{path.Dir(name) + "/baseof.html", "_default/baseof.html"} {
@@ -617,4 +618,39 @@ func firstPages(n int, ps []*Page) []*Page {
 		return ps[:n]
 	}
 	return ps
+}
+
+// siteWideMarkers are what a layout writes to reach pages beyond the
+// page's own family: every page, or any page by its path.
+var siteWideMarkers = []string{"AllPages", "GetPage", "Changes"}
+
+// templateRef finds the templates and partials a layout calls by name.
+var templateRef = regexp.MustCompile(`(template|partial|partialCached)\s+"([^"]+)"`)
+
+// siteWideLeaves lists the leaves whose text, or the text of the
+// baseof.html and partials they reach, uses a site-wide marker.
+func siteWideLeaves(files map[string]string, s *templateSet) map[string]bool {
+	out := map[string]bool{}
+	for leaf, entry := range s.entry {
+		seen := map[string]bool{}
+		todo := []string{leaf, entry}
+		for len(todo) > 0 {
+			name := todo[len(todo)-1]
+			todo = todo[:len(todo)-1]
+			text, ok := files[name]
+			if !ok || seen[name] {
+				continue
+			}
+			seen[name] = true
+			for _, m := range siteWideMarkers {
+				if strings.Contains(text, m) {
+					out[leaf] = true
+				}
+			}
+			for _, ref := range templateRef.FindAllStringSubmatch(text, -1) {
+				todo = append(todo, ref[2], "partials/"+ref[2])
+			}
+		}
+	}
+	return out
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"charter/site"
@@ -27,8 +28,11 @@ Usage:
   charter check [flags]     build in memory and check links and accessibility
   charter version           print the version
 
-Run "charter COMMAND -h" for a command's flags.
+Run "charter COMMAND --help" for a command's flags.
 `
+
+// commands are the command names, for suggestions.
+var commands = []string{"build", "serve", "new", "check", "version", "help"}
 
 // Run is the whole command; it returns the exit status: 0 for success, 1
 // for errors in the site, 2 for a usage error. Cancelling ctx (Ctrl-C)
@@ -41,6 +45,14 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		}
 	}()
 	cmd := "build"
+	if len(args) > 0 {
+		switch args[0] {
+		case "-h", "-help", "--help":
+			cmd = "help"
+		case "-version", "--version":
+			cmd = "version"
+		}
+	}
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
@@ -60,22 +72,94 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
-	fmt.Fprintf(stderr, "charter: unknown command %q\n\n%s", cmd, usage)
+	fmt.Fprintf(stderr, "charter: unknown command %q", cmd)
+	if near := nearest(cmd, commands); near != "" {
+		fmt.Fprintf(stderr, "; did you mean %s?", near)
+	}
+	fmt.Fprintf(stderr, "\n\n%s", usage)
 	return 2
 }
 
+// nearest is the name in names closest to s, when it is close enough to
+// be a slip: "server" for serve, "biuld" for build.
+func nearest(s string, names []string) string {
+	best, bestDist := "", 3
+	for _, n := range names {
+		d := editDistance(strings.ToLower(s), n)
+		if strings.HasPrefix(n, strings.ToLower(s)) && len(s) >= 2 {
+			d = min(d, 1)
+		}
+		if d < bestDist {
+			best, bestDist = n, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Damerau-Levenshtein distance (with adjacent
+// transpositions) between a and b.
+func editDistance(a, b string) int {
+	x, y := []rune(a), []rune(b)
+	d := make([][]int, len(x)+1)
+	for i := range d {
+		d[i] = make([]int, len(y)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(x); i++ {
+		for j := 1; j <= len(y); j++ {
+			cost := 1
+			if x[i-1] == y[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(x)][len(y)]
+}
+
+// version is the module version, or for a build from a checkout, the
+// commit and its date; with the Go version that built it.
 func version() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "(unknown)"
+		return "(unknown version)"
 	}
+	return formatVersion(info)
+}
+
+// formatVersion says which build info describes.
+func formatVersion(info *debug.BuildInfo) string {
 	v := info.Main.Version
+	var rev, at, modified string
 	for _, s := range info.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += " " + s.Value[:12]
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value[:min(12, len(s.Value))]
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = ", with uncommitted changes"
+			}
 		}
 	}
-	return v
+	switch {
+	case rev != "" && (v == "" || v == "(devel)"):
+		v = "commit " + rev
+		if at != "" {
+			v += " of " + at
+		}
+		v += modified
+	case v == "" || v == "(devel)":
+		v = "development build (no version control information: build it with go build in a git checkout)"
+	}
+	return fmt.Sprintf("%s, %s", v, info.GoVersion)
 }
 
 // siteFlags are the flags that say which site to build and how.
@@ -97,6 +181,17 @@ func (f *siteFlags) close() {
 	if f.root != nil {
 		f.root.Close()
 	}
+}
+
+// checkBaseURL refuses a --base-url that is neither a path nor a full
+// URL, such as example.org, which would otherwise become the path
+// /example.org/ in front of every link.
+func (f *siteFlags) checkBaseURL() error {
+	u := f.baseURL
+	if u == "" || strings.HasPrefix(u, "/") || strings.Contains(u, "://") {
+		return nil
+	}
+	return fmt.Errorf("--base-url %q is neither a path nor a full URL; write a path such as --base-url /rights/ or a full URL such as --base-url https://%s", u, strings.TrimSuffix(u, "/")+"/")
 }
 
 func (f *siteFlags) register(fs *flag.FlagSet, drafts bool) {
@@ -122,13 +217,17 @@ func (f *siteFlags) check() error {
 func (f *siteFlags) parse(fs *flag.FlagSet, usage string, args []string, stderr io.Writer) (int, bool) {
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usage)
-		fs.PrintDefaults()
+		printFlags(fs)
 	}
 	if code, stop := parseFlags(fs, args, stderr); stop {
 		return code, true
 	}
 	if f.timeout <= 0 {
 		fmt.Fprintf(stderr, "charter %s: --timeout must be more than 0, such as 10s\n", fs.Name())
+		return 2, true
+	}
+	if err := f.checkBaseURL(); err != nil {
+		fmt.Fprintf(stderr, "charter %s: %v\n", fs.Name(), err)
 		return 2, true
 	}
 	if err := f.check(); err != nil {
@@ -142,6 +241,27 @@ func (f *siteFlags) parse(fs *flag.FlagSet, usage string, args []string, stderr 
 	}
 	f.root = root
 	return 0, false
+}
+
+// printFlags lists a command's flags as the README writes them, with two
+// dashes: "--port N", then the help text and the default.
+func printFlags(fs *flag.FlagSet) {
+	w := fs.Output()
+	fs.VisitAll(func(f *flag.Flag) {
+		name, text := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if name != "" {
+			line += " " + name
+		}
+		fmt.Fprintf(w, "%s\n    \t%s", line, strings.ReplaceAll(text, "\n", "\n    \t"))
+		if def := f.DefValue; def != "" && def != "false" && def != "0" && def != "0s" {
+			if fmt.Sprintf("%T", f.Value) == "*flag.stringValue" {
+				def = fmt.Sprintf("%q", def)
+			}
+			fmt.Fprintf(w, " (default %s)", def)
+		}
+		fmt.Fprintln(w)
+	})
 }
 
 // parseFlags parses a command's flags; it returns an exit status when
@@ -218,13 +338,13 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	if !*quiet && derr == nil {
-		printDiff(stdout, diff, *dest, false)
-	}
 	if !*quiet {
 		fmt.Fprintf(stdout, "Built %s (%s), %s and %s into %s in %s\n",
 			plural(res.Pages, "page"), plural(res.Sections, "section"), plural(res.Files, "static file"),
 			plural(res.Aliases, "redirect"), *dest, res.Duration.Round(time.Millisecond))
+	}
+	if !*quiet && derr == nil {
+		printDiff(stdout, diff, *dest, false)
 	}
 	return 0
 }

@@ -24,7 +24,7 @@ func runNew(args []string, stdout, stderr io.Writer) int {
 	source := fs.String("source", ".", "the site's root `folder`")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: charter new [--source DIR] PATH\n\nStarts a draft page at content/PATH, such as faqs/elections.md.\nA PATH ending in / starts a section: content/PATH/_index.md.\n\nFlags:\n")
-		fs.PrintDefaults()
+		printFlags(fs)
 	}
 	fs.SetOutput(stderr)
 	if err := fs.Parse(args); err != nil {

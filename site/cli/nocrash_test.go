@@ -134,7 +134,7 @@ func TestNoCrashServe(t *testing.T) {
 			boom, _ := os.ReadFile(filepath.Join(dir, "layouts/_default/boom.html"))
 			put(t, dir, "layouts/_default/boom.html", "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ end }}\n")
 			move(t, dir, "content/extra.md", "content/extra-later.md")
-			stdout.waitFor(t, regexp.MustCompile(`Rebuilt \d+ pages?`))
+			stdout.waitFor(t, regexp.MustCompile(`Rebuilt \d+ pages?|Fixed: the site builds again`))
 			put(t, dir, "layouts/_default/boom.html", string(boom))
 			move(t, dir, "content/extra-later.md", "content/extra.md")
 			stderr.waitFor(t, regexp.MustCompile(`(?s)`+regexp.QuoteMeta(want)+`.*`+regexp.QuoteMeta(want)+`.*Still serving the last good build`))

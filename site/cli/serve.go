@@ -7,11 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -28,6 +26,10 @@ Drafts are shown, marked as drafts. Press Ctrl-C to stop.
 
 Flags:
 `
+
+// quietCheck is how long the files must stay unchanged before a full
+// build checks the preview.
+const quietCheck = 700 * time.Millisecond
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -56,7 +58,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	p := &previewer{
 		sf: sf, stdout: stdout, stderr: stderr, navigate: *navigate, write: *write,
-		srv: serve.New(base.Path),
+		srv: serve.New(base.Path), quiet: quietCheck,
 	}
 	p.b, err = site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Serve: true, Timeout: sf.timeout}, sf.fsys())
 	if err != nil {
@@ -72,7 +74,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// The search index would cost every save a pass over the whole site:
 	// it is made when the search page first asks for it after a change.
 	p.srv.OnDemand("search/", func() (map[string][]byte, error) { return p.searchFiles(ctx) })
-	p.rebuild(ctx, nil)
+	p.initial(ctx)
 
 	hs, ln := newHTTPServer(p.srv, ln)
 	lport := ln.Addr().(*net.TCPAddr).Port
@@ -84,7 +86,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *open {
 		openBrowser(urls[0])
 	}
-	return p.loop(ctx, w, hs, served)
+	code := p.loop(ctx, w, served)
+	p.srv.Close()
+	sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	_ = hs.Shutdown(sctx)
+	cancel()
+	if code == 0 {
+		fmt.Fprintln(stdout, "Stopped.")
+	}
+	return code
 }
 
 // listen opens the preview's port, with a one-line error that names the
@@ -99,116 +109,6 @@ func listen(bind string, port int) (net.Listener, error) {
 	default:
 		return nil, fmt.Errorf("cannot listen on %s port %d: %v; check --bind and --port", bind, port, err)
 	}
-}
-
-// loop rebuilds on each batch of changes until ctx ends, then stops the
-// server and its event streams.
-func (p *previewer) loop(ctx context.Context, w *watch.Watcher, hs *http.Server, served <-chan error) int {
-	stdout, stderr := p.stdout, p.stderr
-	for {
-		select {
-		case <-ctx.Done():
-			p.srv.Close()
-			sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-			_ = hs.Shutdown(sctx)
-			cancel()
-			fmt.Fprintln(stdout, "Stopped.")
-			return 0
-		case err := <-served:
-			fmt.Fprintf(stderr, "the preview server stopped: %v\n", err)
-			return 1
-		case err := <-w.Errors():
-			fmt.Fprintf(stderr, "warning: watching for changes: %v\n", err)
-		case batch := <-w.Batches():
-			p.rebuild(ctx, batch)
-		}
-	}
-}
-
-// previewer rebuilds the site on changes and hands good builds to the
-// server. It runs on one goroutine.
-type previewer struct {
-	sf             siteFlags
-	b              *site.Builder
-	srv            *serve.Server
-	stdout, stderr io.Writer
-	navigate       bool
-	write          bool
-	good           bool          // the builder holds a good build to build on
-	pending        []site.Change // changes of failed builds, built again with the next
-}
-
-func (p *previewer) rebuild(ctx context.Context, batch []watch.Change) {
-	var changes []site.Change
-	for _, c := range batch {
-		changes = append(changes, site.Change{Path: c.Path, Removed: c.Removed})
-	}
-	if batch != nil && p.good && len(changes) == 0 {
-		return
-	}
-	if !p.good {
-		changes = nil // no good build yet: build everything
-	}
-	// The changes of a failed build are built again with these: a file
-	// that could not be read is read again, never dropped.
-	if p.good {
-		changes = mergeChanges(p.pending, changes)
-	}
-	out := site.NewMemOutput()
-	res, err := p.b.Build(ctx, out, changes...)
-	if err != nil {
-		p.pending = changes
-		if ctx.Err() != nil {
-			return
-		}
-		var b strings.Builder
-		if es, ok := site.AsErrors(err); ok {
-			for _, e := range es {
-				fmt.Fprintf(&b, "%v\n", e)
-			}
-		} else {
-			fmt.Fprintf(&b, "%v\n", err)
-		}
-		fmt.Fprintf(p.stderr, "%s", prefixLines("error: ", b.String()))
-		if p.good {
-			fmt.Fprintln(p.stderr, "Still serving the last good build; fix the file and save it again.")
-		} else {
-			fmt.Fprintln(p.stderr, "The site did not build yet; fix the file and save it again.")
-		}
-		p.srv.SetError(b.String())
-		return
-	}
-	p.pending = nil
-	printWarnings(p.stderr, res.Warnings)
-	u := serve.Update{Written: out.Files(), Removed: res.Removed, CSSOnly: res.CSSOnly}
-	if p.navigate {
-		u.Navigate = savedPage(res, batch)
-	}
-	p.srv.Apply(u)
-	p.good = true
-	if batch != nil {
-		fmt.Fprintf(p.stdout, "Rebuilt %s in %s\n", plural(res.Rendered, "page"), res.Duration.Round(time.Millisecond/10))
-	} else {
-		fmt.Fprintf(p.stdout, "Built %s in %s\n", plural(res.Pages, "page"), res.Duration.Round(time.Millisecond))
-	}
-	if p.write {
-		p.writeOut()
-	}
-}
-
-// mergeChanges is the changes of both lists, one for each path: the
-// later one.
-func mergeChanges(older, newer []site.Change) []site.Change {
-	out := make([]site.Change, 0, len(older)+len(newer))
-	seen := map[string]bool{}
-	for _, c := range slices.Backward(append(slices.Clone(older), newer...)) {
-		if !seen[c.Path] {
-			seen[c.Path] = true
-			out = append(out, c)
-		}
-	}
-	slices.Reverse(out)
-	return out
 }
 
 // writeOut writes the whole site to public/ with a separate full build,

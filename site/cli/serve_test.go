@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -99,7 +100,11 @@ func startPreviewDir(t testing.TB, dir string, flags ...string) *preview {
 		}
 	})
 	p.url = p.stdout.waitFor(t, regexp.MustCompile(`Serving the site at (\S+)`))[1]
-	resp, err := http.Get(p.url + "__charter/events")
+	u, err := neturl.Parse(p.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(u.Scheme + "://" + u.Host + "/__charter/events")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -379,7 +384,7 @@ func TestServeStartsBroken(t *testing.T) {
 		t.Errorf("page: %d %s", resp.StatusCode, body)
 	}
 	put(t, dir, "content/privacy.md", "---\ntitle: Privacy\n---\nFixed.\n")
-	stdout.waitFor(t, regexp.MustCompile(`Rebuilt \d+ pages`))
+	stdout.waitFor(t, regexp.MustCompile(`Fixed: the site builds again \(built \d+ pages`))
 	resp, err = http.Get(url + "privacy/")
 	if err != nil {
 		t.Fatal(err)

@@ -61,7 +61,7 @@ func previewOnce(t *testing.T, dir string) (*serve.Server, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.rebuild(context.Background(), nil)
+	p.initial(context.Background())
 	return p.srv, stdout.String() + stderr.String()
 }
 

@@ -9,9 +9,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"maps"
 	"mime"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -23,6 +25,9 @@ const Prefix = "/__charter/"
 
 //go:embed reload.js
 var reloadJS []byte
+
+//go:embed reload.css
+var reloadCSS []byte
 
 // Server serves one site. All methods are safe for concurrent use.
 type Server struct {
@@ -100,20 +105,18 @@ func (s *Server) onDemand(name string) ([]byte, bool, error) {
 type Update struct {
 	Written  map[string][]byte // files written by the build
 	Removed  []string          // files the site no longer has
+	Replace  bool              // Written is the whole site: every other file goes
 	CSSOnly  bool              // only stylesheets changed: swap them, do not reload
 	Navigate string            // when set, open pages go to this site path
 }
 
 // Apply makes a good build current, removes any error overlay, and tells
-// open pages what changed. The first Apply holds the whole site.
+// open pages what changed: pages whose HTML changed reload, and so do
+// pages that show a changed image or other file. The first Apply holds
+// the whole site.
 func (s *Server) Apply(u Update) {
 	s.mu.Lock()
-	for k, v := range u.Written {
-		s.files[k] = v
-	}
-	for _, k := range u.Removed {
-		delete(s.files, k)
-	}
+	changed := s.update(u)
 	hadError := s.errText != ""
 	s.errText = ""
 	if s.demandMake != nil {
@@ -121,31 +124,71 @@ func (s *Server) Apply(u Update) {
 	}
 	s.mu.Unlock()
 
-	var paths []string
-	for f := range u.Written {
+	var paths, assets []string
+	for _, f := range changed {
 		if p, ok := s.pagePath(f); ok {
 			paths = append(paths, p)
+		} else if path.Ext(f) != ".css" {
+			assets = append(assets, s.base+f)
 		}
 	}
-	for _, f := range u.Removed {
-		if p, ok := s.pagePath(f); ok {
-			paths = append(paths, p)
-		}
-	}
+	slices.Sort(paths)
+	slices.Sort(assets)
 	all := hadError
-	if len(paths) > 200 {
+	if len(paths) > 200 || len(assets) > 200 {
 		// A layout or navigation change: every page reloads, and the event
 		// stays small.
-		paths, all = nil, true
+		paths, assets, all = nil, nil, true
 	}
 	switch {
 	case u.Navigate != "":
 		s.broadcast(event{"navigate", map[string]any{"path": s.base + strings.TrimPrefix(u.Navigate, "/"), "paths": paths}})
 	case u.CSSOnly:
 		s.broadcast(event{"css", nil})
-	case len(paths) > 0 || all:
-		s.broadcast(event{"reload", map[string]any{"paths": paths, "all": all}})
+	case len(paths) > 0 || len(assets) > 0 || all:
+		s.broadcast(event{"reload", map[string]any{"paths": paths, "assets": assets, "all": all}})
 	}
+}
+
+// update applies u to the files, and returns the files it changed, added
+// or removed. The caller holds s.mu.
+func (s *Server) update(u Update) []string {
+	var changed []string
+	if u.Replace {
+		for k := range s.files {
+			if _, ok := u.Written[k]; !ok {
+				delete(s.files, k)
+				changed = append(changed, k)
+			}
+		}
+	}
+	for k, v := range u.Written {
+		if old, ok := s.files[k]; !ok || !bytes.Equal(old, v) {
+			changed = append(changed, k)
+		}
+		s.files[k] = v
+	}
+	for _, k := range u.Removed {
+		if _, ok := s.files[k]; ok {
+			delete(s.files, k)
+			changed = append(changed, k)
+		}
+	}
+	return changed
+}
+
+// Files is a copy of the files the server serves now, by slash path.
+func (s *Server) Files() map[string][]byte {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return maps.Clone(s.files)
+}
+
+// Error is the build error shown now, or "" when the build is good.
+func (s *Server) Error() string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.errText
 }
 
 // SetError shows a build error on every open page; the last good build
@@ -227,6 +270,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		w.Write(reloadJS)
+		return
+	case Prefix + "reload.css":
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(reloadCSS)
+		return
+	}
+	if s.base != "/" && (r.URL.Path == "/" || r.URL.Path == strings.TrimSuffix(s.base, "/")) {
+		// The site lives under its base path: the root leads there, as
+		// the published site's server would.
+		http.Redirect(w, r, s.base, http.StatusFound)
 		return
 	}
 	name, ok := s.resolve(r.URL.Path, r.URL.RawPath)

@@ -48,6 +48,9 @@ type Watcher struct {
 	once    sync.Once
 	fsw     *fsnotify.Watcher
 	wg      sync.WaitGroup
+
+	mu      sync.Mutex
+	watched map[string]bool // folders given to fsw
 }
 
 // New starts watching dirs (relative to root, such as "content") and
@@ -62,7 +65,8 @@ func New(root string, dirs []string, opts Options) (*Watcher, error) {
 	if opts.MaxWait <= 0 {
 		opts.MaxWait = 2 * time.Second
 	}
-	w := &Watcher{root: root, dirs: dirs, opts: opts, batches: make(chan []Change, 1), errs: make(chan error, 1), done: make(chan struct{})}
+	w := &Watcher{root: root, dirs: dirs, opts: opts, batches: make(chan []Change, 1), errs: make(chan error, 1), done: make(chan struct{}),
+		watched: map[string]bool{}}
 	raw := make(chan string, 1024)
 	if opts.Poll > 0 {
 		first := w.scan()
@@ -135,6 +139,9 @@ func (w *Watcher) addTree(dir string, found func(string)) error {
 			return nil
 		}
 		if d.IsDir() {
+			w.mu.Lock()
+			w.watched[p] = true
+			w.mu.Unlock()
 			return w.fsw.Add(p)
 		}
 		if found != nil && d.Type().IsRegular() {
@@ -226,6 +233,9 @@ func (w *Watcher) batch(raw <-chan string) {
 }
 
 func (w *Watcher) settle(pending map[string]bool) []Change {
+	if w.fsw != nil {
+		w.rewatch(pending)
+	}
 	var out []Change
 	for p := range pending {
 		rel, err := filepath.Rel(w.root, p)
@@ -291,4 +301,60 @@ func (w *Watcher) scan() map[string]stamp {
 		})
 	}
 	return m
+}
+
+// rewatch watches again the folders of a batch that were moved or
+// replaced. fsnotify keeps a moved folder's watch under its old name (and
+// drops it when the move is reported), so that what is saved in a renamed
+// section would go unseen. Folders gone from where they were watched are
+// given up; folders in the batch are watched afresh, and their files join
+// the batch, in case a save came before the new watch.
+func (w *Watcher) rewatch(pending map[string]bool) {
+	w.mu.Lock()
+	var gone []string
+	for d := range w.watched {
+		if !underAny(d, pending) {
+			continue
+		}
+		if st, err := os.Lstat(d); err != nil || !st.IsDir() {
+			gone = append(gone, d)
+			delete(w.watched, d)
+		}
+	}
+	w.mu.Unlock()
+	for _, d := range gone {
+		_ = w.fsw.Remove(d)
+	}
+	var dirs []string
+	for p := range pending {
+		if st, err := os.Lstat(p); err == nil && st.IsDir() {
+			dirs = append(dirs, p)
+		}
+	}
+	if len(gone) == 0 {
+		return // nothing moved: the watches of new folders are right
+	}
+	for _, d := range dirs {
+		_ = filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
+			if err == nil && e.IsDir() {
+				_ = w.fsw.Remove(p)
+			}
+			return nil
+		})
+		_ = w.addTree(d, func(p string) { pending[p] = true })
+	}
+}
+
+// underAny reports whether p or a folder above it is in set.
+func underAny(p string, set map[string]bool) bool {
+	for {
+		if set[p] {
+			return true
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return false
+		}
+		p = parent
+	}
 }

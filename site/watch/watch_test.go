@@ -106,3 +106,23 @@ func TestPoll(t *testing.T) {
 		t.Errorf("got %v", got)
 	}
 }
+
+// A renamed folder is still watched, under its new name, to any depth:
+// fsnotify alone keeps reporting its files under the old name, then stops.
+func TestRenamedFolderWatched(t *testing.T) {
+	root, w := setup(t, Options{})
+	os.MkdirAll(filepath.Join(root, "content", "a", "sub"), 0o755)
+	os.WriteFile(filepath.Join(root, "content", "a", "sub", "deep.md"), []byte("x"), 0o644)
+	waitBatch(t, w)
+	if err := os.Rename(filepath.Join(root, "content", "a"), filepath.Join(root, "content", "b")); err != nil {
+		t.Fatal(err)
+	}
+	waitBatch(t, w)
+	for i, f := range []string{"content/b/page.md", "content/b/sub/deep.md", "content/b/page.md"} {
+		os.WriteFile(filepath.Join(root, filepath.FromSlash(f)), []byte{byte('0' + i)}, 0o644)
+		got := waitBatch(t, w)
+		if !slices.Equal(got, []Change{{Path: f}}) {
+			t.Errorf("a save in the renamed folder: got %v, want %s", got, f)
+		}
+	}
+}
