@@ -642,9 +642,11 @@ func (r *pageRenderer) writeExtras(ctx context.Context) Errors {
 	var errs Errors
 	var tmp bytes.Buffer
 	site := r.st.site
-	nf := &Page{Title: "Page not found", Kind: Kind404, Path: "/404.html", Site: site, Parent: site.Home, Params: map[string]any{}}
-	nf.RelPermalink, nf.Permalink = site.Base.Rel(nf.Path), site.Base.Abs(nf.Path)
-	if name, _ := r.st.lay.find(nf); name != "" {
+	for _, nf := range notFoundPages(site, r.st.lay.strings) {
+		name, _ := r.st.lay.find(nf)
+		if name == "" {
+			continue
+		}
 		var buf bytes.Buffer
 		html, err, stopped := r.execute(ctx, nf, &rendered{}, &buf)
 		if stopped && err == nil {
@@ -653,7 +655,7 @@ func (r *pageRenderer) writeExtras(ctx context.Context) Errors {
 		if err != nil {
 			errs = append(errs, err)
 		} else {
-			errs = append(errs, r.write("404.html", html, &tmp)...)
+			errs = append(errs, r.write(outputFile(nf.Path), html, &tmp)...)
 		}
 	}
 	for _, al := range site.aliases {

@@ -41,6 +41,7 @@ type layouts struct {
 	files   map[string]string // the layout files as written, by name
 	timeout time.Duration     // the budget of one execution
 	running atomic.Int64      // partials that partialCached is running
+	strings stringTables      // layouts/i18n: each language's interface strings
 }
 
 // templateSet is one compilation of the layout files.
@@ -72,6 +73,9 @@ func loadLayouts(fsys fs.FS, funcs template.FuncMap, min *minify.M, timeout time
 		return nil, errs
 	}
 	l.files = files
+	if l.strings, errs = readStrings(fsys); len(errs) > 0 {
+		return nil, errs
+	}
 	src, errs := l.compile(files, funcs)
 	l.templateSet = src
 	if len(errs) > 0 || min == nil {
@@ -153,6 +157,7 @@ func (l *layouts) compile(files map[string]string, funcs template.FuncMap) (*tem
 	fm["partialCached"] = func(name string, data any, keys ...any) (template.HTML, error) {
 		return l.partialCached(s, name, data, keys...)
 	}
+	fm["i18n"] = l.strings.translate
 	var errs Errors
 	n := 0
 	base := template.New("").Funcs(fm)
@@ -178,7 +183,7 @@ func (l *layouts) compile(files map[string]string, funcs template.FuncMap) (*tem
 		}
 		s.leaves[name] = set
 		s.entry[name] = name
-		s.siteWide[name] = strings.Contains(files[name], ".Site.AllPages") || strings.Contains(files[name], ".Site.Changes")
+		s.siteWide[name] = strings.Contains(files[name], ".Site.AllPages") || strings.Contains(files[name], ".Site.Pages") || strings.Contains(files[name], ".Site.Changes")
 		n += countTemplates(set)
 		if onlyDefines(set.Lookup(name)) {
 			for _, b := range []string{path.Dir(name) + "/baseof.html", "_default/baseof.html"} {
@@ -339,6 +344,7 @@ func (b *Builder) templateFuncs() template.FuncMap {
 		"absURL":         func(p string) string { return base.Abs(b.assets.lookup(p)) },
 		"integrity":      b.assets.integrity,
 		"ukdate":         ukDate,
+		"date":           localDate,
 		"isodate":        isoDate,
 		"dict":           dict,
 		"list":           func(xs ...any) []any { return xs },

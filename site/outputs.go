@@ -233,6 +233,12 @@ func (a *assembler) registerOutputs(files []string) {
 	for _, b := range buildOutputs {
 		r.add(&output{name: b.name, path: "/" + b.name, kind: outBuild, what: b.what})
 	}
+	for _, l := range a.s.Languages[1:] {
+		for _, f := range []string{"feed.xml", "404.html"} {
+			name := strings.TrimPrefix(l.Prefix, "/") + f
+			r.add(&output{name: name, path: "/" + name, kind: outBuild, what: "the " + l.Name + " " + f})
+		}
+	}
 	for _, p := range a.s.AllPages {
 		if p.IsSection() && !p.IsHome() && p.Params["feed"] == true {
 			r.add(&output{name: strings.TrimPrefix(p.Path, "/") + "feed.xml", path: p.Path + "feed.xml", kind: outBuild, what: "the feed of " + sourceName(p)})
