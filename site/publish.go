@@ -48,8 +48,8 @@ func published(ps []*Page) []*Page {
 
 func sitemap(site *Site) ([]byte, error) {
 	type url struct {
-		Loc        string            `xml:"loc"`
-		Lastmod    string            `xml:"lastmod,omitempty"`
+		Loc        string             `xml:"loc"`
+		Lastmod    string             `xml:"lastmod,omitempty"`
 		Alternates []sitemapAlternate `xml:"xhtml:link"`
 	}
 	type urlset struct {

@@ -92,7 +92,7 @@ type assembler struct {
 	s    *Site
 	errs Errors
 	warn func(*Error)
-	dirs map[string]*Page // content folder ("" is the root) -> its section page
+	dirs map[string]*Page  // content folder ("" is the root) -> its section page
 	held []heldTranslation // translations, placed once the default-language tree is
 }
 
