@@ -107,11 +107,11 @@ func (t stringTables) translate(ctx any, key string) (string, error) {
 	file := "layouts/i18n/" + l.Code + ".toml"
 	table, ok := t[l.Code]
 	if !ok {
-		return "", fmt.Errorf("there is no %s for the %s pages; create it with the line %q = \"…\"", file, l.Name, key)
+		return "", fmt.Errorf("there is no %s for the %s pages; create it with the line %q = \"…\"", file, l.EnglishName(), key)
 	}
 	s, ok := table[key]
 	if !ok {
-		return "", fmt.Errorf("%s has no %s for %q; add the line %q = \"…\"", file, l.Name, key, key)
+		return "", fmt.Errorf("%s has no %s for %q; add the line %q = \"…\"", file, l.EnglishName(), key, key)
 	}
 	return s, nil
 }

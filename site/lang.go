@@ -24,6 +24,28 @@ type Language struct {
 	Title, Organisation, Division, Copyright string
 }
 
+// EnglishName is the language's name in English, for messages to
+// editors: "Welsh" for cy; its own name for a language not listed here.
+func (l *Language) EnglishName() string {
+	switch l.Code {
+	case "cy":
+		return "Welsh"
+	case "en":
+		return "English"
+	case "ga":
+		return "Irish"
+	case "gd":
+		return "Scottish Gaelic"
+	case "kw":
+		return "Cornish"
+	case "fr":
+		return "French"
+	case "de":
+		return "German"
+	}
+	return l.Name
+}
+
 // heldTranslation is a translation waiting for the default-language tree.
 type heldTranslation struct {
 	l    loaded
@@ -120,13 +142,13 @@ func (a *assembler) placeTranslation(h heldTranslation, trans map[string]map[*Pa
 		a.errs = append(a.errs, errorf(file, 0, "the language code %q is not in the site settings; add it to site.languages in content/_index.md, or rename the file", h.code))
 		return nil
 	case l.Default:
-		a.errs = append(a.errs, errorf(file, 0, "%s is the default language, whose pages need no language code; rename the file without .%s", l.Name, h.code))
+		a.errs = append(a.errs, errorf(file, 0, "%s is the default language, whose pages need no language code; rename the file without .%s", l.EnglishName(), h.code))
 		return nil
 	}
 	orig, origFile := a.original(file)
 	if orig == nil {
 		if s.drafts[origFile] == "" { // a draft's translation waits with it
-			a.errs = append(a.errs, errorf(file, 0, "this translation has no %s page; add %s, or rename the file to match the page it translates", s.Lang.Name, origFile))
+			a.errs = append(a.errs, errorf(file, 0, "this translation has no %s page; add %s, or rename the file to match the page it translates", s.Lang.EnglishName(), origFile))
 		}
 		return nil
 	}
@@ -140,8 +162,8 @@ func (a *assembler) placeTranslation(h heldTranslation, trans map[string]map[*Pa
 	}
 	if other := trans[l.Code][orig]; other != nil {
 		msg := "%s and %s are both the %s translation of %s; keep only one"
-		a.errs = append(a.errs, errorf(file, 0, msg, other.Source, file, l.Name, orig.Source),
-			errorf(other.Source, 0, msg, other.Source, file, l.Name, orig.Source))
+		a.errs = append(a.errs, errorf(file, 0, msg, other.Source, file, l.EnglishName(), orig.Source),
+			errorf(other.Source, 0, msg, other.Source, file, l.EnglishName(), orig.Source))
 		return nil
 	}
 	p.Kind, p.Language, p.orig = orig.Kind, l, orig
