@@ -2,6 +2,8 @@ package site
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -127,4 +129,56 @@ func attrOf(n *html.Node, key string) string {
 		}
 	}
 	return ""
+}
+
+// newBilingualLiveSite is the bilingual test site on disk, built once in
+// serve mode.
+func newBilingualLiveSite(t *testing.T) *liveSite {
+	t.Helper()
+	fsys, _ := siteFS(t, "testdata/sites/bilingual.txtar")
+	dir := t.TempDir()
+	for name, f := range fsys {
+		writeFile(t, filepath.Join(dir, name), string(f.Data))
+	}
+	b, err := NewBuilder(Config{Serve: true}, os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls := &liveSite{t: t, dir: dir, b: b, files: map[string][]byte{}}
+	ls.mustBuild()
+	return ls
+}
+
+// Edits to translations and to the pages they translate give, rebuilt
+// incrementally, what a full build gives.
+func TestIncrementalTranslations(t *testing.T) {
+	ls := newBilingualLiveSite(t)
+	steps := []struct {
+		name string
+		do   func() Change
+	}{
+		{"add a translation", func() Change {
+			return ls.write("content/data-sharing/toolkit.cy.md", "---\ntitle: Pecyn cymorth\nweight: 2\n---\nArfer da.\n")
+		}},
+		{"edit a Welsh body", func() Change {
+			return ls.write("content/data-sharing/legal-guidance.cy.md", "---\ntitle: Canllawiau cyfreithiol\nweight: 1\nlastmod: 2003-11-24\n---\nGeiriau newydd.\n")
+		}},
+		{"retitle an English page shown as a stand-in", func() Change {
+			return ls.write("content/elections/_index.md", "---\ntitle: Voting and elections\nweight: 2\n---\nAbout elections.\n")
+		}},
+		{"edit an English body with a Welsh neighbour", func() Change {
+			return ls.write("content/data-sharing/toolkit.md", "---\ntitle: Toolkit\nweight: 2\n---\nBetter practice.\n")
+		}},
+		{"remove a translation", func() Change { return ls.remove("content/data-sharing/toolkit.cy.md") }},
+		{"give a translation a slug", func() Change {
+			return ls.write("content/data-sharing/legal-guidance.cy.md", "---\ntitle: Canllawiau cyfreithiol\nslug: canllawiau\nweight: 1\n---\nGeiriau.\n")
+		}},
+	}
+	for _, s := range steps {
+		ls.mustBuild(s.do())
+		ls.matchesFullBuild()
+		if t.Failed() {
+			t.Fatalf("after %q", s.name)
+		}
+	}
 }
