@@ -362,6 +362,8 @@ type SearchDoc struct {
 	Section     string // the title of its top-level section
 	Headings    []string
 	Text        string // the body text, tags stripped
+	Lang        string // the page's language code: "en", "cy"
+	IndexDir    string // the folder of its language's search index: "search/", "cy/search/"
 }
 
 // render renders pages in parallel and records their ids and links in
@@ -708,7 +710,10 @@ func collectIDs(html []byte) []string {
 
 // searchDoc is a page's text for the search index.
 func searchDoc(p *Page, rd *rendered) *SearchDoc {
-	d := &SearchDoc{URL: p.RelPermalink, Title: p.Title, Description: p.Description, Text: plainify(rd.content)}
+	d := &SearchDoc{URL: p.RelPermalink, Title: p.Title, Description: p.Description, Text: plainify(rd.content), IndexDir: "search/"}
+	if l := p.Language; l != nil {
+		d.Lang, d.IndexDir = l.Code, strings.TrimPrefix(l.Prefix, "/")+"search/"
+	}
 	if s := p.Section(); s != nil && s != p {
 		d.Section = s.Title
 	}
