@@ -1,0 +1,91 @@
+package cli
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// check reports pages with no translation in a translated section, and
+// translations older than their English page, as notices at the right
+// file and line; keeps the plain-English rules to English pages; passes
+// --strict with them; and writes translation status in the review report.
+func TestCheckTranslations(t *testing.T) {
+	dir := writeArchive(t, "../testdata/check/translations.txtar")
+	report := filepath.Join(t.TempDir(), "review.csv")
+	code, stdout, stderr := runCmd(t, context.Background(), "check", "--source", dir, "--format", "json", "--strict", "--review-report", report)
+	var findings []jsonFinding
+	if err := json.Unmarshal([]byte(stdout), &findings); err != nil {
+		t.Fatalf("%v: %s %s", err, stdout, stderr)
+	}
+	var got []string
+	for _, f := range findings {
+		if strings.HasPrefix(f.Rule, "translation") || f.Rule == "long-sentence" || strings.Contains(f.Rule, "sentence") {
+			got = append(got, strings.Join([]string{f.File, strconv.Itoa(f.Line), f.Severity, f.Message}, "|"))
+		}
+	}
+	want := []string{
+		"content/data-sharing/legal-guidance.cy.md|4|notice|the Welsh translation may be out of date (English changed 24 November 2003, Welsh 12 June 2003)",
+		"content/data-sharing/legal-guidance.md|6|warning|",
+		"content/data-sharing/toolkit.md|0|notice|content/data-sharing/toolkit.md has no Welsh translation",
+		"content/elections/_index.md|0|notice|content/elections/_index.md has no Welsh translation",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("finding %d:\n%s\nwant\n%s", i, got[i], want[i])
+		}
+	}
+	// --strict fails on the warning and on nothing else: notices pass.
+	failing := 0
+	for _, f := range findings {
+		if f.Severity != "notice" {
+			failing++
+		}
+	}
+	if (failing > 0) != (code == 1) {
+		t.Errorf("exit %d with %d errors and warnings under --strict", code, failing)
+	}
+
+	f, err := os.Open(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := map[string]string{}
+	for _, r := range rows[1:] {
+		status[r[0]] = r[6] + "|" + r[7]
+	}
+	for file, want := range map[string]string{
+		"content/data-sharing/legal-guidance.md":    "en|Welsh: may be out of date",
+		"content/data-sharing/toolkit.md":           "en|Welsh: missing",
+		"content/elections/postal-voting.md":        "en|Welsh: not translated",
+		"content/data-sharing/_index.md":            "en|Welsh: up to date",
+		"content/data-sharing/legal-guidance.cy.md": "cy|translation of content/data-sharing/legal-guidance.md",
+	} {
+		if status[file] != want {
+			t.Errorf("review report %s: %q, want %q", file, status[file], want)
+		}
+	}
+	if !slices.Equal(rows[0][6:], []string{"language", "translation"}) {
+		t.Errorf("review report columns %q", rows[0])
+	}
+}
+
+// jsonFinding is a finding as check --format json writes it.
+type jsonFinding struct {
+	File, Rule, Severity, Message string
+	Line                          int
+}
