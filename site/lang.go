@@ -606,3 +606,17 @@ func (p *Page) Lang() string {
 	}
 	return ""
 }
+
+// localise is the page a link from a page to target leads to: target's
+// translation into the linking page's language, where there is one, so
+// that a Welsh page that links to legal-guidance.md leads to its Welsh
+// translation.
+func localise(from, target *Page) *Page {
+	if target == nil || from.Language == nil || from.Language.Default || target.orig != nil {
+		return target
+	}
+	if t := target.Translation(from.Language.Code); t != nil {
+		return t
+	}
+	return target
+}
