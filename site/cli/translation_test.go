@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -10,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
 )
 
 // check reports pages with no translation in a translated section, and
@@ -88,4 +91,70 @@ func TestCheckTranslations(t *testing.T) {
 type jsonFinding struct {
 	File, Rule, Severity, Message string
 	Line                          int
+}
+
+// On the real site, every link that names a language (a language link,
+// an alternate in the head, a link marked with lang) leads to a page that
+// exists in that language; every language link leads to the other
+// language; every Welsh page says it is Welsh, and the pages the issue
+// names are translated.
+func TestRealSiteLanguageLinks(t *testing.T) {
+	dest := realSite(t)
+	langOf := map[string]string{} // page path -> its html lang
+	docs := map[string]*html.Node{}
+	filepath.WalkDir(dest, func(p string, d os.DirEntry, err error) error {
+		if err != nil || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		rel, _ := filepath.Rel(dest, p)
+		path := "/" + strings.TrimSuffix(filepath.ToSlash(rel), "index.html")
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		doc, err := html.Parse(bytes.NewReader(b))
+		if err != nil {
+			return err
+		}
+		docs[path] = doc
+		for _, n := range find(doc, func(n *html.Node) bool { return n.Data == "html" }) {
+			langOf[path] = attr(n, "lang")
+		}
+		return nil
+	})
+	checked := 0
+	for path, doc := range docs {
+		if strings.HasPrefix(path, "/cy/") != (langOf[path] == "cy") {
+			t.Errorf("%s: html lang %q", path, langOf[path])
+		}
+		for _, n := range find(doc, func(n *html.Node) bool { return n.Data == "a" || n.Data == "link" }) {
+			href, lang := attr(n, "href"), attr(n, "hreflang")
+			if lang == "" {
+				lang = attr(n, "lang")
+			}
+			if lang == "" || href == "" || attr(n, "type") != "" {
+				continue
+			}
+			checked++
+			got, ok := langOf[strings.SplitN(href, "#", 2)[0]]
+			switch {
+			case !ok:
+				t.Errorf("%s: link to %s (%s), which is not a page", path, href, lang)
+			case got != lang:
+				t.Errorf("%s: link to %s says %s; the page is in %s", path, href, lang, got)
+			case inside(n, "nav", "Language") || inside(n, "nav", "Iaith"):
+				if got == langOf[path] {
+					t.Errorf("%s: language link to %s in its own language", path, href)
+				}
+			}
+		}
+	}
+	if checked < 150 {
+		t.Errorf("only %d language links checked", checked)
+	}
+	for _, p := range []string{"/cy/", "/cy/human-rights/", "/cy/freedom-of-information/", "/cy/data-protection/", "/cy/data-sharing/", "/cy/faqs/", "/cy/contact-details/", "/cy/accessibility/"} {
+		if langOf[p] != "cy" {
+			t.Errorf("no Welsh page %s", p)
+		}
+	}
 }
