@@ -620,3 +620,8 @@ func localise(from, target *Page) *Page {
 	}
 	return target
 }
+
+// TranslationOf reports whether a content file (relative to content/) is
+// a translation, "toolkit.cy.md", and returns its language code and the
+// file of the page it translates, "toolkit.md".
+func TranslationOf(rel string) (code, orig string, ok bool) { return splitLang(rel) }

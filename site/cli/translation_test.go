@@ -158,3 +158,65 @@ func TestRealSiteLanguageLinks(t *testing.T) {
 		}
 	}
 }
+
+// charter new name.cy.md starts a translation from the English page's
+// front matter, as a draft with an empty body; it refuses one whose
+// English page does not exist.
+func TestNewTranslation(t *testing.T) {
+	dir := writeSite(t, "bilingual")
+	code, stdout, stderr := runCmd(t, context.Background(), "new", "--source", dir, "data-sharing/toolkit.cy.md")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "content", "data-sharing", "toolkit.cy.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "---\ntitle: Toolkit\nweight: 2\ndraft: true\n---\n"; string(got) != want {
+		t.Errorf("new translation:\n%s\nwant\n%s", got, want)
+	}
+	if !strings.Contains(stdout, "/cy/data-sharing/toolkit/") || !strings.Contains(stdout, "content/data-sharing/toolkit.md") {
+		t.Errorf("stdout: %s", stdout)
+	}
+	// A section's translation; an English page marked draft: false.
+	os.WriteFile(filepath.Join(dir, "content", "elections", "_index.md"), []byte("---\ntitle: Elections\ndraft: false\nparams:\n  draft: x\n---\nBody.\n"), 0o644)
+	if code, stdout, stderr := runCmd(t, context.Background(), "new", "--source", dir, "elections/_index.cy.md"); code != 0 || !strings.Contains(stdout, "/cy/elections/") {
+		t.Fatalf("exit %d: %s %s", code, stdout, stderr)
+	}
+	got, _ = os.ReadFile(filepath.Join(dir, "content", "elections", "_index.cy.md"))
+	if want := "---\ntitle: Elections\ndraft: true\nparams:\n  draft: x\n---\n"; string(got) != want {
+		t.Errorf("new section translation:\n%s\nwant\n%s", got, want)
+	}
+	// The site still builds: the drafts are left out.
+	if code, _, stderr := runCmd(t, context.Background(), "build", "--quiet", "--source", dir, "--dest", filepath.Join(t.TempDir(), "public")); code != 0 {
+		t.Errorf("build after new: %s", stderr)
+	}
+	code, _, stderr = runCmd(t, context.Background(), "new", "--source", dir, "data-sharing/missing.cy.md")
+	if code != 1 || !strings.Contains(stderr, "content/data-sharing/missing.md cannot be read") {
+		t.Errorf("new for a page with no English page: exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "content", "data-sharing", "missing.cy.md")); err == nil {
+		t.Error("created a translation of a missing page")
+	}
+}
+
+// The preview serves the Welsh pages, rebuilds them on a save, and makes
+// the Welsh search index on demand.
+func TestServeWelsh(t *testing.T) {
+	p := startPreviewDir(t, writeSite(t, "bilingual"))
+	code, body := p.get("/cy/data-sharing/legal-guidance/")
+	if code != 200 || !strings.Contains(body, `<html lang="cy">`) || !strings.Contains(body, "Canllawiau ar y gyfraith.") {
+		t.Fatalf("GET /cy/data-sharing/legal-guidance/: %d %s", code, body)
+	}
+	p.write("content/data-sharing/legal-guidance.cy.md", "---\ntitle: Canllawiau cyfreithiol\nweight: 1\nlastmod: 2003-11-24\n---\nGeiriau newydd sbon.\n")
+	if e := p.next(); e.name != "reload" {
+		t.Fatalf("after a Welsh edit: %v", e)
+	}
+	if _, body := p.get("/cy/data-sharing/legal-guidance/"); !strings.Contains(body, "Geiriau newydd sbon.") {
+		t.Errorf("the edit is not served: %s", body)
+	}
+	code, body = p.get("/cy/search/meta.json")
+	if code != 200 || !strings.Contains(body, `"l":"cy"`) {
+		t.Errorf("GET /cy/search/meta.json: %d %s", code, body)
+	}
+}
