@@ -220,3 +220,18 @@ func TestServeWelsh(t *testing.T) {
 		t.Errorf("GET /cy/search/meta.json: %d %s", code, body)
 	}
 }
+
+// The browser tests (axe, reflow, the Nu checker) go over the Welsh pages
+// too: the pages they are given include every Welsh page and 404.
+func TestBrowserPagesIncludeWelsh(t *testing.T) {
+	pages := sitePages(t, builtSite(t))
+	welsh := 0
+	for _, p := range pages {
+		if strings.HasPrefix(p, "/cy/") {
+			welsh++
+		}
+	}
+	if welsh < 10 || !slices.Contains(pages, "/cy/404.html") || !slices.Contains(pages, "/404.html") || !slices.Contains(pages, "/cy/") {
+		t.Errorf("%d Welsh pages of %d: %v", welsh, len(pages), pages)
+	}
+}
