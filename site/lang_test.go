@@ -170,6 +170,9 @@ func TestIncrementalTranslations(t *testing.T) {
 			return ls.write("content/data-sharing/toolkit.md", "---\ntitle: Toolkit\nweight: 2\n---\nBetter practice.\n")
 		}},
 		{"remove a translation", func() Change { return ls.remove("content/data-sharing/toolkit.cy.md") }},
+		{"change a Welsh interface string", func() Change {
+			return ls.write("layouts/i18n/cy.toml", "\"Skip to main content\" = \"Neidio i’r cynnwys\"\n\"Last updated\" = \"Diweddarwyd\"\n\"Page not found\" = \"Heb ddod o hyd i’r dudalen\"\n\"Previous page\" = \"Tudalen flaenorol\"\n\"Next page\" = \"Tudalen nesaf\"\n")
+		}},
 		{"give a translation a slug", func() Change {
 			return ls.write("content/data-sharing/legal-guidance.cy.md", "---\ntitle: Canllawiau cyfreithiol\nslug: canllawiau\nweight: 1\n---\nGeiriau.\n")
 		}},
@@ -181,4 +184,12 @@ func TestIncrementalTranslations(t *testing.T) {
 			t.Fatalf("after %q", s.name)
 		}
 	}
+	// A translation with no English page fails the build; once it is
+	// renamed to match one, the output is a full build's again.
+	if _, err := ls.build(ls.write("content/data-sharing/tools.cy.md", "---\ntitle: Offer\n---\nOffer.\n")); err == nil || !strings.Contains(err.Error(), "content/data-sharing/tools.cy.md: this translation has no English page") {
+		t.Fatalf("a translation with no English page: %v", err)
+	}
+	ls.remove("content/data-sharing/tools.cy.md")
+	ls.mustBuild(ls.write("content/data-sharing/toolkit.cy.md", "---\ntitle: Offer\nweight: 2\n---\nOffer.\n"), Change{Path: "content/data-sharing/tools.cy.md", Removed: true})
+	ls.matchesFullBuild()
 }
