@@ -174,6 +174,11 @@ func redirects(site *Site) []byte {
 	for _, al := range site.aliases {
 		fmt.Fprintf(&b, "%s %s 301\n", site.Base.escapedRel(al.from), site.Base.escapedRel(al.to.Path))
 	}
+	// A missing address under a language's prefix gets its own 404 page
+	// (a rule that applies only where no file is).
+	for _, v := range languageViews(site)[1:] {
+		fmt.Fprintf(&b, "%s* %s 404\n", site.Base.escapedRel(v.Lang.Prefix), site.Base.escapedRel(v.Lang.Prefix+"404.html"))
+	}
 	return []byte(b.String())
 }
 
@@ -205,9 +210,12 @@ func (r *pageRenderer) headers() []byte {
 	}
 	if r.b.cfg.Index != nil {
 		// The search index: a small manifest that changes with every
-		// build, and content-addressed folders that never change.
-		fmt.Fprintf(&b, "%s\n  Cache-Control: public, max-age=300, must-revalidate\n", site.Base.Rel("/search/meta.json"))
-		fmt.Fprintf(&b, "%s\n  Cache-Control: public, max-age=31536000, immutable\n", site.Base.Rel("/search/*/*"))
+		// build, and content-addressed folders that never change; one
+		// index for each language.
+		for _, l := range site.Languages {
+			fmt.Fprintf(&b, "%s\n  Cache-Control: public, max-age=300, must-revalidate\n", site.Base.Rel(l.Prefix+"search/meta.json"))
+			fmt.Fprintf(&b, "%s\n  Cache-Control: public, max-age=31536000, immutable\n", site.Base.Rel(l.Prefix+"search/*/*"))
+		}
 	}
 	return []byte(b.String())
 }
