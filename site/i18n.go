@@ -132,22 +132,26 @@ func contextLanguage(ctx any) *Language {
 	return nil
 }
 
-// localDate is the date function of layouts: {{ date . .Lastmod }} writes
-// a date in the language of the page (or site): "24 November 2003",
-// "24 Tachwedd 2003".
-func localDate(ctx any, t time.Time) string {
-	return formatDate(contextLanguage(ctx), t)
+// date is the date function of layouts: {{ date . .Lastmod }} writes a
+// date in the language of the page (or site), day, month and year:
+// "24 November 2003", "24 Tachwedd 2003". A language's month names come
+// from its table ("November" = "Tachwedd"); Welsh has its own built in.
+func (t stringTables) date(ctx any, d time.Time) (string, error) {
+	if d.IsZero() {
+		return "", nil
+	}
+	month, err := t.translate(ctx, d.Month().String())
+	if err != nil {
+		if l := contextLanguage(ctx); l == nil || l.Code != "cy" {
+			return "", err
+		}
+		month = welshMonth(d.Month())
+	}
+	return fmt.Sprintf("%d %s %d", d.Day(), month, d.Year()), nil
 }
 
-// formatDate writes a date in a language: day, month name and year.
-func formatDate(l *Language, t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	if l != nil && l.Code == "cy" {
-		welshMonths := [12]string{"Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin",
-			"Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr"}
-		return fmt.Sprintf("%d %s %d", t.Day(), welshMonths[t.Month()-1], t.Year())
-	}
-	return ukDate(t)
+// welshMonth is a month's name in Welsh.
+func welshMonth(m time.Month) string {
+	return [12]string{"Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin",
+		"Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr"}[m-1]
 }

@@ -158,6 +158,7 @@ func (l *layouts) compile(files map[string]string, funcs template.FuncMap) (*tem
 		return l.partialCached(s, name, data, keys...)
 	}
 	fm["i18n"] = l.strings.translate
+	fm["date"] = l.strings.date
 	var errs Errors
 	n := 0
 	base := template.New("").Funcs(fm)
@@ -344,7 +345,6 @@ func (b *Builder) templateFuncs() template.FuncMap {
 		"absURL":         func(p string) string { return base.Abs(b.assets.lookup(p)) },
 		"integrity":      b.assets.integrity,
 		"ukdate":         ukDate,
-		"date":           localDate,
 		"isodate":        isoDate,
 		"dict":           dict,
 		"list":           func(xs ...any) []any { return xs },
