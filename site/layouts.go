@@ -21,7 +21,6 @@ import (
 	"sync/atomic"
 	"text/template/parse"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/tdewolff/minify/v2"
@@ -567,22 +566,21 @@ type LetterGroup struct {
 
 // byLetter groups pages by the first letter of their titles, A to Z and
 // then Other, each group in title order. The home page and drafts are
-// left out.
-func byLetter(ps []*Page) []LetterGroup {
+// left out. Given a Welsh page or site ({{ byLetter .Site.Pages . }}), it
+// uses the Welsh alphabet, whose letters include Ch, Dd, Ff, Ng, Ll, Ph,
+// Rh and Th.
+func byLetter(ps []*Page, ctx ...any) []LetterGroup {
+	welsh := len(ctx) > 0 && contextLanguage(ctx[0]) != nil && contextLanguage(ctx[0]).Code == "cy"
 	groups := map[string][]*Page{}
 	for _, p := range byTitle(ps) {
 		if p.Kind == KindHome || p.Draft || p.Title == "" {
 			continue
 		}
-		r, _ := utf8.DecodeRuneInString(p.Title)
-		l := string(unicode.ToUpper(r))
-		if l < "A" || l > "Z" {
-			l = "Other"
-		}
+		l := firstLetter(p.Title, welsh)
 		groups[l] = append(groups[l], p)
 	}
 	var out []LetterGroup
-	for _, l := range sortedKeys(groups) {
+	for _, l := range lettersInOrder(groups, welsh) {
 		if l != "Other" {
 			out = append(out, LetterGroup{Letter: l, ID: strings.ToLower(l), Pages: groups[l]})
 		}
