@@ -395,6 +395,8 @@ type SearchDoc struct {
 	Section     string // the title of its top-level section
 	Headings    []string
 	Text        string // the body text, tags stripped
+	Lang        string // the page's language code: "en", "cy"
+	IndexDir    string // the folder of its language's search index: "search/", "cy/search/"
 }
 
 // render renders pages in parallel and records their ids and links in
@@ -710,9 +712,11 @@ func (r *pageRenderer) writeExtras(ctx context.Context) Errors {
 	var errs Errors
 	var tmp bytes.Buffer
 	site := r.st.site
-	nf := &Page{Title: "Page not found", Kind: Kind404, Path: "/404.html", Site: site, Parent: site.Home, Params: map[string]any{}}
-	nf.RelPermalink, nf.Permalink = site.Base.Rel(nf.Path), site.Base.Abs(nf.Path)
-	if name, _ := r.st.lay.find(nf); name != "" {
+	for _, nf := range notFoundPages(site, r.st.lay.strings) {
+		name, _ := r.st.lay.find(nf)
+		if name == "" {
+			continue
+		}
 		var buf bytes.Buffer
 		html, err, stopped := r.execute(ctx, nf, &rendered{}, &buf)
 		if stopped && err == nil {
@@ -721,7 +725,7 @@ func (r *pageRenderer) writeExtras(ctx context.Context) Errors {
 		if err != nil {
 			errs = append(errs, err)
 		} else {
-			errs = append(errs, r.write("404.html", html, &tmp)...)
+			errs = append(errs, r.write(outputFile(nf.Path), html, &tmp)...)
 		}
 	}
 	for _, al := range site.aliases {
@@ -774,7 +778,10 @@ func collectIDs(html []byte) []string {
 
 // searchDoc is a page's text for the search index.
 func searchDoc(p *Page, rd *rendered) *SearchDoc {
-	d := &SearchDoc{URL: p.RelPermalink, Title: p.Title, Description: p.Description, Text: plainify(rd.content)}
+	d := &SearchDoc{URL: p.RelPermalink, Title: p.Title, Description: p.Description, Text: plainify(rd.content), IndexDir: "search/"}
+	if l := p.Language; l != nil {
+		d.Lang, d.IndexDir = l.Code, strings.TrimPrefix(l.Prefix, "/")+"search/"
+	}
 	if s := p.Section(); s != nil && s != p {
 		d.Section = s.Title
 	}

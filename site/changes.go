@@ -84,11 +84,14 @@ func asChange(v any) (PageChange, string) {
 	return c, ""
 }
 
-// Changes lists the changes to every page of the site, newest first; those
+// Changes lists the changes to every page in the site's language, newest first; those
 // of the same day in page path order.
 func (s *Site) Changes() []SiteChange {
 	var out []SiteChange
 	for _, p := range s.AllPages {
+		if p.Language != s.Lang {
+			continue // another language's
+		}
 		for _, c := range p.Changes {
 			out = append(out, SiteChange{PageChange: c, Page: p})
 		}

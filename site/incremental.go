@@ -389,6 +389,9 @@ func (st *buildState) affected(cs changeSet, old *buildState, bodyOnly []string,
 		}
 	}
 	if treeChanged {
+		if len(site.Languages) > 1 {
+			return all() // each language's tree shows the other's pages
+		}
 		if !st.treeAffected(cs, old, add) {
 			return all() // the navigation every page shows changed
 		}
@@ -398,7 +401,7 @@ func (st *buildState) affected(cs changeSet, old *buildState, bodyOnly []string,
 			add(p, p.Parent, p.Prev, p.Next)
 		}
 	}
-	out := slices.Collect(maps.Keys(set))
+	out := ownPages(slices.Collect(maps.Keys(set))) // a stand-in is its language's page, not rendered
 	slices.SortFunc(out, func(a, b *Page) int { return strings.Compare(a.Path, b.Path) })
 	return out
 }

@@ -22,7 +22,6 @@ import (
 	"sync/atomic"
 	"text/template/parse"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"charter/site/internal/inject"
@@ -44,6 +43,7 @@ type layouts struct {
 	files   map[string]string // the layout files as written, by name
 	timeout time.Duration     // the budget of one execution
 	running atomic.Int64      // partials that partialCached is running
+	strings stringTables      // layouts/i18n: each language's interface strings
 
 	// siteWide holds the leaves that may show any page of the site (an
 	// A-Z list, a site map, What's new): an incremental rebuild renders
@@ -76,6 +76,9 @@ func loadLayouts(fsys fs.FS, funcs template.FuncMap, min *minify.M, timeout time
 		return nil, errs
 	}
 	l.files = files
+	if l.strings, errs = readStrings(fsys); len(errs) > 0 {
+		return nil, errs
+	}
 	src, errs := l.compile(files, funcs)
 	l.templateSet = src
 	l.siteWide = siteWideLeaves(files, src)
@@ -158,6 +161,8 @@ func (l *layouts) compile(files map[string]string, funcs template.FuncMap) (*tem
 	fm["partialCached"] = func(name string, data any, keys ...any) (template.HTML, error) {
 		return l.partialCached(s, name, data, keys...)
 	}
+	fm["i18n"] = l.strings.translate
+	fm["date"] = l.strings.date
 	var errs Errors
 	n := 0
 	base := template.New("").Funcs(fm)
@@ -587,22 +592,21 @@ type LetterGroup struct {
 
 // byLetter groups pages by the first letter of their titles, A to Z and
 // then Other, each group in title order. The home page and drafts are
-// left out.
-func byLetter(ps []*Page) []LetterGroup {
+// left out. Given a Welsh page or site ({{ byLetter .Site.Pages . }}), it
+// uses the Welsh alphabet, whose letters include Ch, Dd, Ff, Ng, Ll, Ph,
+// Rh and Th.
+func byLetter(ps []*Page, ctx ...any) []LetterGroup {
+	welsh := len(ctx) > 0 && contextLanguage(ctx[0]) != nil && contextLanguage(ctx[0]).Code == "cy"
 	groups := map[string][]*Page{}
 	for _, p := range byTitle(ps) {
 		if p.Kind == KindHome || p.Draft || p.Title == "" {
 			continue
 		}
-		r, _ := utf8.DecodeRuneInString(p.Title)
-		l := string(unicode.ToUpper(r))
-		if l < "A" || l > "Z" {
-			l = "Other"
-		}
+		l := firstLetter(p.Title, welsh)
 		groups[l] = append(groups[l], p)
 	}
 	var out []LetterGroup
-	for _, l := range sortedKeys(groups) {
+	for _, l := range lettersInOrder(groups, welsh) {
 		if l != "Other" {
 			out = append(out, LetterGroup{Letter: l, ID: strings.ToLower(l), Pages: groups[l]})
 		}
@@ -622,7 +626,7 @@ func firstPages(n int, ps []*Page) []*Page {
 
 // siteWideMarkers are what a layout writes to reach pages beyond the
 // page's own family: every page, or any page by its path.
-var siteWideMarkers = []string{"AllPages", "GetPage", "Changes"}
+var siteWideMarkers = []string{"AllPages", "GetPage", "Changes", ".Site.Pages"}
 
 // templateRef finds the templates and partials a layout calls by name.
 var templateRef = regexp.MustCompile(`(template|partial|partialCached)\s+"([^"]+)"`)

@@ -121,6 +121,9 @@ func (st *renderState) resolve(dest string, line int) (string, bool) {
 	if !ok {
 		return dest, true
 	}
+	if t := localise(st.page, target); t != target {
+		target, out = t, t.RelPermalink
+	}
 	if query != "" {
 		out += "?" + query
 	}

@@ -83,18 +83,20 @@ type outputRegistry struct {
 	dirs   map[string]*output // folder -> the first output inside it
 	errs   Errors
 	warns  Errors
+	index  []string // the folders of the search indexes: "search/", "cy/search/"
 }
 
 func newOutputRegistry() *outputRegistry {
-	return &outputRegistry{byName: map[string]*output{}, byLook: map[string]*output{}, dirs: map[string]*output{}}
+	return &outputRegistry{byName: map[string]*output{}, byLook: map[string]*output{}, dirs: map[string]*output{}, index: []string{"search/"}}
 }
 
 // maxNameBytes is the longest file or folder name that common file
 // systems (ext4, APFS, NTFS) take.
 const maxNameBytes = 255
 
-// searchFolderRE matches the folders the search index is written to.
-var searchFolderRE = regexp.MustCompile(`^search/(?:meta\.json$|[0-9a-f]{10}/)`)
+// searchFolderRE matches, inside a search index's folder, the files and
+// folders the index is written to.
+var searchFolderRE = regexp.MustCompile(`^(?:meta\.json$|[0-9a-f]{10}/)`)
 
 // add registers one output and reports its clashes.
 func (r *outputRegistry) add(o *output) {
@@ -135,11 +137,22 @@ func (r *outputRegistry) checkName(o *output) bool {
 			return false
 		}
 	}
-	if searchFolderRE.MatchString(o.name) {
+	if r.inSearchIndex(o.name) {
 		r.errs = append(r.errs, errorf(o.file, o.line, "%s is where the build writes its search index; %s", o.desc(), o.fix()))
 		return false
 	}
 	return true
+}
+
+// inSearchIndex reports whether a name is where the build writes one of
+// its search indexes.
+func (r *outputRegistry) inSearchIndex(name string) bool {
+	for _, dir := range r.index {
+		if rest, ok := strings.CutPrefix(name, dir); ok && searchFolderRE.MatchString(rest) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkFolders reports an output that needs a folder where another is a
@@ -232,6 +245,13 @@ func (a *assembler) registerOutputs(files []string) {
 	r := newOutputRegistry()
 	for _, b := range buildOutputs {
 		r.add(&output{name: b.name, path: "/" + b.name, kind: outBuild, what: b.what})
+	}
+	for _, l := range a.s.Languages[1:] {
+		r.index = append(r.index, strings.TrimPrefix(l.Prefix, "/")+"search/")
+		for _, f := range []string{"feed.xml", "404.html"} {
+			name := strings.TrimPrefix(l.Prefix, "/") + f
+			r.add(&output{name: name, path: "/" + name, kind: outBuild, what: "the " + l.Name + " " + f})
+		}
 	}
 	for _, p := range a.s.AllPages {
 		if p.IsSection() && !p.IsHome() && p.Params["feed"] == true {

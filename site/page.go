@@ -58,6 +58,11 @@ type Page struct {
 	// source lines; set by a Config.KeepGoing build, for check.
 	Prose []ProseBlock
 
+	Language     *Language
+	orig         *Page   // of a translation or stand-in: the default-language page
+	translations []*Page // of a default-language page, in the order of the settings
+	standIn      bool    // a default-language page's place in another language's tree
+
 	src      *source
 	index    int
 	rendered atomic.Pointer[rendered]

@@ -26,11 +26,13 @@ func (r *pageRenderer) publishFiles() Errors {
 	data, err := sitemap(site)
 	add("sitemap.xml", data, err)
 	add("robots.txt", robots(site), nil)
-	data, err = atomFeed(site, site.Title, "/feed.xml", site.AllPages)
-	add("feed.xml", data, err)
+	for _, v := range languageViews(site) {
+		data, err = atomFeed(v, v.Title, v.Lang.Prefix+"feed.xml", ownPages(v.Pages))
+		add(strings.TrimPrefix(v.Lang.Prefix, "/")+"feed.xml", data, err)
+	}
 	for _, s := range site.AllPages {
 		if s.IsSection() && !s.IsHome() && s.Params["feed"] == true {
-			data, err := atomFeed(site, s.Title+" – "+site.Title, s.Path+"feed.xml", descendants(s))
+			data, err := atomFeed(s.Site, s.Title+" – "+s.Site.Title, s.Path+"feed.xml", ownPages(descendants(s)))
 			add(strings.TrimPrefix(s.Path, "/")+"feed.xml", data, err)
 		}
 	}
@@ -46,17 +48,22 @@ func published(ps []*Page) []*Page {
 
 func sitemap(site *Site) ([]byte, error) {
 	type url struct {
-		Loc     string `xml:"loc"`
-		Lastmod string `xml:"lastmod,omitempty"`
+		Loc        string             `xml:"loc"`
+		Lastmod    string             `xml:"lastmod,omitempty"`
+		Alternates []sitemapAlternate `xml:"xhtml:link"`
 	}
 	type urlset struct {
 		XMLName xml.Name `xml:"urlset"`
 		NS      string   `xml:"xmlns,attr"`
+		XHTML   string   `xml:"xmlns:xhtml,attr,omitempty"`
 		URLs    []url    `xml:"url"`
 	}
 	set := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
+	if len(site.Languages) > 1 {
+		set.XHTML = "http://www.w3.org/1999/xhtml"
+	}
 	for _, p := range published(site.AllPages) {
-		set.URLs = append(set.URLs, url{Loc: site.Base.escapedAbs(p.Path), Lastmod: sitemapDate(p)})
+		set.URLs = append(set.URLs, url{Loc: site.Base.escapedAbs(p.Path), Lastmod: sitemapDate(p), Alternates: sitemapAlternates(p)})
 	}
 	out, err := xml.MarshalIndent(set, "", "  ")
 	return append([]byte(xml.Header), out...), err
@@ -125,7 +132,7 @@ func atomFeed(site *Site, title, path string, pages []*Page) ([]byte, error) {
 	}
 	author1 := cmp.Or(site.Organisation, site.Title)
 	f := feed{NS: "http://www.w3.org/2005/Atom", Lang: site.Language, Title: title, ID: feedID(site, path),
-		Links:  []link{{Href: site.Base.Abs(path), Rel: "self", Type: "application/atom+xml"}, {Href: site.Base.Abs("/"), Rel: "alternate", Type: "text/html"}},
+		Links:  []link{{Href: site.Base.Abs(path), Rel: "self", Type: "application/atom+xml"}, {Href: site.Base.Abs(homePath(site)), Rel: "alternate", Type: "text/html"}},
 		Author: author{author1}}
 	updated := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, p := range ps {
@@ -167,6 +174,11 @@ func redirects(site *Site) []byte {
 	for _, al := range site.aliases {
 		fmt.Fprintf(&b, "%s %s 301\n", site.Base.escapedRel(al.from), site.Base.escapedRel(al.to.Path))
 	}
+	// A missing address under a language's prefix gets its own 404 page
+	// (a rule that applies only where no file is).
+	for _, v := range languageViews(site)[1:] {
+		fmt.Fprintf(&b, "%s* %s 404\n", site.Base.escapedRel(v.Lang.Prefix), site.Base.escapedRel(v.Lang.Prefix+"404.html"))
+	}
 	return []byte(b.String())
 }
 
@@ -198,9 +210,12 @@ func (r *pageRenderer) headers() []byte {
 	}
 	if r.b.cfg.Index != nil {
 		// The search index: a small manifest that changes with every
-		// build, and content-addressed folders that never change.
-		fmt.Fprintf(&b, "%s\n  Cache-Control: public, max-age=300, must-revalidate\n", site.Base.Rel("/search/meta.json"))
-		fmt.Fprintf(&b, "%s\n  Cache-Control: public, max-age=31536000, immutable\n", site.Base.Rel("/search/*/*"))
+		// build, and content-addressed folders that never change; one
+		// index for each language.
+		for _, l := range site.Languages {
+			fmt.Fprintf(&b, "%s\n  Cache-Control: public, max-age=300, must-revalidate\n", site.Base.Rel(l.Prefix+"search/meta.json"))
+			fmt.Fprintf(&b, "%s\n  Cache-Control: public, max-age=31536000, immutable\n", site.Base.Rel(l.Prefix+"search/*/*"))
+		}
 	}
 	return []byte(b.String())
 }

@@ -24,7 +24,10 @@ type Site struct {
 	Menu         []*Page // top-level sections for the primary navigation
 	FooterMenu   []*Page // top-level sections with menu: footer
 	FooterLinks  []Link
-	AllPages     []*Page // every page, ordered by path
+	AllPages     []*Page // every page of every language, ordered by path
+	Pages        []*Page // this language's pages, ordered by the default language's paths
+	Lang         *Language
+	Languages    []*Language // the default language first
 	BuildDrafts  bool
 	Serve        bool
 	RawHTML      bool
@@ -36,12 +39,15 @@ type Site struct {
 	files    map[string]bool   // site paths of static files and content assets
 	aliases  []alias
 	assets   *assetMap
+	views    map[string]*Site // language code -> the site as its pages see it
+	local    map[*Page]*Page  // in a language's view: default-language page -> its place here
 }
 
 // A Link is a titled link from the site settings.
 type Link struct {
 	Title string
 	URL   string
+	Lang  string // set when the link leads to a page in another language
 }
 
 type alias struct {
@@ -67,10 +73,14 @@ func (s *Site) BaseURL() string { return s.Base.Host + s.Base.Path }
 // GetPage finds a page by its site path ("/data-sharing/") or its content
 // file ("data-sharing/_index.md"); nil if there is none.
 func (s *Site) GetPage(ref string) *Page {
-	if p := s.bySource["content/"+strings.TrimPrefix(ref, "/")]; p != nil {
-		return p
+	p := s.bySource["content/"+strings.TrimPrefix(ref, "/")]
+	if p == nil {
+		p = s.byPath[normalisePath(ref)]
 	}
-	return s.byPath[normalisePath(ref)]
+	if n := s.local[p]; n != nil {
+		return n // the page in this view's language, or its stand-in
+	}
+	return p
 }
 
 // A loaded page is a parsed content file before it has a place in the tree.
@@ -83,7 +93,8 @@ type assembler struct {
 	s    *Site
 	errs Errors
 	warn func(*Error)
-	dirs map[string]*Page // content folder ("" is the root) -> its section page
+	dirs map[string]*Page  // content folder ("" is the root) -> its section page
+	held []heldTranslation // translations, placed once the default-language tree is
 }
 
 // assemble builds the page tree, and decides the output file of every
@@ -132,6 +143,7 @@ func assemble(pages []loaded, files []string, cfg Config, base BaseURL, warn fun
 		}
 	}
 	a.finish()
+	a.translate()
 	a.registerOutputs(files)
 	return s, a.errs
 }
@@ -156,18 +168,11 @@ func sortedKeys[V any](m map[string]V) []string {
 func (a *assembler) place(l loaded) *Page {
 	fm := l.src.fm
 	rel := strings.TrimPrefix(l.file, "content/")
-	p := &Page{
-		Title: fm.Title, Description: fm.Description, NavTitle: fm.NavTitle, Weight: fm.Weight,
-		Date: fm.Date, Lastmod: fm.Lastmod, LastReviewed: fm.LastReviewed, ReviewBy: fm.ReviewBy,
-		Draft: fm.Draft, ShowTOC: fm.TOC, Owner: fm.Owner, Layout: fm.Layout, Menu: fm.Menu,
-		Params: fm.Params, Source: l.file, Site: a.s, src: l.src, Kind: KindPage, Changes: fm.Changes,
+	if code, _, ok := splitLang(rel); ok {
+		a.holdTranslation(l, code)
+		return nil
 	}
-	if p.Lastmod.IsZero() {
-		p.Lastmod = p.Date
-	}
-	if c := p.LatestChange(); c != nil && c.Date.After(p.Lastmod) {
-		p.Lastmod = c.Date // a change note is an update
-	}
+	p := a.newPage(l)
 	base := path.Base(rel)
 	isIndex := base == "_index.md" || base == "index.md"
 	if isIndex {
@@ -221,6 +226,24 @@ func (a *assembler) place(l loaded) *Page {
 			continue
 		}
 		a.s.aliases = append(a.s.aliases, alias{from: normalisePath(al), to: p})
+	}
+	return p
+}
+
+// newPage makes the page of a loaded file from its front matter.
+func (a *assembler) newPage(l loaded) *Page {
+	fm := l.src.fm
+	p := &Page{
+		Title: fm.Title, Description: fm.Description, NavTitle: fm.NavTitle, Weight: fm.Weight,
+		Date: fm.Date, Lastmod: fm.Lastmod, LastReviewed: fm.LastReviewed, ReviewBy: fm.ReviewBy,
+		Draft: fm.Draft, ShowTOC: fm.TOC, Owner: fm.Owner, Layout: fm.Layout, Menu: fm.Menu,
+		Params: fm.Params, Source: l.file, Site: a.s, src: l.src, Kind: KindPage, Changes: fm.Changes,
+	}
+	if p.Lastmod.IsZero() {
+		p.Lastmod = p.Date
+	}
+	if c := p.LatestChange(); c != nil && c.Date.After(p.Lastmod) {
+		p.Lastmod = c.Date // a change note is an update
 	}
 	return p
 }

@@ -17,16 +17,21 @@ import (
 type Severity int
 
 // The severities. An Error fails the check; a Warning fails it only in
-// strict mode.
+// strict mode; a Notice never does (such as a page not yet translated,
+// which a site may publish on purpose).
 const (
 	Error Severity = iota
 	Warning
+	Notice
 )
 
-// String returns "error" or "warning".
+// String returns "error", "warning" or "notice".
 func (s Severity) String() string {
-	if s == Warning {
+	switch s {
+	case Warning:
 		return "warning"
+	case Notice:
+		return "notice"
 	}
 	return "error"
 }
@@ -77,6 +82,14 @@ type Page struct {
 	Lastmod      time.Time
 	LastmodLine  int
 	LatestChange time.Time
+
+	// Lang is the page's language tag ("en-GB", "cy"); "" when unknown.
+	// Translations is, for a page in the site's default language, its
+	// status in each other language; TranslationOf names the page a
+	// translation translates.
+	Lang          string
+	Translations  []Translation
+	TranslationOf string
 
 	doc   *Document  // set while Run checks the page
 	facts *pageFacts // what the site-wide rules need, kept after the tree is dropped

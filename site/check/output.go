@@ -38,8 +38,11 @@ func WriteText(w io.Writer, fs []Finding, color bool) error {
 			ew.printf("%s\n", f.File)
 		}
 		sev := paint(red, "error  ")
-		if f.Severity == Warning {
+		switch f.Severity {
+		case Warning:
 			sev = paint(yellow, "warning")
+		case Notice:
+			sev = paint(dim, "notice ")
 		}
 		ew.printf("  %-7s  %s  %s  %s\n", position(f), sev, f.Message, paint(dim, "["+f.Rule+"]"))
 		if f.Fix != "" {
@@ -63,17 +66,24 @@ func position(f Finding) string {
 	return "-"
 }
 
-// Summary is a line such as "3 errors, 5 warnings".
+// Summary is a line such as "3 errors, 5 warnings", with ", 2 notices"
+// when there are any.
 func Summary(fs []Finding) string {
 	errs, warns := count(fs)
-	return fmt.Sprintf("%s, %s", plural(errs, "error"), plural(warns, "warning"))
+	s := fmt.Sprintf("%s, %s", plural(errs, "error"), plural(warns, "warning"))
+	if n := len(fs) - errs - warns; n > 0 {
+		s += ", " + plural(n, "notice")
+	}
+	return s
 }
 
+// count counts the errors and the warnings; notices are neither.
 func count(fs []Finding) (errs, warns int) {
 	for _, f := range fs {
-		if f.Severity == Warning {
+		switch f.Severity {
+		case Warning:
 			warns++
-		} else {
+		case Error:
 			errs++
 		}
 	}
@@ -99,7 +109,8 @@ type jsonFinding struct {
 }
 
 // WriteJSON writes findings as a JSON array of objects with the keys
-// file, line, col, rule, severity ("error" or "warning"), message and fix.
+// file, line, col, rule, severity ("error", "warning" or "notice"),
+// message and fix.
 func WriteJSON(w io.Writer, fs []Finding) error {
 	out := make([]jsonFinding, len(fs))
 	for i, f := range fs {

@@ -115,11 +115,11 @@ func TestWriteReviewReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := os.ReadFile(csvFile)
-	want := `source,title,owner,last_reviewed,review_by,overdue
-content/a.md,A,,,2004-01-01,true
-content/b.md,"B, with comma",Team B,2003-01-01,2005-01-01,true
-content/c.md,C,Team C,,2006-01-01,false
-content/d.md,D,,,,false
+	want := `source,title,owner,last_reviewed,review_by,overdue,language,translation
+content/a.md,A,,,2004-01-01,true,,
+content/b.md,"B, with comma",Team B,2003-01-01,2005-01-01,true,,
+content/c.md,C,Team C,,2006-01-01,false,,
+content/d.md,D,,,,false,,
 `
 	if string(got) != want {
 		t.Errorf("CSV:\n%s\nwant\n%s", got, want)

@@ -41,7 +41,7 @@ type word struct {
 }
 
 func checkPlainEnglish(p *Page, _ *Document, report func(Finding)) {
-	if p.Source == "" || len(p.Prose) == 0 {
+	if p.Source == "" || len(p.Prose) == 0 || !english(p.Lang) {
 		return
 	}
 	warn := func(line int, rule, msg, fix string) {

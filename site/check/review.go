@@ -22,6 +22,8 @@ type ReviewRow struct {
 	LastReviewed string `json:"last_reviewed"` // YYYY-MM-DD, or "" when not set
 	ReviewBy     string `json:"review_by"`
 	Overdue      bool   `json:"overdue"`
+	Language     string `json:"language"`    // the page's language tag, "" when unknown
+	Translation  string `json:"translation"` // its translations' status, or the page it translates
 }
 
 // ReviewRows lists every page with a source file: overdue pages first,
@@ -35,7 +37,7 @@ func ReviewRows(pages []*Page, now time.Time) []ReviewRow {
 		rows = append(rows, ReviewRow{
 			Source: p.Source, Title: p.Title, Owner: p.Owner,
 			LastReviewed: isoDate(p.LastReviewed), ReviewBy: isoDate(p.ReviewBy),
-			Overdue: overdue(p.ReviewBy, now),
+			Overdue: overdue(p.ReviewBy, now), Language: p.Lang, Translation: translationStatus(p),
 		})
 	}
 	slices.SortFunc(rows, func(a, b ReviewRow) int {
@@ -55,6 +57,20 @@ func ReviewRows(pages []*Page, now time.Time) []ReviewRow {
 	return rows
 }
 
+// translationStatus is a page's translation column: "Welsh: up to date"
+// for a page in the default language, one entry a language;
+// "translation of content/x.md" for a translation.
+func translationStatus(p *Page) string {
+	if p.TranslationOf != "" {
+		return "translation of " + p.TranslationOf
+	}
+	var parts []string
+	for _, t := range p.Translations {
+		parts = append(parts, t.Language+": "+t.Status())
+	}
+	return strings.Join(parts, "; ")
+}
+
 func isoDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -71,9 +87,9 @@ func WriteReviewReport(path string, pages []*Page, now time.Time) error {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".csv":
 		w := csv.NewWriter(&buf)
-		_ = w.Write([]string{"source", "title", "owner", "last_reviewed", "review_by", "overdue"})
+		_ = w.Write([]string{"source", "title", "owner", "last_reviewed", "review_by", "overdue", "language", "translation"})
 		for _, r := range rows {
-			_ = w.Write([]string{r.Source, r.Title, r.Owner, r.LastReviewed, r.ReviewBy, strconv.FormatBool(r.Overdue)})
+			_ = w.Write([]string{r.Source, r.Title, r.Owner, r.LastReviewed, r.ReviewBy, strconv.FormatBool(r.Overdue), r.Language, r.Translation})
 		}
 		w.Flush()
 		if err := w.Error(); err != nil {

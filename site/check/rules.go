@@ -29,6 +29,7 @@ func pageRules(opts Options) []Rule {
 		rule{"missing-description", checkDescription},
 		rule{"change-note-missing", checkChangeNote},
 		rule{"plain-english", checkPlainEnglish},
+		rule{"translation", checkTranslations},
 	}
 }
 

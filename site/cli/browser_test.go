@@ -104,12 +104,18 @@ func builtSite(t *testing.T) string {
 
 var redirectPage = regexp.MustCompile(`(?i)<meta[^>]+http-equiv=["']?refresh`)
 
-// sitePages lists the URL paths of the built pages: every index.html folder,
-// and 404.html. Redirect pages for aliases are left out: they leave at once.
+// sitePages lists the URL paths of the built pages, in every language:
+// every index.html folder, and each 404.html (/404.html, /cy/404.html).
+// Redirect pages for aliases are left out: they leave at once.
 func sitePages(t *testing.T, dir string) []string {
 	t.Helper()
 	var pages []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && d.Name() == "404.html" {
+			rel, err := filepath.Rel(dir, p)
+			pages = append(pages, "/"+filepath.ToSlash(rel))
+			return err
+		}
 		if err != nil || d.IsDir() || d.Name() != "index.html" {
 			return err
 		}
@@ -126,9 +132,6 @@ func sitePages(t *testing.T, dir string) []string {
 	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "404.html")); err == nil {
-		pages = append(pages, "/404.html")
 	}
 	slices.Sort(pages)
 	return pages

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"charter/site"
@@ -197,10 +198,14 @@ func CheckSite(res *site.Result, files map[string][]byte) *check.Site {
 		for _, l := range p.Links {
 			cp.Links = append(cp.Links, check.Link{Line: l.Line, Written: l.Written, URL: l.URL, Image: l.Image, NoAlt: l.NoAlt})
 		}
+		translationFacts(res.Site, p, cp)
 		s.Pages = append(s.Pages, cp)
 	}
-	if html, ok := files["404.html"]; ok {
-		s.Pages = append(s.Pages, &check.Page{Output: "404.html", URL: s.BasePath + "404.html", HTML: html})
+	for _, l := range res.Site.Languages {
+		name := strings.TrimPrefix(l.Prefix, "/") + "404.html"
+		if html, ok := files[name]; ok {
+			s.Pages = append(s.Pages, &check.Page{Output: name, URL: s.BasePath + name, HTML: html, Lang: l.Lang})
+		}
 	}
 	for _, e := range res.Problems {
 		s.Known = append(s.Known, knownFinding(e))

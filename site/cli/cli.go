@@ -3,6 +3,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -432,11 +433,26 @@ func publishConfig(sf siteFlags, minify bool) site.Config {
 	return site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: minify, Fingerprint: true, Index: searchIndex, Timeout: sf.timeout}
 }
 
-// searchIndex builds the site search index from the pages' text.
+// searchIndex builds the site search index from the pages' text: one
+// index for each language, in its own folder.
 func searchIndex(docs []site.SearchDoc) (map[string][]byte, error) {
-	sd := make([]search.Doc, len(docs))
-	for i, d := range docs {
-		sd[i] = search.Doc{URL: d.URL, Title: d.Title, Description: d.Description, Section: d.Section, Headings: d.Headings, Text: d.Text}
+	byDir := map[string][]search.Doc{}
+	for _, d := range docs {
+		dir := cmp.Or(d.IndexDir, "search/")
+		byDir[dir] = append(byDir[dir], search.Doc{URL: d.URL, Title: d.Title, Description: d.Description, Section: d.Section, Headings: d.Headings, Text: d.Text, Lang: d.Lang})
 	}
-	return search.Index(sd)
+	if len(byDir) == 0 {
+		return search.Index(nil)
+	}
+	out := map[string][]byte{}
+	for dir, sd := range byDir {
+		files, err := search.Index(sd)
+		if err != nil {
+			return nil, err
+		}
+		for name, data := range files {
+			out[dir+strings.TrimPrefix(name, "search/")] = data
+		}
+	}
+	return out, nil
 }

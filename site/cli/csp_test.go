@@ -136,6 +136,10 @@ func TestBrowserCSP(t *testing.T) {
 	}
 	const search = "/search/?q=privacy"
 	list = append(list, entry{Path: search, WaitFor: "#search-results li a"}, entry{Path: probe})
+	// The Welsh search page finds a Welsh word in Welsh pages, and lists
+	// Welsh pages first, then English ones marked as English.
+	list = append(list, entry{Path: "/cy/search/?q=cyhoeddus", WaitFor: `#search-results li:first-child:not([lang]) a[href^="/cy/"]`},
+		entry{Path: "/cy/search/?q=data", WaitFor: `#search-results li:first-child:not([lang]) ~ li[lang="en-GB"] a[hreflang="en-GB"]`})
 	input, _ := json.Marshal(list)
 
 	start := time.Now()

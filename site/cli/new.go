@@ -50,6 +50,13 @@ func runNew(args []string, stdout, stderr io.Writer) int {
 	title := titleFromName(rel)
 	day := now().Format("2006-01-02")
 	text := fmt.Sprintf("---\ntitle: %q\ndescription: \"\"\ndate: %s\nlastmod: %s\ndraft: true\n---\nWrite the page here. Start with the most important thing.\n", title, day, day)
+	code, orig, isTranslation := site.TranslationOf(rel)
+	if isTranslation {
+		if text, err = translationStart(*source, orig); err != nil {
+			fmt.Fprintf(stderr, "charter new: %v\n", err)
+			return 1
+		}
+	}
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		fmt.Fprintf(stderr, "cannot create %s: %v\n", filepath.Dir(file), err)
 		return 1
@@ -65,13 +72,24 @@ func runNew(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cannot write %s: %v\n", file, err)
 		return 1
 	}
+	urlPath := previewPath(rel)
+	if isTranslation {
+		urlPath = "/" + code + previewPath(orig)
+		fmt.Fprintf(stdout, "Created %s (a draft), with the front matter of content/%s: translate its title and description, and write the page.\n", filepath.ToSlash(filepath.Join("content", rel)), orig)
+	} else {
+		fmt.Fprintf(stdout, "Created %s (a draft).\n", filepath.ToSlash(filepath.Join("content", rel)))
+	}
+	fmt.Fprintf(stdout, "Preview it with charter serve at http://127.0.0.1:1313%s\n", urlPath)
+	return 0
+}
+
+// previewPath is the address of a new page in the preview.
+func previewPath(rel string) string {
 	urlPath := "/" + strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(rel, ".md"), "_index"), "/")
 	if urlPath != "/" {
 		urlPath += "/"
 	}
-	urlPath = strings.ReplaceAll(urlPath, " ", "-")
-	fmt.Fprintf(stdout, "Created %s (a draft).\nPreview it with charter serve at http://127.0.0.1:1313%s\n", filepath.ToSlash(filepath.Join("content", rel)), urlPath)
-	return 0
+	return strings.ReplaceAll(urlPath, " ", "-")
 }
 
 // newPagePath turns the user's PATH into a file inside content/.

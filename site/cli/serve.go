@@ -152,7 +152,7 @@ func (p *previewer) searchFiles(ctx context.Context) (files map[string][]byte, e
 	}
 	files = map[string][]byte{}
 	for name, data := range out.Files() {
-		if strings.HasPrefix(name, "search/") {
+		if strings.HasPrefix(name, "search/") || strings.Contains(name, "/search/") { // a language's own index too
 			files[name] = data
 		}
 	}

@@ -23,6 +23,7 @@ type Doc struct {
 	Section     string   // title of its top-level section, "" for top-level pages
 	Headings    []string // its h2/h3 heading texts
 	Text        string   // the page's body text, plain (tags stripped, whitespace collapsed)
+	Lang        string   // the page's language code; the documents of one index share it
 }
 
 const (
@@ -43,10 +44,11 @@ const (
 // Manifest is search/meta.json, the one file a visitor always fetches.
 type Manifest struct {
 	Version int      `json:"v"`
-	Docs    int      `json:"n"` // number of documents
-	Chunk   int      `json:"c"` // documents per metadata chunk
-	Hash    string   `json:"h"` // the folder under search/ holding the shards and chunks
-	Keys    []string `json:"t"` // the term shards' keys, in term order
+	Docs    int      `json:"n"`           // number of documents
+	Chunk   int      `json:"c"`           // documents per metadata chunk
+	Hash    string   `json:"h"`           // the folder under search/ holding the shards and chunks
+	Keys    []string `json:"t"`           // the term shards' keys, in term order
+	Lang    string   `json:"l,omitempty"` // "cy" for a Welsh index, whose terms are not stemmed
 }
 
 // Index builds a compact static search index split so that a visitor
@@ -84,6 +86,9 @@ func Index(docs []Doc) (map[string][]byte, error) {
 	}
 	files := map[string][]byte{}
 	man := Manifest{Version: Version, Docs: len(ds), Chunk: ChunkDocs}
+	if docsLang(ds) == Welsh {
+		man.Lang = Welsh
+	}
 	for _, shard := range shardTerms(buildPostings(ds)) {
 		man.Keys = append(man.Keys, shard.key)
 		files["t/"+shard.key+".json"] = shard.json()
@@ -130,8 +135,19 @@ func sortDocs(docs []Doc) ([]Doc, error) {
 		if i > 0 && ds[i-1].URL == d.URL {
 			return nil, fmt.Errorf("search: two pages have the URL %s", d.URL)
 		}
+		if (d.Lang == Welsh) != (ds[0].Lang == Welsh) {
+			return nil, fmt.Errorf("search: %s and %s are in different languages; index each language apart", ds[0].URL, d.URL)
+		}
 	}
 	return ds, nil
+}
+
+// docsLang is the language of a run of documents, which share one.
+func docsLang(ds []Doc) string {
+	if len(ds) == 0 {
+		return ""
+	}
+	return ds[0].Lang
 }
 
 // metaChunk encodes the metadata of a run of documents.

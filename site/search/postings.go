@@ -74,7 +74,7 @@ func buildPostingsOn(ds []Doc, workers int) postingSet {
 // document number first.
 func countPostings(ds []Doc, first int) postingSet {
 	ps := postingSet{length: make([]int, len(ds))}
-	tok := newTokenizer()
+	tok := newTokenizer(docsLang(ds))
 	var counts []posting // by term number, for the current document
 	var touched []int32
 	get := func(id int32) *posting {

@@ -44,7 +44,7 @@ const maxWord = 40
 // letters are dropped; words of letters only are stemmed. The script's
 // terms() does exactly the same.
 func Words(text string, yield func(term string)) {
-	t := newTokenizer()
+	t := newTokenizer("")
 	t.words(text, func(id int32) { yield(t.names[id]) })
 }
 
@@ -55,10 +55,13 @@ type tokenizer struct {
 	ids   map[string]int32 // term -> term number
 	names []string         // term number -> term
 	cur   []byte
+	welsh bool // Welsh stop words and no stemming
 }
 
-func newTokenizer() *tokenizer {
-	return &tokenizer{memo: map[string]int32{}, ids: map[string]int32{}}
+// newTokenizer returns a tokenizer for a language's text: Welsh, or else
+// English.
+func newTokenizer(lang string) *tokenizer {
+	return &tokenizer{memo: map[string]int32{}, ids: map[string]int32{}, welsh: lang == Welsh}
 }
 
 func (t *tokenizer) words(text string, yield func(id int32)) {
@@ -102,8 +105,11 @@ func (t *tokenizer) flush(yield func(int32)) {
 // lookup finds the term number of a word not seen before.
 func (t *tokenizer) lookup(w string) int32 {
 	id := int32(-1)
-	if keep(w) {
-		tm := term(w)
+	if t.keep(w) {
+		tm := w
+		if !t.welsh {
+			tm = term(w)
+		}
 		var ok bool
 		if id, ok = t.ids[tm]; !ok {
 			id = int32(len(t.names))
@@ -115,8 +121,8 @@ func (t *tokenizer) lookup(w string) int32 {
 	return id
 }
 
-func keep(w string) bool {
-	if len(w) > maxWord || stopWords[w] {
+func (t *tokenizer) keep(w string) bool {
+	if len(w) > maxWord || (!t.welsh && stopWords[w]) || (t.welsh && welshStopWords[w]) {
 		return false
 	}
 	return len(w) > 1 || (w[0] >= '0' && w[0] <= '9')

@@ -78,10 +78,11 @@ func (s *Server) AllowHosts(h Hosts) {
 	s.hosts = &h
 }
 
-// OnDemand serves the files under prefix ("search/") from gen, which
-// runs when one of them is first asked for after each good build: for
-// files that cost too much to remake on every save, such as the search
-// index of a large site.
+// OnDemand serves the files under prefix ("search/"), at the root or in
+// any folder ("cy/search/", a language's own), from gen, which runs when
+// one of them is first asked for after each good build: for files that
+// cost too much to remake on every save, such as the search index of a
+// large site.
 func (s *Server) OnDemand(prefix string, gen func() (map[string][]byte, error)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -93,7 +94,7 @@ func (s *Server) onDemand(name string) ([]byte, bool, error) {
 	s.mu.RLock()
 	prefix, gen, d := s.demandPrefix, s.demandMake, s.demand
 	s.mu.RUnlock()
-	if gen == nil || !strings.HasPrefix(name, prefix) {
+	if gen == nil || !(strings.HasPrefix(name, prefix) || strings.Contains(name, "/"+prefix)) {
 		return nil, false, nil
 	}
 	d.once.Do(func() { d.files, d.err = gen() })

@@ -7,6 +7,11 @@
     'have he her his how i if in into is it its me more my no not of on or our she should so than that ' +
     'the their them then there these they this to us was we were what when where which who with would ' +
     'you your').split(' '));
+  // STOP_CY is the Welsh stop list, as welshStopList in site/search: Welsh
+  // words are not stemmed.
+  var STOP_CY = new Set(('a ac ag am ar at bod dan dros drwy ei eich ein eu fe fel fy gan gyda hefyd hi hon ' +
+    'hwn hwnnw hwy hyn hynny i ich iw ir maen mae mewn na nac nad neu ni nid o oedd oes or os pan pe sef sydd ' +
+    'sy syn trwy wedi wrth y yma yn yr ydy ydych ydym ydyn').split(' '));
   var R2 = rules('ational:ate tional:tion enci:ence anci:ance izer:ize abli:able alli:al entli:ent eli:e ' +
     'ousli:ous ization:ize ation:ate ator:ate alism:al iveness:ive fulness:ful ousness:ous aliti:al ' +
     'iviti:ive biliti:ble');
@@ -79,18 +84,20 @@
     if (measure(w) > 1 && dbl(w) && w.endsWith('l')) w = w.slice(0, -1);
     return w;
   }
-  // words splits text as Words in site/search does, before stemming.
-  function words(t) {
+  // words splits text as Words in site/search does, before stemming; lang
+  // is the language of the index, "cy" for Welsh.
+  function words(t, lang) {
+    var stop = lang === 'cy' ? STOP_CY : STOP;
     return t.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f'\u2019]/g, '').split(/[^a-z0-9]+/)
-      .filter(function (w) { return w && w.length <= 40 && !STOP.has(w) && (w.length > 1 || /\d/.test(w)); });
+      .filter(function (w) { return w && w.length <= 40 && !stop.has(w) && (w.length > 1 || /\d/.test(w)); });
   }
-  function term(w) { return /^[a-z]+$/.test(w) ? stem(w) : w; }
-  function terms(t) { return words(t).map(term); }
+  function term(w, lang) { return lang !== 'cy' && /^[a-z]+$/.test(w) ? stem(w) : w; }
+  function terms(t, lang) { return words(t, lang).map(function (w) { return term(w, lang); }); }
 
   // lookups lists the terms a query word matches as [term, isPrefix, factor].
   // The word being typed also matches by prefix, and a stem it runs past.
-  function lookups(w, typing) {
-    var t = term(w), l = [[t, false, 1]];
+  function lookups(w, typing, lang) {
+    var t = term(w, lang), l = [[t, false, 1]];
     if (typing && w.length > 2) {
       l.push([t, true, 0.8], [w, true, 0.8]);
       for (var k = Math.max(3, w.length - 4); k < w.length; k++) l.push([w.slice(0, k), false, 0.7]);
@@ -98,15 +105,15 @@
     return l;
   }
   // queryTerms lists, for each word of the query, the terms it matches.
-  function queryTerms(q, typing) {
-    var ws = words(q);
-    return ws.map(function (w, i) { return lookups(w, typing && i === ws.length - 1); });
+  function queryTerms(q, typing, lang) {
+    var ws = words(q, lang);
+    return ws.map(function (w, i) { return lookups(w, typing && i === ws.length - 1, lang); });
   }
   // hit reports whether a word of a result matches the query as the index
   // matches it: its term is a query term, or starts with a prefix one.
-  function hit(tok, groups) {
-    return words(tok).some(function (w) {
-      var t = term(w);
+  function hit(tok, groups, lang) {
+    return words(tok, lang).some(function (w) {
+      var t = term(w, lang);
       return groups.some(function (g) {
         return g.some(function (l) { return l[1] ? t.startsWith(l[0]) : t === l[0]; });
       });
@@ -114,8 +121,8 @@
   }
   // marks splits text into runs [text, marked], marking each word the query
   // matches, for <mark> in the results. typing: the last word is unfinished.
-  function marks(text, q, typing) {
-    var groups = queryTerms(q, typing), out = [], last = 0, re = /[\p{L}\p{M}\p{N}'\u2019]+/gu, m;
+  function marks(text, q, typing, lang) {
+    var groups = queryTerms(q, typing, lang), out = [], last = 0, re = /[\p{L}\p{M}\p{N}'\u2019]+/gu, m;
     function push(s, on) {
       var p = out[out.length - 1];
       if (!s) return;
@@ -123,24 +130,30 @@
     }
     while ((m = re.exec(text))) {
       push(text.slice(last, m.index), false);
-      push(m[0], groups.length > 0 && hit(m[0], groups));
+      push(m[0], groups.length > 0 && hit(m[0], groups, lang));
       last = re.lastIndex;
     }
     push(text.slice(last), false);
     return out;
   }
 
-  if (typeof document === 'undefined') { module.exports = { stem: stem, terms: terms, marks: marks }; return; }
+  if (typeof document === 'undefined') { module.exports = { stem: stem, terms: terms, marks: marks, queryTerms: queryTerms }; return; }
 
   var form = document.querySelector('form[data-index]');
   if (!form) return;
-  var base = form.getAttribute('data-index'), input = form.elements.q;
+  // The page's own language's index first; a Welsh page's search then
+  // looks in the English pages too (data-fallback), listed after.
+  var bases = [form.getAttribute('data-index')], input = form.elements.q;
+  if (form.getAttribute('data-fallback')) bases.push(form.getAttribute('data-fallback'));
+  var pageLang = form.getAttribute('data-lang') || 'en';
+  // msg is an interface string that the layout wrote in the page's language.
+  function msg(key, dflt) { return form.getAttribute('data-msg-' + key) || dflt; }
   var status = document.getElementById('search-status'), list = document.getElementById('search-results');
   var DIG = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
   var cache = {}, seq = 0, timer;
 
   function get(path) {
-    return cache[path] || (cache[path] = fetch(base + path).then(function (r) {
+    return cache[path] || (cache[path] = fetch(path).then(function (r) {
       if (r.ok) return r.json();
       cache = {}; // a new index was published: start again from meta.json
       throw new Error(path + ': ' + r.status);
@@ -184,10 +197,24 @@
     return Array.from(total).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
   }
   function run(q) {
-    var ws = words(q), my = ++seq, typing = !/\s$/.test(q);
+    var ws = words(q, pageLang), my = ++seq, typing = !/\s$/.test(q);
     if (!ws.length) return show(my, q, [], q.trim() ? -2 : undefined);
-    get('meta.json').then(function (man) {
-      var dir = man.h + '/', groups = queryTerms(q, typing);
+    // An index that fails (a language with no pages to index yet) is
+    // left out, as long as another answers.
+    Promise.all(bases.map(function (b) {
+      return find(b, q, typing).catch(function () { return null; });
+    })).then(function (rs) {
+      var rows = [], total = 0, ok = false;
+      rs.forEach(function (r) { if (r) { ok = true; rows = rows.concat(r.rows); total += r.total; } });
+      show(my, q, rows, ok ? total : -1);
+    });
+  }
+  // find looks q up in the index at base, and gives the best 20 results as
+  // rows, the number of results, and the index's language.
+  function find(base, q, typing) {
+    return get(base + 'meta.json').then(function (man) {
+      var lang = man.l || 'en', dir = base + man.h + '/', groups = queryTerms(q, typing, lang);
+      if (!groups.length) return { rows: [], total: 0 };
       var need = new Set();
       groups.forEach(function (g) {
         g.forEach(function (l) {
@@ -200,10 +227,10 @@
         var found = score(man.n, groups, sh);
         return Promise.all(found.slice(0, 20).map(function (r) {
           var c = Math.floor(r[0] / man.c);
-          return get(dir + 'd/' + c + '.json').then(function (rows) { return rows[r[0] - c * man.c]; });
-        })).then(function (rows) { show(my, q, rows, found.length); });
+          return get(dir + 'd/' + c + '.json').then(function (rows) { return rows[r[0] - c * man.c].concat([lang]); });
+        })).then(function (rows) { return { rows: rows, total: found.length }; });
       });
-    }).catch(function () { show(my, q, [], -1); });
+    });
   }
   function el(tag, text, cls) {
     var e = document.createElement(tag);
@@ -212,9 +239,9 @@
     return e;
   }
   // marked is text with the words the query q matches in <mark>.
-  function marked(tag, text, q, cls) {
+  function marked(tag, text, q, cls, lang) {
     var e = el(tag, '', cls);
-    marks(text, q, !/\s$/.test(q)).forEach(function (r) {
+    marks(text, q, !/\s$/.test(q), lang).forEach(function (r) {
       e.append(r[1] ? el('mark', r[0]) : r[0]);
     });
     return e;
@@ -222,30 +249,31 @@
   // show lists the results and says how many there are in the live region.
   function show(my, q, rows, total) {
     if (my !== seq) return;
-    var msg = '', quoted = '\u201c' + q.trim() + '\u201d', a;
+    var text = '', quoted = '\u201c' + q.trim() + '\u201d', a;
     list.textContent = '';
-    if (total === -1) msg = 'Search is not working at the moment. Try again, or use the A to Z of pages.';
-    else if (total === -2) msg = 'Words such as “the” and “of” are too common to search for. Add another word.';
+    if (total === -1) text = msg('broken', 'Search is not working at the moment. Try again, or use the A to Z of pages.');
+    else if (total === -2) text = msg('common', 'Words such as “the” and “of” are too common to search for. Add another word.');
     else if (total === 0) {
-      msg = 'No results for ' + quoted + '.';
-      a = el('a', 'A to Z of pages');
+      text = msg('none', 'No results for') + ' ' + quoted + '.';
+      a = el('a', msg('az', 'A to Z of pages'));
       a.href = form.getAttribute('data-az');
-      list.append(el('li', 'Check the spelling, try other or fewer words, or look for the page in the ', 'search-none'));
+      list.append(el('li', msg('spelling', 'Check the spelling, try other or fewer words, or look for the page in the') + ' ', 'search-none'));
       list.lastChild.append(a, '.');
     } else if (rows) {
-      msg = total + (total === 1 ? ' result for ' : ' results for ') + quoted +
-        (total > rows.length ? ', showing the best ' + rows.length : '') + '.';
+      text = total + ' ' + (total === 1 ? msg('result', 'result for') : msg('results', 'results for')) + ' ' + quoted +
+        (total > rows.length ? ', ' + msg('best', 'showing the best') + ' ' + rows.length : '') + '.';
       rows.forEach(function (r) {
-        var li = el('li');
-        a = marked('a', r[1], q);
+        var li = el('li'), lang = r[4];
+        a = marked('a', r[1], q, '', lang);
         a.href = r[0];
+        if (lang !== pageLang) { li.lang = form.getAttribute('data-fallback-lang') || lang; a.hreflang = li.lang; }
         li.append(a);
         if (r[2]) li.append(el('span', r[2], 'search-section'));
-        if (r[3]) li.append(marked('p', r[3], q));
+        if (r[3]) li.append(marked('p', r[3], q, '', lang));
         list.append(li);
       });
     }
-    if (status.textContent !== msg) status.textContent = msg;
+    if (status.textContent !== text) status.textContent = text;
   }
   function update() {
     var q = input.value.trim(), u = new URL(location.href);
