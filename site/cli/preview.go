@@ -2,10 +2,12 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path"
 	"slices"
 	"strings"
@@ -47,6 +49,9 @@ type previewer struct {
 	errText string        // the errors shown, "" when the last build succeeded
 	warned  string        // the warnings a full build printed last
 
+	// complete, when set, turns the errors of a failed full build into
+	// every current error of the site (see allErrors).
+	complete func(context.Context, error) error
 	// finished, when set (tests), is called after each build.
 	finished func(settleInfo)
 	batches  atomic.Int64 // batches of changes received
@@ -187,6 +192,9 @@ func (p *previewer) start(ctx context.Context, full bool, batch []watch.Change) 
 		}()
 		r.out = out
 		r.res, r.err = p.b.Build(jctx, out, changes...)
+		if full && r.err != nil && p.complete != nil {
+			r.err = p.complete(jctx, r.err)
+		}
 	}()
 	return j
 }
@@ -384,4 +392,43 @@ func errorText(err error) string {
 		fmt.Fprintf(&b, "%v\n", err)
 	}
 	return b.String()
+}
+
+// allErrors is every current error of a site whose build failed with
+// first: a build stops at the first stage that fails (a page's front
+// matter, say), which hides the errors of the later ones (a broken link
+// in another page). A KeepGoing build, as check makes, leaves out what
+// fails and goes on; its problems and first together are the list, one
+// line each, sorted.
+func allErrors(ctx context.Context, cfg site.Config, fsys fs.FS, first error) error {
+	es, ok := site.AsErrors(first)
+	if !ok {
+		return first
+	}
+	cfg.KeepGoing = true
+	b, err := site.NewBuilder(cfg, fsys)
+	if err != nil {
+		return first
+	}
+	res, err := b.Build(ctx, site.NewMemOutput())
+	switch more, ok := site.AsErrors(err); {
+	case err == nil:
+		es = append(slices.Clone(es), res.Problems...)
+	case ok:
+		es = append(slices.Clone(es), more...)
+	default:
+		return first
+	}
+	seen := map[string]bool{}
+	all := site.Errors{}
+	for _, e := range es {
+		if k := e.Error(); !seen[k] {
+			seen[k] = true
+			all = append(all, e)
+		}
+	}
+	slices.SortFunc(all, func(a, b *site.Error) int {
+		return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), strings.Compare(a.Msg, b.Msg))
+	})
+	return all
 }

@@ -102,6 +102,7 @@ func (m *model) start(quiet time.Duration, dirs ...string) {
 		t.Fatal(err)
 	}
 	m.p = &previewer{b: b, srv: serve.New("/"), stdout: m.out, stderr: m.out, quiet: quiet,
+		complete: func(ctx context.Context, err error) error { return allErrors(ctx, previewConfig(), os.DirFS(m.dir), err) },
 		finished: func(s settleInfo) {
 			select {
 			case m.built <- s:
@@ -202,7 +203,7 @@ func (m *model) check(when string) {
 	out := site.NewMemOutput()
 	_, err = b.Build(context.Background(), out)
 	if err != nil {
-		if got, want := m.p.srv.Error(), errorText(err); got != want {
+		if got, want := m.p.srv.Error(), errorText(allErrors(context.Background(), previewConfig(), os.DirFS(m.dir), err)); got != want {
 			m.fail(fmt.Sprintf("%s: the preview shows the errors\n%s\nbut a full build gives\n%s", when, got, want))
 		}
 		return

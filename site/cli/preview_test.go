@@ -309,3 +309,22 @@ func TestPreviewCheckDoesNotRepeatWarnings(t *testing.T) {
 		t.Errorf("the warning was printed %d times, want once:\n%s", n, m.out.String())
 	}
 }
+
+// The preview lists every current error once the tree is quiet: a broken
+// front matter in one file must not hide a broken link in another, which
+// a build that stops at its first failing stage would.
+func TestPreviewListsEveryError(t *testing.T) {
+	m := realSiteModel(t, 50*time.Millisecond)
+	m.sed("content/data-sharing/toolkit.md", "(legal-guidance.md)", "(legal-guidence.md)")
+	m.sed("content/faqs/human-rights.md", "title:", "draft: maybe\ntitle:")
+	m.settle()
+	errs := m.p.srv.Error()
+	if !strings.Contains(errs, "content/data-sharing/toolkit.md:") || !strings.Contains(errs, "content/faqs/human-rights.md:") {
+		t.Errorf("both errors should show:\n%s", errs)
+	}
+	m.sed("content/faqs/human-rights.md", "draft: maybe\ntitle:", "title:")
+	m.settle()
+	if errs := m.p.srv.Error(); !strings.Contains(errs, "content/data-sharing/toolkit.md:") || strings.Contains(errs, "human-rights") {
+		t.Errorf("only the toolkit's error should show:\n%s", errs)
+	}
+}

@@ -60,11 +60,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		sf: sf, stdout: stdout, stderr: stderr, navigate: *navigate, write: *write,
 		srv: serve.New(base.Path), quiet: quietCheck,
 	}
-	p.b, err = site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Serve: true, Timeout: sf.timeout}, sf.fsys())
+	cfg := site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Serve: true, Timeout: sf.timeout}
+	p.b, err = site.NewBuilder(cfg, sf.fsys())
 	if err != nil {
 		fmt.Fprintf(stderr, "charter serve: %v\n", err)
 		return 2
 	}
+	p.complete = func(ctx context.Context, err error) error { return allErrors(ctx, cfg, sf.fsys(), err) }
 	w, err := watch.New(sf.source, []string{"content", "layouts", "static"}, watch.Options{Poll: *poll})
 	if err != nil {
 		fmt.Fprintf(stderr, "cannot watch %s for changes: %v; try --poll 500ms\n", sf.source, err)
