@@ -102,7 +102,9 @@ func (m *model) start(quiet time.Duration, dirs ...string) {
 		t.Fatal(err)
 	}
 	m.p = &previewer{b: b, srv: serve.New("/"), stdout: m.out, stderr: m.out, quiet: quiet,
-		complete: func(ctx context.Context, err error) error { return allErrors(ctx, previewConfig(), os.DirFS(m.dir), err) },
+		complete: func(ctx context.Context, err error) error {
+			return allErrors(ctx, previewConfig(), os.DirFS(m.dir), err)
+		},
 		finished: func(s settleInfo) {
 			select {
 			case m.built <- s:
