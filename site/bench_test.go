@@ -117,13 +117,15 @@ func buildBench(b *testing.B, dir string) {
 }
 
 // benchIndex is the search index of `charter build`.
-func benchIndex(docs []SearchDoc) (map[string][]byte, error) {
-	sd := make([]search.Doc, len(docs))
-	for i, d := range docs {
-		sd[i] = search.Doc{URL: d.URL, Title: d.Title, Description: d.Description, Section: d.Section, Headings: d.Headings, Text: d.Text}
-	}
-	return search.Index(sd)
+func benchIndex() Indexer { return benchIndexer{search.NewBuilder()} }
+
+type benchIndexer struct{ b *search.Builder }
+
+func (x benchIndexer) Add(d SearchDoc) {
+	x.b.Add(search.Doc{URL: d.URL, Title: d.Title, Description: d.Description, Section: d.Section, Headings: d.Headings, Text: d.Text})
 }
+
+func (x benchIndexer) Files() (map[string][]byte, error) { return x.b.Files() }
 
 // BenchmarkBaseline does only the unavoidable work on the same files, on
 // every core: read each file, convert it with goldmark, minify it, write it.

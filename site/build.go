@@ -32,9 +32,10 @@ type Config struct {
 	// images and fonts, so that they can be cached for a long time.
 	Fingerprint bool
 
-	// Index, when set, is given every published page's text after the
-	// pages render, and returns the search index files to write.
-	Index func([]SearchDoc) (map[string][]byte, error)
+	// Index, when set, makes a build's search index: the build adds each
+	// published page's text as soon as the page renders, and writes the
+	// files of the index once every page has.
+	Index func() Indexer
 
 	// KeepGoing turns broken links into Result.Problems instead of
 	// failing the build, so that a checker sees every page.
@@ -44,6 +45,13 @@ type Config struct {
 	// converted from Markdown but not laid out, and no other file is
 	// written. The preview makes its search index this way.
 	IndexOnly bool
+}
+
+// An Indexer makes a search index from pages' text. Add is called from
+// many goroutines at once, in no set order; Files once, after the last Add.
+type Indexer interface {
+	Add(SearchDoc)
+	Files() (map[string][]byte, error)
 }
 
 // Builder builds one site. NewBuilder checks the configuration once;
@@ -154,6 +162,9 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 		st.sources[l.file] = l
 	}
 	r := &pageRenderer{b: b, st: st, out: out, warn: warn}
+	if b.cfg.Index != nil {
+		r.index = b.cfg.Index()
+	}
 	if b.cfg.IndexOnly {
 		return r.indexOnly(ctx)
 	}
@@ -328,9 +339,10 @@ type pageRenderer struct {
 	out  Output
 	warn *warnings
 
-	mu      sync.Mutex
-	wrote   []string
-	results []pageResult // of the last render call
+	index Indexer // the search index, when the build makes one
+
+	mu    sync.Mutex
+	wrote []string
 }
 
 func (r *pageRenderer) written() []string {
@@ -347,7 +359,6 @@ type pageResult struct {
 	ids            []string
 	refs           []fragRef
 	failed         bool
-	doc            *SearchDoc
 }
 
 // SearchDoc is one page's text for a search index.
@@ -364,7 +375,6 @@ type SearchDoc struct {
 // the state. It returns errors, and the broken links when KeepGoing.
 func (r *pageRenderer) render(ctx context.Context, pages []*Page) (errs, problems Errors) {
 	results := make([]pageResult, len(pages))
-	r.results = results
 	bufs := sync.Pool{New: func() any { return new(pageBuffers) }}
 	parallel(ctx, len(pages), func(i int) {
 		buf := bufs.Get().(*pageBuffers)
@@ -462,8 +472,8 @@ func (r *pageRenderer) renderPage(p *Page, buf *pageBuffers) (res pageResult) {
 		}
 		rd.content = template.HTML(content)
 		rd.toc, rd.questions = st.toc, st.questions
-		if r.b.cfg.Index != nil && !p.Draft && p.Kind != KindHome && p.Layout != "az" && p.Layout != "search" && p.Params["search"] != false {
-			res.doc = searchDoc(p, rd)
+		if r.index != nil && !p.Draft && p.Kind != KindHome && p.Layout != "az" && p.Layout != "search" && p.Params["search"] != false {
+			r.index.Add(searchDoc(p, rd))
 		}
 	}
 	if r.b.cfg.IndexOnly {
@@ -635,8 +645,8 @@ func collectIDs(html []byte) []string {
 }
 
 // searchDoc is a page's text for the search index.
-func searchDoc(p *Page, rd *rendered) *SearchDoc {
-	d := &SearchDoc{URL: p.RelPermalink, Title: p.Title, Description: p.Description, Text: plainify(rd.content)}
+func searchDoc(p *Page, rd *rendered) SearchDoc {
+	d := SearchDoc{URL: p.RelPermalink, Title: p.Title, Description: p.Description, Text: plainify(rd.content)}
 	if s := p.Section(); s != nil && s != p {
 		d.Section = s.Title
 	}
@@ -648,16 +658,10 @@ func searchDoc(p *Page, rd *rendered) *SearchDoc {
 
 // writeIndex builds the search index from the pages just rendered.
 func (r *pageRenderer) writeIndex() Errors {
-	if r.b.cfg.Index == nil {
+	if r.index == nil {
 		return nil
 	}
-	var docs []SearchDoc
-	for _, res := range r.results {
-		if res.doc != nil {
-			docs = append(docs, *res.doc)
-		}
-	}
-	files, err := r.b.cfg.Index(docs)
+	files, err := r.index.Files()
 	if err != nil {
 		return Errors{&Error{File: "search", Msg: fmt.Sprintf("cannot build the search index: %v", err)}}
 	}

@@ -285,11 +285,15 @@ func publishConfig(sf siteFlags, minify bool) site.Config {
 	return site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: minify, Fingerprint: true, Index: searchIndex}
 }
 
-// searchIndex builds the site search index from the pages' text.
-func searchIndex(docs []site.SearchDoc) (map[string][]byte, error) {
-	sd := make([]search.Doc, len(docs))
-	for i, d := range docs {
-		sd[i] = search.Doc{URL: d.URL, Title: d.Title, Description: d.Description, Section: d.Section, Headings: d.Headings, Text: d.Text}
-	}
-	return search.Index(sd)
+// searchIndex makes the site search index from the pages' text, keeping
+// only each page's term counts once it has rendered.
+func searchIndex() site.Indexer { return searchIndexer{search.NewBuilder()} }
+
+// searchIndexer gives a search.Builder the build's pages.
+type searchIndexer struct{ b *search.Builder }
+
+func (x searchIndexer) Add(d site.SearchDoc) {
+	x.b.Add(search.Doc{URL: d.URL, Title: d.Title, Description: d.Description, Section: d.Section, Headings: d.Headings, Text: d.Text})
 }
+
+func (x searchIndexer) Files() (map[string][]byte, error) { return x.b.Files() }
