@@ -303,6 +303,9 @@ func (b *Builder) parseAll(ctx context.Context, files []string) ([]loaded, Error
 		}
 		src, perrs := parsePage(files[i], data)
 		errs[i] = perrs
+		if src != nil && !b.cfg.Serve && !b.cfg.KeepGoing {
+			src.dropBody() // read again when the page renders
+		}
 		out[i] = loaded{file: files[i], src: src}
 	})
 	var all Errors
@@ -436,15 +439,20 @@ func (r *pageRenderer) renderPage(p *Page, buf *pageBuffers) (res pageResult) {
 	buf.content.Reset()
 	rd := &rendered{}
 	if p.src != nil {
-		st := &renderState{page: p, site: r.st.site, lines: lineIndex{body: p.src.body, first: p.src.bodyLine}, keepLinks: r.b.cfg.Serve || r.b.cfg.KeepGoing}
+		body, err := readBody(r.b.fsys, p.Source, p.src)
+		if err != nil {
+			res.errs = Errors{err}
+			return res
+		}
+		st := &renderState{page: p, site: r.st.site, lines: lineIndex{body: body, first: p.src.bodyLine}, keepLinks: r.b.cfg.Serve || r.b.cfg.KeepGoing}
 		pc := parser.NewContext()
 		pc.Set(stateKey, st)
-		doc := r.st.md.Parser().Parse(text.NewReader(p.src.body), parser.WithContext(pc))
+		doc := r.st.md.Parser().Parse(text.NewReader(body), parser.WithContext(pc))
 		if buf.w == nil {
 			buf.w = bufio.NewWriterSize(&buf.content, 32<<10)
 		}
 		buf.w.Reset(&buf.content)
-		if err := r.st.md.Renderer().Render(buf.w, p.src.body, doc); err != nil {
+		if err := r.st.md.Renderer().Render(buf.w, body, doc); err != nil {
 			res.errs = Errors{errorf(p.Source, 0, "cannot render the Markdown: %v", err)}
 			return res
 		}
