@@ -4,9 +4,10 @@ import "io/fs"
 
 // dropBody lets go of the source's body after the first read, which
 // decoded the front matter: a one-off build then holds front matter, not
-// text, until each page renders, and readBody reads the body again.
+// text, until each page renders, and readBody reads the body again. The
+// front matter's text goes too: only the preview compares it.
 func (s *source) dropBody() {
-	s.body, s.dropped = nil, true
+	s.body, s.fmText, s.dropped = nil, "", true
 }
 
 // readBody returns the Markdown body of a page's source: the one kept

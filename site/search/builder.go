@@ -38,7 +38,8 @@ type termCount struct {
 // the builder's; it serves one goroutine at a time.
 type localCounter struct {
 	*docCounter
-	global []int32 // local term number -> builder's term number
+	global []int32     // local term number -> builder's term number
+	terms  []termCount // the current document's counts
 }
 
 // NewBuilder returns an empty Builder.
@@ -52,17 +53,18 @@ func (b *Builder) Add(d Doc) {
 	if lc == nil {
 		lc = &localCounter{docCounter: newDocCounter()}
 	}
-	var terms []termCount
+	terms := lc.terms[:0] // reused: the document keeps an exact copy
 	n := lc.count(d, func(id int32, p posting) {
 		terms = append(terms, termCount{id, p})
 	})
+	lc.terms = terms
 	if len(lc.global) < len(lc.tok.names) {
 		b.intern(lc)
 	}
 	for i := range terms {
 		terms[i].term = lc.global[terms[i].term]
 	}
-	c := counted{row: [4]string{d.URL, d.Title, d.Section, excerpt(d)}, length: n, terms: slices.Clip(terms)}
+	c := counted{row: [4]string{d.URL, d.Title, d.Section, excerpt(d)}, length: n, terms: slices.Clone(terms)}
 	b.mu.Lock()
 	b.docs = append(b.docs, c)
 	b.mu.Unlock()
