@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/url"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -249,10 +250,15 @@ func (r *pageRenderer) result(problems Errors) *Result {
 // TuneGC trades memory for speed: the collector runs less often, and the
 // soft memory limit (in bytes) keeps the heap near the ceiling the command
 // needs: about 180 MiB for a 10,000-page build that writes each page and
-// lets it go, more for commands that hold the whole site in memory.
+// lets it go, more for commands that hold the whole site in memory. GOGC
+// and GOMEMLIMIT in the environment, when set, win over these.
 func TuneGC(limit int64) {
-	debug.SetGCPercent(400)
-	debug.SetMemoryLimit(limit)
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(limit)
+	}
 }
 
 // parallel calls f(i) for i in [0, n) on every core, stopping early when
