@@ -19,6 +19,7 @@ type Builder struct {
 	ids   map[string]int32 // term -> term number of this builder
 	names []string         // term number -> term
 	docs  []counted
+	done  bool // Files was called
 }
 
 // counted is a document reduced to what the index needs of it.
@@ -86,14 +87,20 @@ func (b *Builder) intern(lc *localCounter) {
 	}
 }
 
-// Files returns the index of the documents added so far, as Index does:
-// the same documents give the same files.
+// Files returns the index of the documents added, as Index does: the
+// same documents give the same files. It lets go of the documents' counts
+// as it turns them into postings, so it is called once, after the last
+// Add; a second call is an error.
 func (b *Builder) Files() (map[string][]byte, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	docs := slices.Clone(b.docs)
+	if b.done {
+		return nil, fmt.Errorf("search: the index was already made")
+	}
+	b.done = true
+	docs := b.docs
+	b.docs = nil
 	slices.SortStableFunc(docs, func(x, y counted) int { return cmp.Compare(x.row[0], y.row[0]) })
-	ps := postingSet{names: b.names, terms: make([][]posting, len(b.names)), length: make([]int, len(docs))}
 	rows := make([][4]string, len(docs))
 	for i, d := range docs {
 		if d.row[0] == "" {
@@ -102,12 +109,32 @@ func (b *Builder) Files() (map[string][]byte, error) {
 		if i > 0 && docs[i-1].row[0] == d.row[0] {
 			return nil, fmt.Errorf("search: two pages have the URL %s", d.row[0])
 		}
-		rows[i], ps.length[i] = d.row, d.length
+		rows[i] = d.row
+	}
+	return indexFiles(b.postings(docs), rows)
+}
+
+// postings turns the documents' counts, in document order, into each
+// term's postings, letting go of the counts as it goes.
+func (b *Builder) postings(docs []counted) postingSet {
+	n := make([]int32, len(b.names))
+	for _, d := range docs {
 		for _, tc := range d.terms {
+			n[tc.term]++
+		}
+	}
+	ps := postingSet{names: b.names, terms: make([][]posting, len(b.names)), length: make([]int, len(docs))}
+	for id := range ps.terms {
+		ps.terms[id] = make([]posting, 0, n[id])
+	}
+	for i := range docs {
+		ps.length[i] = docs[i].length
+		for _, tc := range docs[i].terms {
 			p := tc.p
 			p.doc = int32(i)
 			ps.terms[tc.term] = append(ps.terms[tc.term], p)
 		}
+		docs[i].terms = nil
 	}
-	return indexFiles(ps, rows)
+	return ps
 }

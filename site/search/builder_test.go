@@ -63,5 +63,8 @@ func TestBuilderMatchesIndex(t *testing.T) {
 				t.Fatalf("seed %d round %d: %s differs from Index's:\n%.300s\n%.300s", seed, round, name, got[name], w)
 			}
 		}
+		if _, err := b.Files(); err == nil {
+			t.Fatalf("seed %d round %d: a second Files call made an index from counts it had let go", seed, round)
+		}
 	}
 }
