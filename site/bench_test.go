@@ -24,16 +24,50 @@ import (
 // benchPages is the size of the generated benchmark site.
 const benchPages = 10000
 
-var genDir = flag.String("gen", "", "write the generated benchmark site into this folder (with -run TestGenerateSite)")
+var (
+	genDir   = flag.String("gen", "", "write the generated benchmark site into this folder (with -run TestGenerateSite)")
+	genPages = flag.Int("gen-pages", benchPages, "pages of the site -gen writes")
+	genWords = flag.Int("gen-words", 300, "words a page of the site -gen writes")
+	genCode  = flag.Bool("gen-code", false, "make half the blocks of the site -gen writes code")
+)
 
 // TestGenerateSite writes the benchmark site for measuring the command
 // itself: go test ./site -run TestGenerateSite -gen /dev/shm/site
+// [-gen-pages 100000] [-gen-words 1100] [-gen-code]
 func TestGenerateSite(t *testing.T) {
 	if *genDir == "" {
 		t.Skip("no -gen folder given")
 	}
-	if err := gensite.Write(*genDir, benchPages, ".."); err != nil {
+	if err := gensite.WriteWith(*genDir, *genPages, "..", gensite.Options{Words: *genWords, Code: *genCode}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// benchShapes are the page shapes the benchmarks run at: the project's
+// own length, a GOV.UK guidance page's, and a manual's code-heavy page.
+var benchShapes = []struct {
+	name string
+	opt  gensite.Options
+}{
+	{"words=300", gensite.Options{Words: 300}},
+	{"words=1100", gensite.Options{Words: 1100}},
+	{"code", gensite.Options{Words: 1100, Code: true}},
+}
+
+// eachShape runs f as a sub-benchmark for each page shape, on a freshly
+// generated site in a RAM-backed folder; code-heavy only when code is set.
+func eachShape(b *testing.B, code bool, f func(b *testing.B, dir string)) {
+	for _, sh := range benchShapes {
+		if sh.opt.Code && !code {
+			continue
+		}
+		b.Run(sh.name, func(b *testing.B) {
+			dir := benchDir(b)
+			if err := gensite.WriteWith(dir, benchPages, "..", sh.opt); err != nil {
+				b.Fatal(err)
+			}
+			f(b, dir)
+		})
 	}
 }
 
@@ -53,12 +87,10 @@ func benchDir(b *testing.B) string {
 
 // BenchmarkBuild builds the generated 10,000-page site into a folder, as
 // `charter build` does: the same settings, fingerprints and search index
-// included (site/cli/cli.go).
-func BenchmarkBuild(b *testing.B) {
-	dir := benchDir(b)
-	if err := gensite.Write(dir, benchPages, ".."); err != nil {
-		b.Fatal(err)
-	}
+// included (site/cli/cli.go), at each page shape.
+func BenchmarkBuild(b *testing.B) { eachShape(b, true, buildBench) }
+
+func buildBench(b *testing.B, dir string) {
 	fsys := os.DirFS(dir)
 	TuneGC(180 << 20)
 	b.ResetTimer()
@@ -85,28 +117,30 @@ func BenchmarkBuild(b *testing.B) {
 }
 
 // benchIndex is the search index of `charter build`.
-func benchIndex(docs []SearchDoc) (map[string][]byte, error) {
-	sd := make([]search.Doc, len(docs))
-	for i, d := range docs {
-		sd[i] = search.Doc{URL: d.URL, Title: d.Title, Description: d.Description, Section: d.Section, Headings: d.Headings, Text: d.Text}
-	}
-	return search.Index(sd)
+func benchIndex() Indexer { return benchIndexer{search.NewBuilder("")} }
+
+type benchIndexer struct{ b *search.Builder }
+
+func (x benchIndexer) Add(d SearchDoc) {
+	x.b.Add(search.Doc{URL: d.URL, Title: d.Title, Description: d.Description, Section: d.Section, Headings: d.Headings, Text: d.Text})
 }
+
+func (x benchIndexer) Files() (map[string][]byte, error) { return x.b.Files() }
 
 // BenchmarkBaseline does only the unavoidable work on the same files, on
 // every core: read each file, convert it with goldmark, minify it, write it.
-func BenchmarkBaseline(b *testing.B) { baseline(b, false) }
+func BenchmarkBaseline(b *testing.B) {
+	eachShape(b, true, func(b *testing.B, dir string) { baseline(b, dir, false) })
+}
 
 // BenchmarkBaselinePretty is the baseline writing each page to its own
 // folder, as pretty URLs need (page/index.html): the cost of one mkdir a
 // page, which every build pays and the baseline does not.
-func BenchmarkBaselinePretty(b *testing.B) { baseline(b, true) }
+func BenchmarkBaselinePretty(b *testing.B) {
+	eachShape(b, true, func(b *testing.B, dir string) { baseline(b, dir, true) })
+}
 
-func baseline(b *testing.B, pretty bool) {
-	dir := benchDir(b)
-	if err := gensite.Write(dir, benchPages, ".."); err != nil {
-		b.Fatal(err)
-	}
+func baseline(b *testing.B, dir string, pretty bool) {
 	content := filepath.Join(dir, "content")
 	var files []string
 	filepath.WalkDir(content, func(p string, d fs.DirEntry, err error) error {

@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/url"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -36,9 +37,10 @@ type Config struct {
 	// images and fonts, so that they can be cached for a long time.
 	Fingerprint bool
 
-	// Index, when set, is given every published page's text after the
-	// pages render, and returns the search index files to write.
-	Index func([]SearchDoc) (map[string][]byte, error)
+	// Index, when set, makes a build's search index: the build adds each
+	// published page's text as soon as the page renders, and writes the
+	// files of the index once every page has.
+	Index func() Indexer
 
 	// KeepGoing turns broken links into Result.Problems instead of
 	// failing the build, so that a checker sees every page.
@@ -53,6 +55,13 @@ type Config struct {
 	// execution, may take before the build fails (--timeout); zero means
 	// DefaultTimeout.
 	Timeout time.Duration
+}
+
+// An Indexer makes a search index from pages' text. Add is called from
+// many goroutines at once, in no set order; Files once, after the last Add.
+type Indexer interface {
+	Add(SearchDoc)
+	Files() (map[string][]byte, error)
 }
 
 // Builder builds one site. NewBuilder checks the configuration once;
@@ -175,6 +184,9 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 		st.sources[l.file] = l
 	}
 	r := &pageRenderer{b: b, st: st, out: out, warn: warn, faults: inject.From(ctx)}
+	if b.cfg.Index != nil {
+		r.index = b.cfg.Index()
+	}
 	if b.cfg.IndexOnly {
 		return r.indexOnly(ctx)
 	}
@@ -268,10 +280,15 @@ func (r *pageRenderer) result(problems Errors) *Result {
 // TuneGC trades memory for speed: the collector runs less often, and the
 // soft memory limit (in bytes) keeps the heap near the ceiling the command
 // needs: about 180 MiB for a 10,000-page build that writes each page and
-// lets it go, more for commands that hold the whole site in memory.
+// lets it go, more for commands that hold the whole site in memory. GOGC
+// and GOMEMLIMIT in the environment, when set, win over these.
 func TuneGC(limit int64) {
-	debug.SetGCPercent(400)
-	debug.SetMemoryLimit(limit)
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(limit)
+	}
 }
 
 // parallel calls f(i) for i in [0, n) on every core, stopping early when
@@ -327,6 +344,9 @@ func (b *Builder) parseAll(ctx context.Context, files []string) ([]loaded, Error
 		}
 		src, perrs := parsePage(files[i], data)
 		errs[i] = perrs
+		if src != nil && !b.cfg.Serve && !b.cfg.KeepGoing {
+			src.dropBody() // read again when the page renders
+		}
 		out[i] = loaded{file: files[i], src: src}
 	})
 	var all Errors
@@ -364,9 +384,10 @@ type pageRenderer struct {
 	warn   *warnings
 	faults inject.Faults // test faults; zero in a real run
 
-	mu      sync.Mutex
-	wrote   []string
-	results []pageResult // of the last render call
+	index Indexer // the search index, when the build makes one
+
+	mu    sync.Mutex
+	wrote []string
 }
 
 func (r *pageRenderer) written() []string {
@@ -383,7 +404,6 @@ type pageResult struct {
 	ids            []string
 	refs           []fragRef
 	failed         bool
-	doc            *SearchDoc
 	abandoned      bool // over its budget or cancelled: its buffers are still in use
 }
 
@@ -403,7 +423,6 @@ type SearchDoc struct {
 // the state. It returns errors, and the broken links when KeepGoing.
 func (r *pageRenderer) render(ctx context.Context, pages []*Page) (errs, problems Errors) {
 	results := make([]pageResult, len(pages))
-	r.results = results
 	bufs := sync.Pool{New: func() any { return new(pageBuffers) }}
 	// A page over its budget stops the others: they would likely run as
 	// long, one after the other.
@@ -538,11 +557,16 @@ func (r *pageRenderer) renderPage(ctx context.Context, p *Page, buf *pageBuffers
 // convert turns a page's Markdown into HTML in rd, within the time
 // budget. It reports whether the page can go on to its layout.
 func (r *pageRenderer) convert(ctx context.Context, p *Page, buf *pageBuffers, rd *rendered, res *pageResult) bool {
-	st := &renderState{page: p, site: r.st.site, lines: lineIndex{body: p.src.body, first: p.src.bodyLine}, keepLinks: r.b.cfg.Serve || r.b.cfg.KeepGoing, keepProse: r.b.cfg.KeepGoing}
+	body, berr := readBody(r.b.fsys, p.Source, p.src)
+	if berr != nil {
+		res.errs = Errors{berr}
+		return false
+	}
+	st := &renderState{page: p, site: r.st.site, lines: lineIndex{body: body, first: p.src.bodyLine}, keepLinks: r.b.cfg.Serve || r.b.cfg.KeepGoing, keepProse: r.b.cfg.KeepGoing}
 	var rerr error
-	d := budgetFor(r.b.timeout(), len(p.src.body)).time
+	d := budgetFor(r.b.timeout(), len(body)).time
 	check := deadlineStop(ctx, time.Now().Add(d))
-	stop := runBudgeted(ctx, d, func() { rerr = r.markdown(p.src.body, st, buf, check) })
+	stop := runBudgeted(ctx, d, func() { rerr = r.markdown(body, st, buf, check) })
 	if stop == nil && (errors.Is(rerr, errOverBudget) || ctx.Err() != nil) {
 		stop, rerr = cmp.Or(ctx.Err(), rerr), nil
 	}
@@ -581,8 +605,8 @@ func (r *pageRenderer) convert(ctx context.Context, p *Page, buf *pageBuffers, r
 	}
 	rd.content = template.HTML(content)
 	rd.toc, rd.questions = st.toc, st.questions
-	if r.b.cfg.Index != nil && !p.Draft && p.Kind != KindHome && p.Layout != "az" && p.Layout != "search" && p.Params["search"] != false {
-		res.doc = searchDoc(p, rd)
+	if r.index != nil && !p.Draft && p.Kind != KindHome && p.Layout != "az" && p.Layout != "search" && p.Params["search"] != false {
+		r.index.Add(*searchDoc(p, rd))
 	}
 	return true
 }
@@ -793,16 +817,10 @@ func searchDoc(p *Page, rd *rendered) *SearchDoc {
 
 // writeIndex builds the search index from the pages just rendered.
 func (r *pageRenderer) writeIndex() Errors {
-	if r.b.cfg.Index == nil {
+	if r.index == nil {
 		return nil
 	}
-	var docs []SearchDoc
-	for _, res := range r.results {
-		if res.doc != nil {
-			docs = append(docs, *res.doc)
-		}
-	}
-	files, err := r.b.cfg.Index(docs)
+	files, err := r.index.Files()
 	if err != nil {
 		return Errors{&Error{File: "search", Msg: fmt.Sprintf("cannot build the search index: %v", err)}}
 	}

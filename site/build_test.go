@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -197,13 +198,7 @@ func rewriteWant(t *testing.T, file, want string) {
 // and nothing else.
 func TestIndexOnlyBuild(t *testing.T) {
 	fsys := os.DirFS("..")
-	index := func(docs []SearchDoc) (map[string][]byte, error) {
-		files := map[string][]byte{}
-		for _, d := range docs {
-			files["search/"+strings.Trim(d.URL, "/")+".txt"] = []byte(d.Title + "\n" + d.Section + "\n" + strings.Join(d.Headings, "|") + "\n" + d.Text)
-		}
-		return files, nil
-	}
+	index := func() Indexer { return &textIndexer{files: map[string][]byte{}} }
 	files := func(cfg Config) map[string][]byte {
 		out, _ := mustBuild(t, fsys, cfg)
 		return out.Files()
@@ -224,3 +219,18 @@ func TestIndexOnlyBuild(t *testing.T) {
 		t.Errorf("full build indexed %d pages; the index-only build wrote %d files", n, len(only))
 	}
 }
+
+// textIndexer is an Indexer that writes each page's search text to a file
+// of its own.
+type textIndexer struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func (x *textIndexer) Add(d SearchDoc) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.files["search/"+strings.Trim(d.URL, "/")+".txt"] = []byte(d.Title + "\n" + d.Section + "\n" + strings.Join(d.Headings, "|") + "\n" + d.Text)
+}
+
+func (x *textIndexer) Files() (map[string][]byte, error) { return x.files, nil }

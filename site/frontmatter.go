@@ -55,17 +55,15 @@ type source struct {
 	body     []byte
 	bodyLine int // line of the file on which body starts
 	sum      uint64
+	bodyOff  int  // where body starts in the file's normalized text
+	dropped  bool // body was let go after the first read (see dropBody)
 }
 
 var bom = []byte("\xef\xbb\xbf")
 
 // parsePage splits and decodes a Markdown file. name is used in errors.
 func parsePage(name string, data []byte) (*source, Errors) {
-	data = bytes.TrimPrefix(data, bom)
-	if bytes.Contains(data, []byte("\r")) {
-		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
-		data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
-	}
+	data = normalizeText(data)
 	if bytes.IndexByte(data, 0) >= 0 {
 		return nil, Errors{errorf(name, 0, "this is a binary file, not Markdown text; remove it or give it another extension")}
 	}
@@ -88,7 +86,18 @@ func parsePage(name string, data []byte) (*source, Errors) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return &source{fm: m, fmText: string(fm), warns: warns, body: body, bodyLine: bodyLine, sum: checksum(data)}, nil
+	return &source{fm: m, fmText: string(fm), warns: warns, body: body, bodyLine: bodyLine, sum: checksum(data), bodyOff: len(data) - len(body)}, nil
+}
+
+// normalizeText drops a byte order mark and turns CR LF and CR line
+// endings into LF: the text parsePage and checksum see.
+func normalizeText(data []byte) []byte {
+	data = bytes.TrimPrefix(data, bom)
+	if bytes.Contains(data, []byte("\r")) {
+		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+		data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
+	}
+	return data
 }
 
 func checksum(b []byte) uint64 {

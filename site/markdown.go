@@ -1,15 +1,10 @@
 package site
 
 import (
-	"bytes"
 	"html"
 	"slices"
 	"strings"
 
-	"github.com/alecthomas/chroma/v2"
-	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/alecthomas/chroma/v2/lexers"
-	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -45,7 +40,7 @@ func newMarkdown(rawHTML bool) goldmark.Markdown {
 			parser.WithBlockParsers(util.Prioritized(blockTrigger{}, 0)),
 		),
 		goldmark.WithRendererOptions(append(opts,
-			renderer.WithNodeRenderers(util.Prioritized(&blockRenderer{raw: rawHTML}, 100)))...),
+			renderer.WithNodeRenderers(util.Prioritized(&blockRenderer{raw: rawHTML, hl: newHighlighter()}, 100)))...),
 	)
 }
 
@@ -53,6 +48,7 @@ func newMarkdown(rawHTML bool) goldmark.Markdown {
 // HTML as visible, escaped text unless the site opted in to raw HTML.
 type blockRenderer struct {
 	raw bool
+	hl  *highlighter
 }
 
 func (r *blockRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
@@ -63,14 +59,12 @@ func (r *blockRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	}
 }
 
-var codeFormatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.ClassPrefix(""))
-
 func (r *blockRenderer) renderCode(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if !entering {
 		return ast.WalkSkipChildren, nil
 	}
 	n := node.(*ast.FencedCodeBlock)
-	var code bytes.Buffer
+	var code strings.Builder
 	for i := range n.Lines().Len() {
 		seg := n.Lines().At(i)
 		code.Write(seg.Value(src))
@@ -80,23 +74,7 @@ func (r *blockRenderer) renderCode(w util.BufWriter, src []byte, node ast.Node, 
 		lang, _, _ = strings.Cut(string(n.Language(src)), "{")
 		lang = strings.TrimSpace(lang)
 	}
-	var lexer chroma.Lexer
-	if lang != "" {
-		lexer = lexers.Get(lang)
-	}
-	if lexer != nil {
-		it, err := chroma.Coalesce(lexer).Tokenise(nil, code.String())
-		if err == nil {
-			var out bytes.Buffer
-			if codeFormatter.Format(&out, styles.Get(highlightStyle), it) == nil {
-				_, _ = w.Write(bytes.Replace(out.Bytes(), []byte(`<pre class="chroma"`), []byte(`<pre class="chroma language-`+html.EscapeString(strings.ToLower(lang))+`"`), 1))
-				return ast.WalkSkipChildren, nil
-			}
-		}
-	}
-	_, _ = w.WriteString("<pre><code>")
-	_, _ = w.WriteString(html.EscapeString(code.String()))
-	_, _ = w.WriteString("</code></pre>\n")
+	r.hl.write(w, lang, code.String())
 	return ast.WalkSkipChildren, nil
 }
 

@@ -2,6 +2,7 @@ package check_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -15,8 +16,15 @@ import (
 
 // BenchmarkCheck builds the generated 10,000-page site in memory and
 // checks it, reporting the build and the check separately: the check
-// should take well under half the build's time.
+// should take well under half the build's time. It runs at 300 and 1,100
+// words a page.
 func BenchmarkCheck(b *testing.B) {
+	for _, words := range []int{300, 1100} {
+		b.Run(fmt.Sprintf("words=%d", words), func(b *testing.B) { benchCheck(b, words) })
+	}
+}
+
+func benchCheck(b *testing.B, words int) {
 	dir := b.TempDir()
 	if st, err := os.Stat("/dev/shm"); err == nil && st.IsDir() {
 		if d, err := os.MkdirTemp("/dev/shm", "charter-check-bench-"); err == nil {
@@ -24,7 +32,7 @@ func BenchmarkCheck(b *testing.B) {
 			b.Cleanup(func() { os.RemoveAll(d) })
 		}
 	}
-	if err := gensite.Write(dir, 10000, "../.."); err != nil {
+	if err := gensite.WriteWith(dir, 10000, "../..", gensite.Options{Words: words}); err != nil {
 		b.Fatal(err)
 	}
 	fsys := os.DirFS(dir)

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"charter/site"
@@ -433,20 +434,37 @@ func publishConfig(sf siteFlags, minify bool) site.Config {
 	return site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: minify, Fingerprint: true, Index: searchIndex, Timeout: sf.timeout}
 }
 
-// searchIndex builds the site search index from the pages' text: one
-// index for each language, in its own folder.
-func searchIndex(docs []site.SearchDoc) (map[string][]byte, error) {
-	byDir := map[string][]search.Doc{}
-	for _, d := range docs {
-		dir := cmp.Or(d.IndexDir, "search/")
-		byDir[dir] = append(byDir[dir], search.Doc{URL: d.URL, Title: d.Title, Description: d.Description, Section: d.Section, Headings: d.Headings, Text: d.Text, Lang: d.Lang})
+// searchIndex makes the site search index from the pages' text, keeping
+// only each page's term counts once it has rendered: one index for each
+// language, in its own folder.
+func searchIndex() site.Indexer { return &searchIndexer{byDir: map[string]*search.Builder{}} }
+
+// searchIndexer gives each language's search.Builder the build's pages.
+type searchIndexer struct {
+	mu    sync.Mutex
+	byDir map[string]*search.Builder // "search/", "cy/search/"
+}
+
+func (x *searchIndexer) Add(d site.SearchDoc) {
+	dir := cmp.Or(d.IndexDir, "search/")
+	x.mu.Lock()
+	b := x.byDir[dir]
+	if b == nil {
+		b = search.NewBuilder(d.Lang)
+		x.byDir[dir] = b
 	}
-	if len(byDir) == 0 {
+	x.mu.Unlock()
+	b.Add(search.Doc{URL: d.URL, Title: d.Title, Description: d.Description, Section: d.Section, Headings: d.Headings, Text: d.Text, Lang: d.Lang})
+}
+
+// Files is every language's index; an empty one when no page is indexed.
+func (x *searchIndexer) Files() (map[string][]byte, error) {
+	if len(x.byDir) == 0 {
 		return search.Index(nil)
 	}
 	out := map[string][]byte{}
-	for dir, sd := range byDir {
-		files, err := search.Index(sd)
+	for dir, b := range x.byDir {
+		files, err := b.Files()
 		if err != nil {
 			return nil, err
 		}

@@ -12,8 +12,20 @@ import (
 	"charter/site/internal/gensite"
 )
 
-// benchSite generates the 10,000-page site in a RAM-backed folder.
-func benchSite(b *testing.B) string {
+// benchWords are the page lengths the serve benchmarks run at: the
+// project's own and a GOV.UK guidance page's.
+var benchWords = []int{300, 1100}
+
+// eachLength runs f as a sub-benchmark at each of benchWords.
+func eachLength(b *testing.B, f func(b *testing.B, words int)) {
+	for _, w := range benchWords {
+		b.Run("words="+strconv.Itoa(w), func(b *testing.B) { f(b, w) })
+	}
+}
+
+// benchSite generates the 10,000-page site with pages of about words
+// words in a RAM-backed folder.
+func benchSite(b *testing.B, words int) string {
 	b.Helper()
 	dir := b.TempDir()
 	if st, err := os.Stat("/dev/shm"); err == nil && st.IsDir() {
@@ -22,7 +34,7 @@ func benchSite(b *testing.B) string {
 			dir = d
 		}
 	}
-	if err := gensite.Write(dir, 10000, "../.."); err != nil {
+	if err := gensite.WriteWith(dir, 10000, "../..", gensite.Options{Words: words}); err != nil {
 		b.Fatal(err)
 	}
 	return dir
@@ -65,8 +77,10 @@ func timeEdits(b *testing.B, p *preview, edit func(i int) string) {
 
 // BenchmarkServeBodyEdit: from saving a page's body to the reload event,
 // on the 10,000-page site.
-func BenchmarkServeBodyEdit(b *testing.B) {
-	dir := benchSite(b)
+func BenchmarkServeBodyEdit(b *testing.B) { eachLength(b, benchBodyEdit) }
+
+func benchBodyEdit(b *testing.B, words int) {
+	dir := benchSite(b, words)
 	p := startPreviewDir(b, dir)
 	page := filepath.Join(dir, "content/topic-05/area-005/page-010.md")
 	orig, err := os.ReadFile(page)
@@ -82,8 +96,10 @@ func BenchmarkServeBodyEdit(b *testing.B) {
 // BenchmarkServeLayoutEdit: from saving the page layout to the reload
 // event; every regular page is rendered again. The edit changes what
 // the pages show: the preview reloads no page whose HTML stays the same.
-func BenchmarkServeLayoutEdit(b *testing.B) {
-	dir := benchSite(b)
+func BenchmarkServeLayoutEdit(b *testing.B) { eachLength(b, benchLayoutEdit) }
+
+func benchLayoutEdit(b *testing.B, words int) {
+	dir := benchSite(b, words)
 	p := startPreviewDir(b, dir)
 	layout := filepath.Join(dir, "layouts/_default/page.html")
 	orig, err := os.ReadFile(layout)
@@ -99,8 +115,10 @@ func BenchmarkServeLayoutEdit(b *testing.B) {
 // BenchmarkServeFullCheck: from saving a page's body to the end of the
 // full check that follows once the tree is quiet (the preview's default
 // quiet time included), on the 10,000-page site; and the memory it takes.
-func BenchmarkServeFullCheck(b *testing.B) {
-	dir := benchSite(b)
+func BenchmarkServeFullCheck(b *testing.B) { eachLength(b, benchFullCheck) }
+
+func benchFullCheck(b *testing.B, words int) {
+	dir := benchSite(b, words)
 	m := &model{t: b, dir: dir}
 	m.start(quietCheck, "content", "layouts", "static")
 	page := filepath.Join(dir, "content/topic-05/area-005/page-010.md")

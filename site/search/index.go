@@ -84,19 +84,29 @@ func Index(docs []Doc) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	rows := make([][4]string, len(ds))
+	for i, d := range ds {
+		rows[i] = [4]string{d.URL, d.Title, d.Section, excerpt(d)}
+	}
+	return indexFiles(buildPostings(ds), rows, docsLang(ds))
+}
+
+// indexFiles writes the index of documents numbered as rows, which hold
+// each one's URL, title, section and excerpt, in language lang.
+func indexFiles(ps postingSet, rows [][4]string, lang string) (map[string][]byte, error) {
 	files := map[string][]byte{}
-	man := Manifest{Version: Version, Docs: len(ds), Chunk: ChunkDocs}
-	if docsLang(ds) == Welsh {
+	man := Manifest{Version: Version, Docs: len(rows), Chunk: ChunkDocs}
+	if lang == Welsh {
 		man.Lang = Welsh
 	}
-	for _, shard := range shardTerms(buildPostings(ds)) {
+	for _, shard := range shardTerms(ps) {
 		man.Keys = append(man.Keys, shard.key)
 		files["t/"+shard.key+".json"] = shard.json()
 	}
-	for i := 0; i < len(ds); i += ChunkDocs {
-		b, err := metaChunk(ds[i:min(i+ChunkDocs, len(ds))])
+	for i := 0; i < len(rows); i += ChunkDocs {
+		b, err := json.Marshal(rows[i:min(i+ChunkDocs, len(rows))])
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("search metadata: %w", err)
 		}
 		files["d/"+strconv.Itoa(i/ChunkDocs)+".json"] = b
 	}
@@ -148,19 +158,6 @@ func docsLang(ds []Doc) string {
 		return ""
 	}
 	return ds[0].Lang
-}
-
-// metaChunk encodes the metadata of a run of documents.
-func metaChunk(ds []Doc) ([]byte, error) {
-	rows := make([][4]string, len(ds))
-	for i, d := range ds {
-		rows[i] = [4]string{d.URL, d.Title, d.Section, excerpt(d)}
-	}
-	b, err := json.Marshal(rows)
-	if err != nil {
-		return nil, fmt.Errorf("search metadata: %w", err)
-	}
-	return b, nil
 }
 
 // excerpt is the page's description or, failing that, the start of its text

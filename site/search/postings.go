@@ -74,46 +74,63 @@ func buildPostingsOn(ds []Doc, workers int) postingSet {
 // document number first.
 func countPostings(ds []Doc, first int) postingSet {
 	ps := postingSet{length: make([]int, len(ds))}
-	tok := newTokenizer(docsLang(ds))
-	var counts []posting // by term number, for the current document
-	var touched []int32
+	c := newDocCounter(docsLang(ds))
+	for i, d := range ds {
+		ps.length[i] = c.count(d, func(id int32, p posting) {
+			if len(ps.terms) <= int(id) {
+				ps.terms = append(ps.terms, make([][]posting, len(c.tok.names)-len(ps.terms))...)
+			}
+			p.doc = int32(first + i)
+			ps.terms[id] = append(ps.terms[id], p)
+		})
+	}
+	ps.names = c.tok.names
+	return ps
+}
+
+// docCounter counts the terms of one document at a time, numbering terms
+// with its tokenizer. It is not safe for concurrent use.
+type docCounter struct {
+	tok     *tokenizer
+	counts  []posting // by term number, for the current document
+	touched []int32   // term numbers of the current document, in first-seen order
+}
+
+func newDocCounter(lang string) *docCounter { return &docCounter{tok: newTokenizer(lang)} }
+
+// count counts d's terms and calls each with every distinct term and its
+// counts (doc unset), in the order the terms first appear. It returns the
+// document's length: the terms of its text and description.
+func (c *docCounter) count(d Doc, each func(id int32, p posting)) int {
 	get := func(id int32) *posting {
-		if int(id) >= len(counts) {
-			counts = append(counts, make([]posting, int(id)+1-len(counts))...)
+		if int(id) >= len(c.counts) {
+			c.counts = append(c.counts, make([]posting, int(id)+1-len(c.counts))...)
 		}
-		p := &counts[id]
+		p := &c.counts[id]
 		if p.doc == 0 {
-			p.doc = 1 // marks the term as seen; set to the document below
-			touched = append(touched, id)
+			p.doc = 1 // marks the term as seen
+			c.touched = append(c.touched, id)
 		}
 		return p
 	}
-	for i, d := range ds {
-		nt := len(touched)
-		tok.words(d.Title, func(id int32) { p := get(id); p.title = inc(p.title) })
-		for _, id := range touched[nt:] {
-			counts[id].titleLen = uint16(min(len(touched)-nt, math.MaxUint16))
-		}
-		for _, h := range d.Headings {
-			tok.words(h, func(id int32) { p := get(id); p.head = inc(p.head) })
-		}
-		n := 0
-		tok.words(d.Description, func(id int32) { p := get(id); p.body = inc(inc(p.body)); n++ })
-		tok.words(d.Text, func(id int32) { p := get(id); p.body = inc(p.body); n++ })
-		ps.length[i] = n
-		if len(ps.terms) < len(tok.names) {
-			ps.terms = append(ps.terms, make([][]posting, len(tok.names)-len(ps.terms))...)
-		}
-		for _, id := range touched {
-			p := counts[id]
-			p.doc = int32(first + i)
-			ps.terms[id] = append(ps.terms[id], p)
-			counts[id] = posting{}
-		}
-		touched = touched[:0]
+	c.tok.words(d.Title, func(id int32) { p := get(id); p.title = inc(p.title) })
+	for _, id := range c.touched {
+		c.counts[id].titleLen = uint16(min(len(c.touched), math.MaxUint16))
 	}
-	ps.names = tok.names
-	return ps
+	for _, h := range d.Headings {
+		c.tok.words(h, func(id int32) { p := get(id); p.head = inc(p.head) })
+	}
+	n := 0
+	c.tok.words(d.Description, func(id int32) { p := get(id); p.body = inc(inc(p.body)); n++ })
+	c.tok.words(d.Text, func(id int32) { p := get(id); p.body = inc(p.body); n++ })
+	for _, id := range c.touched {
+		p := c.counts[id]
+		p.doc = 0
+		each(id, p)
+		c.counts[id] = posting{}
+	}
+	c.touched = c.touched[:0]
+	return n
 }
 
 func inc(n uint16) uint16 {
