@@ -38,3 +38,23 @@ func TestLayoutMistakeReportedOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestPathValuePercentEscape: a url, slug or alias holding a percent
+// escape (%2e, %C3%A9) is refused: the output folder is named with the
+// % itself, the sitemap encodes it as %25, but links in the pages keep
+// %2e, which browsers decode, so they would lead elsewhere.
+func TestPathValuePercentEscape(t *testing.T) {
+	for _, v := range []string{"/%2e%2e/x/", "/caf%C3%A9/", "/a%2Fb/", "/a%20b/"} {
+		if checkPathValue("url", v, false) == "" {
+			t.Errorf("url %q accepted", v)
+		}
+	}
+	if checkPathValue("slug", "a%2fb", true) == "" {
+		t.Error(`slug "a%2fb" accepted`)
+	}
+	for _, v := range []string{"/100%/", "/a%/", "/%zz/"} {
+		if msg := checkPathValue("url", v, false); msg != "" {
+			t.Errorf("url %q refused: %s", v, msg)
+		}
+	}
+}
