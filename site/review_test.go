@@ -1,6 +1,8 @@
 package site
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -55,6 +57,30 @@ func TestPathValuePercentEscape(t *testing.T) {
 	for _, v := range []string{"/100%/", "/a%/", "/%zz/"} {
 		if msg := checkPathValue("url", v, false); msg != "" {
 			t.Errorf("url %q refused: %s", v, msg)
+		}
+	}
+}
+
+// TestDestThroughLinkIntoSite: an output folder reached through a
+// symbolic link that leads into content/ (or to the site root) is refused
+// like the folder itself: a build there would write into the content it
+// reads, and the next build would publish its own output as content.
+func TestDestThroughLinkIntoSite(t *testing.T) {
+	root := t.TempDir()
+	content := filepath.Join(root, "content")
+	if err := os.Mkdir(content, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// c2/out is content/out; up/<root's name> is the site root itself.
+	for link, target := range map[string][2]string{"c2": {content, "out"}, "up": {filepath.Dir(root), filepath.Base(root)}} {
+		if err := os.Symlink(target[0], filepath.Join(root, link)); err != nil {
+			t.Fatal(err)
+		}
+		dest := filepath.Join(root, link, target[1])
+		out, err := NewDirOutput(dest, root, content)
+		if err == nil {
+			out.Abort()
+			t.Errorf("%s accepted as the output folder", dest)
 		}
 	}
 }
