@@ -84,3 +84,24 @@ func TestDestThroughLinkIntoSite(t *testing.T) {
 		}
 	}
 }
+
+// TestLayoutsLinkedFolder: a symbolic link to a folder inside layouts/
+// (layouts/partials/shared -> somewhere else) is an error naming the link,
+// as a linked file is, not silently skipped with its partials.
+func TestLayoutsLinkedFolder(t *testing.T) {
+	root := t.TempDir()
+	other := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "layouts", "partials"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(other, "x.html"), []byte("SECRET"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(other, filepath.Join(root, "layouts", "partials", "shared")); err != nil {
+		t.Fatal(err)
+	}
+	_, errs := readLayouts(os.DirFS(root))
+	if len(errs) != 1 || errs[0].File != "layouts/partials/shared" || !strings.Contains(errs[0].Msg, "symbolic link not followed") {
+		t.Errorf("got %v, want the link refused", errs)
+	}
+}
