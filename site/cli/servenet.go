@@ -117,14 +117,15 @@ func newHTTPServer(h http.Handler, ln net.Listener) (*http.Server, net.Listener)
 }
 
 // connLimit is a listener that holds at most max connections open. When
-// a new one comes at the limit, an idle one is closed to make room; when
-// none is idle, Accept waits until one closes.
+// a new one comes at the limit, an idle one is closed to make room (one
+// that has not sent a request yet counts as idle); when none is idle,
+// Accept waits until one closes.
 type connLimit struct {
 	net.Listener
 	max    int
 	mu     sync.Mutex
 	cond   *sync.Cond
-	open   map[net.Conn]bool // connection -> idle
+	open   map[net.Conn]bool // connection -> idle, or not yet sent a request
 	closed bool
 }
 
@@ -159,7 +160,7 @@ func (l *connLimit) Accept() (net.Conn, error) {
 		c.Close()
 		return nil, net.ErrClosed
 	}
-	l.open[c] = false
+	l.open[c] = true // until its first request arrives
 	return c, nil
 }
 
