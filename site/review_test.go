@@ -105,3 +105,24 @@ func TestLayoutsLinkedFolder(t *testing.T) {
 		t.Errorf("got %v, want the link refused", errs)
 	}
 }
+
+// TestStaticFileMinifiedToNothing: a static file that minifies to nothing
+// (a stylesheet of comments, an empty script) is still published, under
+// its fingerprinted name, not silently left out.
+func TestStaticFileMinifiedToNothing(t *testing.T) {
+	for _, fp := range []bool{false, true} {
+		fsys, _ := siteFS(t, "testdata/sites/small.txtar")
+		fsys["static/css/placeholder.css"] = &fstest.MapFile{Data: []byte("/* filled in later */\n"), Mode: 0o644}
+		fsys["static/js/empty.js"] = &fstest.MapFile{Data: nil, Mode: 0o644}
+		out, _ := mustBuild(t, fsys, Config{Minify: true, Fingerprint: fp})
+		var got []string
+		for name := range out.Files() {
+			if strings.Contains(name, "placeholder") || strings.Contains(name, "empty") {
+				got = append(got, name)
+			}
+		}
+		if len(got) != 2 {
+			t.Errorf("fingerprint %v: published %v, want placeholder.css and empty.js", fp, got)
+		}
+	}
+}
