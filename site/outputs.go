@@ -123,8 +123,9 @@ func (r *outputRegistry) add(o *output) {
 }
 
 // checkName reports a source's output that the build would have to
-// refuse: a name too long for file systems, or a path where the build
-// writes its search index.
+// refuse: a name too long for file systems, a file name with a percent
+// escape (url, slug and aliases are checked where they are read), or a
+// path where the build writes its search index.
 func (r *outputRegistry) checkName(o *output) bool {
 	for part := range strings.SplitSeq(o.name, "/") {
 		if len(part) > maxNameBytes {
@@ -134,6 +135,10 @@ func (r *outputRegistry) checkName(o *output) bool {
 			r.errs = append(r.errs, errorf(o.file, o.line, "%s has a part of %d bytes (%q…), longer than the %d that file systems allow in a name; shorten it", noun, len(part), string(short), maxNameBytes))
 			return false
 		}
+	}
+	if esc := percentEscape(o.path); esc != "" && (o.kind == outFile || o.kind == outPage && !hasURL(o.page)) {
+		r.errs = append(r.errs, errorf(o.file, 0, "%s contains %s, an escaped character that browsers decode, so links to it would lead elsewhere; rename the file without it", o.desc(), esc))
+		return false
 	}
 	if searchFolderRE.MatchString(o.name) {
 		r.errs = append(r.errs, errorf(o.file, o.line, "%s is where the build writes its search index; %s", o.desc(), o.fix()))
@@ -256,6 +261,9 @@ func (a *assembler) registerOutputs(files []string) {
 		}
 	}
 }
+
+// hasURL reports whether a page's path is set whole by its url key.
+func hasURL(p *Page) bool { return p.src != nil && p.src.fm.Lines["url"] > 0 }
 
 // pathLine is the line of the front matter key that set a page's path.
 func pathLine(p *Page) int {

@@ -126,3 +126,36 @@ func TestStaticFileMinifiedToNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestFileNamePercentEscape: a content or static file whose name holds a
+// percent escape (content/a%2e.md) is an error at the file: its links
+// would keep %2e, which browsers decode, while the folder is named "a%2e".
+func TestFileNamePercentEscape(t *testing.T) {
+	for _, name := range []string{"content/a%2e.md", "content/x%2Fy/_index.md", "static/css/a%20b.css", "content/faqs/f%41.pdf"} {
+		fsys, _ := siteFS(t, "testdata/sites/small.txtar")
+		fsys[name] = &fstest.MapFile{Data: []byte("---\ntitle: Escaped\n---\nText.\n"), Mode: 0o644}
+		_, _, err := build(t, fsys, Config{})
+		if err == nil || !strings.Contains(err.Error(), name) || !strings.Contains(err.Error(), "escaped character") {
+			t.Errorf("%s: got %v, want an error at the file", name, err)
+		}
+	}
+}
+
+// TestPercentEscapeReportedOnce: a url or slug with a percent escape is
+// reported once, at its line; a slug under a folder with one is reported
+// at the file.
+func TestPercentEscapeReportedOnce(t *testing.T) {
+	for name, data := range map[string]string{
+		"content/u.md":       "---\ntitle: U\nurl: /a%2e/\n---\n",
+		"content/s.md":       "---\ntitle: S\nslug: a%2e\n---\n",
+		"content/x%2e/s.md":  "---\ntitle: S\nslug: fine\n---\n",
+		"content/faqs/al.md": "---\ntitle: A\naliases: [/old%2e/]\n---\n",
+	} {
+		fsys, _ := siteFS(t, "testdata/sites/small.txtar")
+		fsys[name] = &fstest.MapFile{Data: []byte(data), Mode: 0o644}
+		_, _, err := build(t, fsys, Config{})
+		if err == nil || strings.Count(err.Error(), "escaped character") != 1 {
+			t.Errorf("%s: got %v, want one error", name, err)
+		}
+	}
+}
