@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 // TestLayoutMistakeReportedOnce: a mistake in a layout that every page
@@ -157,5 +158,22 @@ func TestPercentEscapeReportedOnce(t *testing.T) {
 		if err == nil || strings.Count(err.Error(), "escaped character") != 1 {
 			t.Errorf("%s: got %v, want one error", name, err)
 		}
+	}
+}
+
+// TestBudgetForLargePages: a large page gets more time, but not so much
+// that hostile Markdown runs on for minutes. A list nested 3,000 deep is
+// 9 MB and takes goldmark over a minute; with 10 s for each further MB it
+// was given 90 s, and built. Plain Markdown converts at several MB a
+// second, so a second for each further MB leaves a 50 MB page ample time.
+func TestBudgetForLargePages(t *testing.T) {
+	if got := budgetFor(DefaultTimeout, 9<<20).time; got > 20*time.Second {
+		t.Errorf("a 9 MB page gets %s at the default timeout", got)
+	}
+	if got := budgetFor(DefaultTimeout, 50<<20).time; got < 50*time.Second {
+		t.Errorf("a 50 MB page gets only %s", got)
+	}
+	if got := budgetFor(100*time.Millisecond, 4<<20).time; got != 400*time.Millisecond {
+		t.Errorf("a 4 MB page gets %s with a 100ms timeout, want 400ms", got)
 	}
 }
