@@ -177,3 +177,21 @@ func TestBudgetForLargePages(t *testing.T) {
 		t.Errorf("a 4 MB page gets %s with a 100ms timeout, want 400ms", got)
 	}
 }
+
+// TestYAMLReservedCharacter: a value or key starting with a character
+// YAML reserves (@, `, %) is named with that character, not always
+// "@ or `".
+func TestYAMLReservedCharacter(t *testing.T) {
+	for fm, want := range map[string]string{
+		"title: B\nx: %percent":  "a value cannot start with %; put the value in quotes",
+		"title: B\nx: `tick`":    "a value cannot start with `; put the value in quotes",
+		"title: B\n@weird: 1":    "a key cannot start with @; put the key in quotes",
+		"title: B\nx: [a, @b]":   "a value cannot start with @; put the value in quotes",
+		"title: B\nx:\n  - %y\n": "a value cannot start with %; put the value in quotes",
+	} {
+		_, errs := parseFM(t, "---", fm)
+		if len(errs) != 1 || !strings.Contains(errs[0].Msg, want) {
+			t.Errorf("%q: got %v, want %q", fm, errs, want)
+		}
+	}
+}
