@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -65,11 +66,9 @@ func runNew(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cannot write %s: %v\n", file, err)
 		return 1
 	}
-	urlPath := "/" + strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(rel, ".md"), "_index"), "/")
-	if urlPath != "/" {
-		urlPath += "/"
-	}
-	urlPath = strings.ReplaceAll(urlPath, " ", "-")
+	// The build's URL, escaped as a browser must ask for it (a ? or #
+	// in a file name is part of the path).
+	urlPath := (&url.URL{Path: site.PageURL(rel)}).EscapedPath()
 	fmt.Fprintf(stdout, "Created %s (a draft).\nPreview it with charter serve at http://127.0.0.1:1313%s\n", filepath.ToSlash(filepath.Join("content", rel)), urlPath)
 	return 0
 }
@@ -93,6 +92,12 @@ func newPagePath(arg string) (string, error) {
 	}
 	if path.Ext(p) != ".md" {
 		return "", fmt.Errorf("%q is not a Markdown file; end the name with .md", arg)
+	}
+	if path.Base(p) == "index.md" {
+		if path.Dir(p) == "." {
+			return "", fmt.Errorf("%q would have the address of the home page (content/_index.md); give the page another name", arg)
+		}
+		return "", fmt.Errorf("%q would have the address of its folder, which is the section page's (_index.md); give the page another name, or write %s/ to start the section's page", arg, path.Dir(p))
 	}
 	return p, nil
 }

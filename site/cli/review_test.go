@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -47,5 +48,30 @@ func TestConnLimitSilentClients(t *testing.T) {
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("new client answered after %s, behind clients that sent nothing", d)
+	}
+}
+
+// TestNewPrintsTheBuildsAddress: the address charter new prints is the
+// page's URL as the build makes it, escaped so that a browser asks for
+// that page; and a name that would take its folder's URL (index.md) is
+// refused, since that is the section page's.
+func TestNewPrintsTheBuildsAddress(t *testing.T) {
+	dir := writeSite(t, "small")
+	for arg, want := range map[string]string{
+		"faqs/a?b.md":       "http://127.0.0.1:1313/faqs/a%3Fb/",
+		"a#b.md":            "http://127.0.0.1:1313/a%23b/",
+		"x  y/tab\tname.md": "http://127.0.0.1:1313/x-y/tab-name/",
+		"café notes.md":     "http://127.0.0.1:1313/caf%C3%A9-notes/",
+	} {
+		code, stdout, stderr := runCmd(t, context.Background(), "new", "--source", dir, arg)
+		if code != 0 || !strings.Contains(stdout, want+"\n") {
+			t.Errorf("new %q: exit %d, want %s\nstdout: %s\nstderr: %s", arg, code, want, stdout, stderr)
+		}
+	}
+	for _, arg := range []string{"index.md", "faqs/index.md"} {
+		code, stdout, stderr := runCmd(t, context.Background(), "new", "--source", dir, arg)
+		if code != 2 || !strings.Contains(stderr, "_index.md") {
+			t.Errorf("new %s: exit %d\nstdout: %s\nstderr: %s", arg, code, stdout, stderr)
+		}
 	}
 }
