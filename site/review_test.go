@@ -195,3 +195,20 @@ func TestYAMLReservedCharacter(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorEscapesControlCharacters: a file name or message with control
+// characters (an escape sequence in a file's name could clear the
+// terminal, retitle it or hide lines of a CI log) is printed escaped.
+func TestErrorEscapesControlCharacters(t *testing.T) {
+	e := &Error{File: "content/a\x1b[2K\r.md", Line: 3, Msg: "link to content/b\x1b]0;x\a\u202e.md"}
+	got := e.Error()
+	if strings.ContainsFunc(got, isControl) {
+		t.Errorf("printed %q", got)
+	}
+	if want := `content/a\x1b[2K\r.md:3: link to content/b\x1b]0;x\a\u202e.md`; got != want {
+		t.Errorf("printed %s, want %s", got, want)
+	}
+	if plain := (&Error{File: "content/café.md", Msg: "fine – “quotes”"}).Error(); plain != "content/café.md: fine – “quotes”" {
+		t.Errorf("printed %q", plain)
+	}
+}
