@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -73,5 +74,21 @@ func TestNewPrintsTheBuildsAddress(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, "_index.md") {
 			t.Errorf("new %s: exit %d\nstdout: %s\nstderr: %s", arg, code, stdout, stderr)
 		}
+	}
+}
+
+// TestServeOnOtherLoopbackAddress: with --bind 127.0.0.2 (a loopback
+// address other than 127.0.0.1) the address the preview prints answers,
+// and a refused request is told that address, not 127.0.0.1, where
+// nothing listens.
+func TestServeOnOtherLoopbackAddress(t *testing.T) {
+	p := startPreview(t, "--bind", "127.0.0.2")
+	u, _ := url.Parse(p.url)
+	if code, body := getHost(t, p.url, u.Host, "/"); code != 200 {
+		t.Errorf("Host %s: %d %q", u.Host, code, body)
+	}
+	code, body := getHost(t, p.url, "evil.example", "/")
+	if code != 403 || !strings.Contains(body, "http://"+u.Host+"/") {
+		t.Errorf("Host evil.example: %d %q", code, body)
 	}
 }

@@ -29,6 +29,12 @@ func isLoopback(bind string) bool {
 func previewHosts(bind string, port int) serve.Hosts {
 	h := serve.Hosts{Port: strconv.Itoa(port)}
 	if isLoopback(bind) {
+		// Another loopback address (127.0.0.2) is where the preview
+		// listens, and what it prints: it is accepted and suggested.
+		if ip := net.ParseIP(strings.Trim(bind, "[]")); ip != nil && !ip.Equal(net.IPv4(127, 0, 0, 1)) && !ip.Equal(net.IPv6loopback) {
+			h.Names = append(h.Names, ip.String())
+			h.Open = ip.String()
+		}
 		return h
 	}
 	h.Network = true
