@@ -212,3 +212,29 @@ func TestErrorEscapesControlCharacters(t *testing.T) {
 		t.Errorf("printed %q", plain)
 	}
 }
+
+// TestPageAtFingerprintedName: a page or alias whose path is the
+// fingerprinted name of a static file (css/site.3f2a9c1e.css) is an error
+// at its line: the page silently replaced the site's stylesheet.
+func TestPageAtFingerprintedName(t *testing.T) {
+	fsys, _ := siteFS(t, "testdata/sites/small.txtar")
+	out, _ := mustBuild(t, fsys, Config{Minify: true, Fingerprint: true})
+	var css string
+	for name := range out.Files() {
+		if strings.HasPrefix(name, "css/site.") {
+			css = name
+		}
+	}
+	if css == "" {
+		t.Fatal("no fingerprinted stylesheet")
+	}
+	for _, fm := range []string{"url: /" + css, "aliases: [/" + css + "]"} {
+		fsys["content/evil.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Evil\n" + fm + "\n---\nText.\n"), Mode: 0o644}
+		for _, minify := range []bool{true, false} {
+			_, _, err := build(t, fsys, Config{Minify: minify, Fingerprint: true})
+			if err == nil || !strings.Contains(err.Error(), "content/evil.md:3: ") || !strings.Contains(err.Error(), "static/css/site.css") {
+				t.Errorf("%s (minify %v): got %v, want an error at content/evil.md:3 naming static/css/site.css", fm, minify, err)
+			}
+		}
+	}
+}
