@@ -252,7 +252,12 @@ func (a *assembler) registerOutputs(files []string) {
 	}
 	for _, f := range files {
 		name := assetOutput(f)
-		r.add(&output{name: name, path: "/" + name, file: f, kind: outFile})
+		o := &output{name: name, path: "/" + name, file: f, kind: outFile}
+		if strings.HasPrefix(f, "static/") {
+			r.add(o) // a static file's own name is fingerprinted in turn
+		} else {
+			r.addSource(o, hashed)
+		}
 	}
 	a.errs = append(a.errs, r.errs...)
 	for _, w := range r.warns {
@@ -284,8 +289,8 @@ func fingerprintSources(files []string) map[string]string {
 	return m
 }
 
-// addSource registers a page or an alias, refusing one at the
-// fingerprinted name of a static file, which it would replace.
+// addSource registers a page, an alias or a file of content/, refusing
+// one at the fingerprinted name of a static file, which it would replace.
 func (r *outputRegistry) addSource(o *output, hashed map[string]string) {
 	if m := fingerprintedRE.FindStringSubmatch(o.name); m != nil {
 		if src, ok := hashed[m[1]+m[2]]; ok {

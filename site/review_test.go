@@ -238,3 +238,15 @@ func TestPageAtFingerprintedName(t *testing.T) {
 		}
 	}
 }
+
+// TestContentFileAtFingerprintedName: a file in content/ copied to the
+// fingerprinted name of a static file is an error naming both: it
+// silently replaced the site's stylesheet.
+func TestContentFileAtFingerprintedName(t *testing.T) {
+	fsys, _ := siteFS(t, "testdata/sites/small.txtar")
+	fsys["content/css/site.0123abcd.css"] = &fstest.MapFile{Data: []byte("body{display:none}"), Mode: 0o644}
+	_, _, err := build(t, fsys, Config{Minify: true, Fingerprint: true})
+	if err == nil || !strings.Contains(err.Error(), "content/css/site.0123abcd.css: ") || !strings.Contains(err.Error(), "static/css/site.css") {
+		t.Errorf("got %v, want an error at the file naming static/css/site.css", err)
+	}
+}
