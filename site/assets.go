@@ -136,5 +136,8 @@ func (r *pageRenderer) minified(name string, data []byte) []byte {
 	if err := r.b.min.Minify(mt, &b, bytes.NewBuffer(data)); err != nil {
 		return data // a file minify cannot parse is published as written
 	}
+	if b.Len() == 0 {
+		return []byte{} // not nil: a file minified to nothing is still published
+	}
 	return b.Bytes()
 }

@@ -34,13 +34,20 @@ type budget struct {
 	bytes int // what a layout may write
 }
 
+// perMB caps the time a page gets for each MiB beyond the first. Plain
+// Markdown converts at several MiB a second; the timeout again for each
+// MiB gave a hostile 9 MiB page (a list nested 3,000 deep) a minute and a
+// half, which it used.
+const perMB = time.Second
+
 // budgetFor is the budget of a page with n bytes of Markdown (for its
 // conversion) or of converted content (for its layout): the timeout, and
-// the timeout again for each MiB beyond the first, so that a large page is
-// not taken for a slow one; and maxPageOutput besides twice its content.
+// the timeout again (at most perMB) for each MiB beyond the first, so
+// that a large page is not taken for a slow one; and maxPageOutput
+// besides twice its content.
 func budgetFor(d time.Duration, n int) budget {
 	extra := int64(max(n-1<<20, 0))
-	return budget{time: d + time.Duration(int64(d)*extra>>20), bytes: maxPageOutput + 2*n}
+	return budget{time: d + time.Duration(int64(min(d, perMB))*extra>>20), bytes: maxPageOutput + 2*n}
 }
 
 // timeout is the budget of one conversion or layout execution.

@@ -216,7 +216,7 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 		errs = append(errs, fragErrs...)
 	}
 	if len(errs) > 0 {
-		return nil, errs.sorted()
+		return nil, groupLayoutErrors(errs).sorted()
 	}
 	res := r.result(append(left, problems...))
 	res.Rendered = len(site.AllPages)
@@ -462,30 +462,48 @@ func (r *pageRenderer) render(ctx context.Context, pages []*Page) (errs, problem
 }
 
 // groupLayoutErrors reports a layout error that many pages hit once, with
-// the number of pages, instead of once per page.
+// the number of pages, instead of once per page. The same error met
+// rendering a page without a source (the 404 page) is the same mistake,
+// and so is one that html/template gives without a line (file "layouts").
 func groupLayoutErrors(errs Errors) Errors {
 	type key struct {
 		file string
 		line int
 		msg  string
 	}
-	count := map[key]int{}
+	type group struct {
+		err   *Error
+		msg   string
+		first string // the first page rendered, "" if none
+		pages int
+	}
+	groups := map[key]*group{}
 	var out Errors
 	for _, e := range errs {
-		msg, page, ok := strings.Cut(e.Msg, " (rendering ")
-		if !strings.HasPrefix(e.File, "layouts/") || !ok {
+		if e.File != "layouts" && !strings.HasPrefix(e.File, "layouts/") {
 			out = append(out, e)
 			continue
 		}
+		msg, page, ok := strings.Cut(e.Msg, " (rendering ")
 		k := key{e.File, e.Line, msg}
-		if count[k]++; count[k] == 1 {
-			out = append(out, &Error{File: e.File, Line: e.Line, Msg: msg + " (rendering " + page})
+		g := groups[k]
+		if g == nil {
+			g = &group{err: &Error{File: e.File, Line: e.Line, Msg: msg}, msg: msg}
+			groups[k] = g
+			out = append(out, g.err)
+		}
+		if ok {
+			if g.pages++; g.first == "" {
+				g.first = page
+			}
 		}
 	}
-	for _, e := range out {
-		msg, _, ok := strings.Cut(e.Msg, " (rendering ")
-		if n := count[key{e.File, e.Line, msg}]; ok && n > 1 {
-			e.Msg = fmt.Sprintf("%s (rendering %d pages, the first %s", msg, n, strings.SplitN(e.Msg, " (rendering ", 2)[1])
+	for _, g := range groups {
+		switch {
+		case g.pages == 1:
+			g.err.Msg = g.msg + " (rendering " + g.first
+		case g.pages > 1:
+			g.err.Msg = fmt.Sprintf("%s (rendering %d pages, the first %s", g.msg, g.pages, g.first)
 		}
 	}
 	return out

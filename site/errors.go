@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -21,15 +22,38 @@ type Error struct {
 	Rule string
 }
 
+// Error prints the problem as file:line: message, with any control
+// character escaped (see printable).
 func (e *Error) Error() string {
 	switch {
 	case e.File == "":
-		return e.Msg
+		return printable(e.Msg, "\n")
 	case e.Line > 0:
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+		return fmt.Sprintf("%s:%d: %s", printable(e.File, ""), e.Line, printable(e.Msg, "\n"))
 	default:
-		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+		return fmt.Sprintf("%s: %s", printable(e.File, ""), printable(e.Msg, "\n"))
 	}
+}
+
+// printable escapes the control characters in s but those in keep as Go
+// writes them in strings (\x1b, \r, \u202e): an escape sequence in a
+// file's name or a link could otherwise clear the terminal, retitle it,
+// or hide lines of a CI log. A message keeps its line breaks.
+func printable(s, keep string) string {
+	escape := func(r rune) bool { return isControl(r) && !strings.ContainsRune(keep, r) }
+	if !strings.ContainsFunc(s, escape) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if escape(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // internalError is the error for a panic in the work on one file: a bug

@@ -264,6 +264,7 @@ func decodeTOML(name string, fm []byte) ([]fmEntry, *Error) {
 		return nil, errorf(name, line, "front matter is not valid TOML: %v", err)
 	}
 	lines := bytes.Split(fm, []byte("\n"))
+	keyLines := tomlKeyLines(lines)
 	var entries []fmEntry
 	seen := map[string]bool{}
 	for _, k := range md.Keys() {
@@ -272,7 +273,10 @@ func decodeTOML(name string, fm []byte) ([]fmEntry, *Error) {
 		}
 		seen[k[0]] = true
 		val, clock := tomlDate(m[k[0]])
-		line := tomlKeyLine(lines, k[0])
+		line, ok := keyLines[k[0]]
+		if !ok {
+			line = 2
+		}
 		entries = append(entries, fmEntry{key: k[0], line: line, val: val, raw: tomlNumber(lines[line-2], k[0], val), clock: clock})
 	}
 	return entries, nil
@@ -312,19 +316,34 @@ func tomlNumber(line []byte, key string, v any) string {
 	return ""
 }
 
-func tomlKeyLine(lines [][]byte, key string) int {
+// maxLineKey is the longest key whose line tomlKeyLines finds: lines
+// are needed for the known keys and the keys near one (nearKey takes
+// keys of up to 20 bytes), not for the others.
+const maxLineKey = 24
+
+// tomlKeyLines finds the line (front matter starts on line 2) of each
+// top-level key of up to maxLineKey bytes in one pass over the lines: a
+// key is on the first line that, without its leading [ and ", starts
+// with it, followed by nothing but " and spaces before =, ] or the end.
+// Looking for each key from the top took time in the square of the
+// number of keys. TestTOMLKeyLinesOracle holds it to the one-key search.
+func tomlKeyLines(lines [][]byte) map[string]int {
+	found := map[string]int{}
 	for i, l := range lines {
 		l = bytes.TrimSpace(l)
 		l = bytes.Trim(l, "[")
 		l = bytes.TrimPrefix(l, []byte(`"`))
-		if bytes.HasPrefix(l, []byte(key)) {
-			rest := bytes.TrimLeft(l[len(key):], `" `)
-			if len(rest) == 0 || rest[0] == '=' || rest[0] == ']' {
-				return i + 2
+		for k := 0; k <= min(len(l), maxLineKey); k++ {
+			rest := bytes.TrimLeft(l[k:], `" `)
+			if len(rest) > 0 && rest[0] != '=' && rest[0] != ']' {
+				continue
+			}
+			if _, ok := found[string(l[:k])]; !ok {
+				found[string(l[:k])] = i + 2
 			}
 		}
 	}
-	return 2
+	return found
 }
 
 // frontMatterKeys are the keys the generator reads; others go to Params.

@@ -198,7 +198,7 @@ func TestYAMLSyntaxErrorLines(t *testing.T) {
 		{"title: A\n- b", 3, "this line is not a key: value line like those above it"},
 		{"title: *x", 2, "a value that starts with * must be in quotes"},
 		{"title: \"a\\qb\"", 2, `write \\ for a backslash`},
-		{"title: @x", 2, "a value cannot start with @ or `; put the value in quotes"},
+		{"title: @x", 2, "a value cannot start with @; put the value in quotes"},
 		// A value on several lines is not taken for an unclosed one.
 		{"title: A\ndescription: \"multi\n  line\" ok\nowner: x", 4, `text follows the closing "`},
 		{"title: A\ndescription: |\n  \"quoted\n  text\nx: [a\nowner: y", 6, "the [ that opens this list is never closed"},

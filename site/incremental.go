@@ -247,7 +247,7 @@ func (b *Builder) incremental(ctx context.Context, out Output, changes []Change)
 	}
 	if len(errs) > 0 {
 		undo()
-		return nil, errs.sorted()
+		return nil, groupLayoutErrors(errs).sorted()
 	}
 	res := r.result(problems)
 	res.Rendered = len(affected)

@@ -123,11 +123,15 @@ func readLayouts(fsys fs.FS) (map[string]string, Errors) {
 			errs = append(errs, errorf(p, 0, "cannot read: %v", unwrapPathError(err)))
 			return nil
 		}
-		if d.IsDir() || path.Ext(p) != ".html" || ignoredName(d.Name()) {
+		if d.IsDir() || ignoredName(d.Name()) {
 			return nil
 		}
-		if !d.Type().IsRegular() {
+		// A linked folder would drop its layouts unread: refused too.
+		if d.Type()&fs.ModeSymlink != 0 || (path.Ext(p) == ".html" && !d.Type().IsRegular()) {
 			errs = append(errs, layoutLinkError(p))
+			return nil
+		}
+		if path.Ext(p) != ".html" {
 			return nil
 		}
 		b, err := fs.ReadFile(fsys, p)

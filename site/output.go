@@ -119,7 +119,7 @@ func NewDirOutput(dest, root string, protect ...string) (*DirOutput, error) {
 	if err != nil {
 		return nil, err
 	}
-	if ra, err := filepath.Abs(root); err == nil && (abs == ra || within(ra, abs)) {
+	if ra, err := filepath.Abs(root); err == nil && (holds(abs, ra) || holds(resolvePath(abs), resolvePath(ra))) {
 		return nil, fmt.Errorf("refusing to use %s as the output folder: it holds the site itself; choose a folder such as public", abs)
 	}
 	if err := checkDest(abs, protect); err != nil {
@@ -190,7 +190,7 @@ func checkDest(abs string, protect []string) error {
 		if err != nil {
 			continue
 		}
-		if abs == pa || within(abs, pa) || within(pa, abs) {
+		if overlaps(abs, pa) || overlaps(resolvePath(abs), resolvePath(pa)) {
 			return fmt.Errorf("refusing to use %s as the output folder: it overlaps %s; choose a folder such as public", abs, pa)
 		}
 	}
@@ -214,6 +214,28 @@ func checkDest(abs string, protect []string) error {
 }
 
 // within reports whether p lies inside dir.
+// holds reports whether dir is p or a folder above it.
+func holds(dir, p string) bool { return dir == p || within(p, dir) }
+
+// overlaps reports whether one of a and b is or holds the other.
+func overlaps(a, b string) bool { return holds(a, b) || holds(b, a) }
+
+// resolvePath is the absolute path p with the symbolic links of its
+// longest existing part resolved, so that a folder reached through a
+// link compares equal to the folder itself.
+func resolvePath(p string) string {
+	rest := ""
+	for dir := p; ; dir = filepath.Dir(dir) {
+		if r, err := filepath.EvalSymlinks(dir); err == nil {
+			return filepath.Join(r, rest)
+		}
+		if dir == filepath.Dir(dir) {
+			return p
+		}
+		rest = filepath.Join(filepath.Base(dir), rest)
+	}
+}
+
 func within(p, dir string) bool {
 	rel, err := filepath.Rel(dir, p)
 	return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))

@@ -125,8 +125,9 @@ func (r *outputRegistry) add(o *output) {
 }
 
 // checkName reports a source's output that the build would have to
-// refuse: a name too long for file systems, or a path where the build
-// writes its search index.
+// refuse: a name too long for file systems, a file name with a percent
+// escape (url, slug and aliases are checked where they are read), or a
+// path where the build writes its search index.
 func (r *outputRegistry) checkName(o *output) bool {
 	for part := range strings.SplitSeq(o.name, "/") {
 		if len(part) > maxNameBytes {
@@ -136,6 +137,10 @@ func (r *outputRegistry) checkName(o *output) bool {
 			r.errs = append(r.errs, errorf(o.file, o.line, "%s has a part of %d bytes (%q…), longer than the %d that file systems allow in a name; shorten it", noun, len(part), string(short), maxNameBytes))
 			return false
 		}
+	}
+	if esc := percentEscape(o.path); esc != "" && (o.kind == outFile || o.kind == outPage && !hasURL(o.page)) {
+		r.errs = append(r.errs, errorf(o.file, 0, "%s contains %s, an escaped character that browsers decode, so links to it would lead elsewhere; rename the file without it", o.desc(), esc))
+		return false
 	}
 	if r.inSearchIndex(o.name) {
 		r.errs = append(r.errs, errorf(o.file, o.line, "%s is where the build writes its search index; %s", o.desc(), o.fix()))
@@ -258,15 +263,21 @@ func (a *assembler) registerOutputs(files []string) {
 			r.add(&output{name: strings.TrimPrefix(p.Path, "/") + "feed.xml", path: p.Path + "feed.xml", kind: outBuild, what: "the feed of " + sourceName(p)})
 		}
 	}
+	hashed := fingerprintSources(files)
 	for _, p := range a.s.AllPages {
-		r.add(&output{name: outputFile(p.Path), path: p.Path, file: p.Source, line: pathLine(p), kind: outPage, page: p})
+		r.addSource(&output{name: outputFile(p.Path), path: p.Path, file: p.Source, line: pathLine(p), kind: outPage, page: p}, hashed)
 	}
 	for _, al := range a.s.aliases {
-		r.add(&output{name: outputFile(al.from), path: al.from, file: al.to.Source, line: al.to.src.fm.Lines["aliases"], kind: outAlias, page: al.to})
+		r.addSource(&output{name: outputFile(al.from), path: al.from, file: al.to.Source, line: al.to.src.fm.Lines["aliases"], kind: outAlias, page: al.to}, hashed)
 	}
 	for _, f := range files {
 		name := assetOutput(f)
-		r.add(&output{name: name, path: "/" + name, file: f, kind: outFile})
+		o := &output{name: name, path: "/" + name, file: f, kind: outFile}
+		if strings.HasPrefix(f, "static/") {
+			r.add(o) // a static file's own name is fingerprinted in turn
+		} else {
+			r.addSource(o, hashed)
+		}
 	}
 	a.errs = append(a.errs, r.errs...)
 	for _, w := range r.warns {
@@ -275,6 +286,39 @@ func (a *assembler) registerOutputs(files []string) {
 			a.warn(w)
 		}
 	}
+}
+
+// hasURL reports whether a page's path is set whole by its url key.
+func hasURL(p *Page) bool { return p.src != nil && p.src.fm.Lines["url"] > 0 }
+
+// fingerprintedRE matches a fingerprinted name: "css/site.3f2a9c1e.css"
+// gives "css/site" and ".css".
+var fingerprintedRE = regexp.MustCompile(`^(.*)\.[0-9a-f]{8}(\.[^./]+)$`)
+
+// fingerprintSources maps the output name of each static file the build
+// fingerprints ("css/site.css", and the code stylesheet) to its source.
+// Their fingerprinted names are only known once they are written, but
+// their form is known before.
+func fingerprintSources(files []string) map[string]string {
+	m := map[string]string{strings.TrimPrefix(chromaCSS, "/"): "the code highlighting stylesheet"}
+	for _, f := range files {
+		if name := assetOutput(f); strings.HasPrefix(f, "static/") && fingerprinted(name) {
+			m[name] = f
+		}
+	}
+	return m
+}
+
+// addSource registers a page, an alias or a file of content/, refusing
+// one at the fingerprinted name of a static file, which it would replace.
+func (r *outputRegistry) addSource(o *output, hashed map[string]string) {
+	if m := fingerprintedRE.FindStringSubmatch(o.name); m != nil {
+		if src, ok := hashed[m[1]+m[2]]; ok {
+			r.errs = append(r.errs, errorf(o.file, o.line, "%s has the form of the fingerprinted name of %s, which the build writes as %s.<fingerprint>%s; %s", o.desc(), src, m[1], m[2], o.fix()))
+			return
+		}
+	}
+	r.add(o)
 }
 
 // pathLine is the line of the front matter key that set a page's path.

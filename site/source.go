@@ -25,6 +25,10 @@ func ignoredName(name string) bool { return watch.Ignored(name) }
 // page.md~, notes.tmp.
 func IgnoredName(name string) bool { return ignoredName(name) }
 
+// PageURL is the site path the build gives a content file
+// ("faqs/voting.md" -> "/faqs/voting/"), before any slug or url.
+func PageURL(rel string) string { return pageURL(rel) }
+
 // listInputs walks content/ and static/. Symbolic links are not followed:
 // each is reported as a warning.
 func listInputs(fsys fs.FS, warn func(*Error)) (inputs, Errors) {

@@ -118,6 +118,8 @@ func checkPathValue(key, v string, slug bool) string {
 		return fmt.Sprintf("%s %q is a full URL; give a path on this site such as /old/page/", key, v)
 	case strings.ContainsAny(v, "?#"):
 		return fmt.Sprintf("%s %q contains ? or #; give a plain path", key, v)
+	case percentEscape(v) != "":
+		return fmt.Sprintf("%s %q contains %s, an escaped character that browsers decode, so links would lead elsewhere; write the character itself", key, v, percentEscape(v))
 	}
 	for s := range strings.SplitSeq(v, "/") {
 		if s == ".." || s == "." {
@@ -170,6 +172,27 @@ func pathSafe(c byte) bool {
 		return true
 	}
 	return strings.IndexByte("/-._~!$&'()+,;=@", c) >= 0
+}
+
+// percentEscape returns the first %XX (% and two hex digits) in v, or "".
+// The output folder keeps such a name as it is, but html/template keeps
+// it as an escape in links, which a browser decodes.
+func percentEscape(v string) string {
+	for i := strings.IndexByte(v, '%'); i >= 0 && i+2 < len(v); {
+		if isHex(v[i+1]) && isHex(v[i+2]) {
+			return v[i : i+3]
+		}
+		j := strings.IndexByte(v[i+1:], '%')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return ""
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // isControl reports control characters (C0, DEL, C1) and the invisible

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -50,7 +51,7 @@ func yamlMistake(lines []string, msg string, line int) (int, string) {
 		if i := tabIndented(lines); i >= 0 {
 			return i, "this line is indented with a tab; YAML needs spaces: indent it with spaces"
 		}
-		return line, "a value cannot start with @ or `; put the value in quotes"
+		return line, reservedStart(lines[line])
 	case msg == "mapping values are not allowed in this context":
 		if continuesValue(lines, line) {
 			return line, `this line looks like a key, but it is indented under the value above, so YAML reads it as part of that value: line it up with the other keys, or put the whole value on one line, in quotes`
@@ -291,4 +292,31 @@ func flowEnd(v string) int {
 		}
 	}
 	return -1
+}
+
+// reservedStart says which character YAML reserves (@, ` or %) starts a
+// key or a value on the line, for "found character that cannot start
+// any token".
+func reservedStart(line string) string {
+	rest := strings.TrimLeft(line, " ")
+	for strings.HasPrefix(rest, "- ") {
+		rest = strings.TrimLeft(rest[2:], " ")
+	}
+	if rest != "" && strings.IndexByte("@`%", rest[0]) >= 0 {
+		if k, _, ok := strings.Cut(rest, ":"); ok && !strings.ContainsAny(k, " ") || strings.Contains(rest, ": ") {
+			return fmt.Sprintf("a key cannot start with %c; put the key in quotes", rest[0])
+		}
+		return fmt.Sprintf("a value cannot start with %c; put the value in quotes", rest[0])
+	}
+	prev := byte(' ')
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		if strings.IndexByte("@`%", c) >= 0 && strings.IndexByte(":[{,-", prev) >= 0 {
+			return fmt.Sprintf("a value cannot start with %c; put the value in quotes", c)
+		}
+		if c != ' ' {
+			prev = c
+		}
+	}
+	return "a value cannot start with @, ` or %; put the value in quotes"
 }

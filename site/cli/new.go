@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -72,24 +73,17 @@ func runNew(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cannot write %s: %v\n", file, err)
 		return 1
 	}
-	urlPath := previewPath(rel)
+	// The build's URL, escaped as a browser must ask for it (a ? or #
+	// in a file name is part of the path).
+	urlPath := (&url.URL{Path: site.PageURL(rel)}).EscapedPath()
 	if isTranslation {
-		urlPath = "/" + code + previewPath(orig)
+		urlPath = (&url.URL{Path: "/" + code + site.PageURL(orig)}).EscapedPath()
 		fmt.Fprintf(stdout, "Created %s (a draft), with the front matter of content/%s: translate its title and description, and write the page.\n", filepath.ToSlash(filepath.Join("content", rel)), orig)
 	} else {
 		fmt.Fprintf(stdout, "Created %s (a draft).\n", filepath.ToSlash(filepath.Join("content", rel)))
 	}
 	fmt.Fprintf(stdout, "Preview it with charter serve at http://127.0.0.1:1313%s\n", urlPath)
 	return 0
-}
-
-// previewPath is the address of a new page in the preview.
-func previewPath(rel string) string {
-	urlPath := "/" + strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(rel, ".md"), "_index"), "/")
-	if urlPath != "/" {
-		urlPath += "/"
-	}
-	return strings.ReplaceAll(urlPath, " ", "-")
 }
 
 // newPagePath turns the user's PATH into a file inside content/.
@@ -111,6 +105,12 @@ func newPagePath(arg string) (string, error) {
 	}
 	if path.Ext(p) != ".md" {
 		return "", fmt.Errorf("%q is not a Markdown file; end the name with .md", arg)
+	}
+	if path.Base(p) == "index.md" {
+		if path.Dir(p) == "." {
+			return "", fmt.Errorf("%q would have the address of the home page (content/_index.md); give the page another name", arg)
+		}
+		return "", fmt.Errorf("%q would have the address of its folder, which is the section page's (_index.md); give the page another name, or write %s/ to start the section's page", arg, path.Dir(p))
 	}
 	return p, nil
 }

@@ -29,6 +29,12 @@ func isLoopback(bind string) bool {
 func previewHosts(bind string, port int) serve.Hosts {
 	h := serve.Hosts{Port: strconv.Itoa(port)}
 	if isLoopback(bind) {
+		// Another loopback address (127.0.0.2) is where the preview
+		// listens, and what it prints: it is accepted and suggested.
+		if ip := net.ParseIP(strings.Trim(bind, "[]")); ip != nil && !ip.Equal(net.IPv4(127, 0, 0, 1)) && !ip.Equal(net.IPv6loopback) {
+			h.Names = append(h.Names, ip.String())
+			h.Open = ip.String()
+		}
 		return h
 	}
 	h.Network = true
@@ -117,14 +123,15 @@ func newHTTPServer(h http.Handler, ln net.Listener) (*http.Server, net.Listener)
 }
 
 // connLimit is a listener that holds at most max connections open. When
-// a new one comes at the limit, an idle one is closed to make room; when
-// none is idle, Accept waits until one closes.
+// a new one comes at the limit, an idle one is closed to make room (one
+// that has not sent a request yet counts as idle); when none is idle,
+// Accept waits until one closes.
 type connLimit struct {
 	net.Listener
 	max    int
 	mu     sync.Mutex
 	cond   *sync.Cond
-	open   map[net.Conn]bool // connection -> idle
+	open   map[net.Conn]bool // connection -> idle, or not yet sent a request
 	closed bool
 }
 
@@ -159,7 +166,7 @@ func (l *connLimit) Accept() (net.Conn, error) {
 		c.Close()
 		return nil, net.ErrClosed
 	}
-	l.open[c] = false
+	l.open[c] = true // until its first request arrives
 	return c, nil
 }
 

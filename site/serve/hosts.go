@@ -17,6 +17,7 @@ type Hosts struct {
 	Port    string   // the port the server listens on, "1313"
 	Network bool     // the server listens beyond loopback: any IP address is accepted too
 	Names   []string // other names accepted, such as the machine's own host names
+	Open    string   // the host a refused request is told to use; "" for 127.0.0.1
 }
 
 // loopbackNames are always accepted.
@@ -53,7 +54,11 @@ func (h Hosts) allowed(hostport string) bool {
 // one.
 func (h Hosts) refuse(r *http.Request, checkOrigin bool) string {
 	if !h.allowed(r.Host) {
-		return fmt.Sprintf("Forbidden: this preview server answers requests for %s, not for %q. Open it at http://127.0.0.1:%s/ instead.\n", h.describe(), r.Host, h.Port)
+		open := h.Open
+		if open == "" {
+			open = "127.0.0.1"
+		}
+		return fmt.Sprintf("Forbidden: this preview server answers requests for %s, not for %q. Open it at http://%s/ instead.\n", h.describe(), r.Host, net.JoinHostPort(open, h.Port))
 	}
 	o := r.Header.Get("Origin")
 	if !checkOrigin || o == "" {
