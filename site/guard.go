@@ -119,9 +119,12 @@ const maxPartialFrames = 6000
 // the number of partials running now in every goroutine. Walking the
 // stack costs as much as the stack is deep, so it looks only when many
 // partials run at once, which one goroutine's partials calling each
-// other makes happen, and only at every 8th.
+// other makes happen, and then only at 64, 128, 256 and so on, and at
+// every 1,024th after that: a loop is found within twice the depth
+// allowed, after a handful of walks instead of one every few levels (at
+// every 8th, a loop cost some 80 ms a page).
 func partialsTooDeep(running int64) bool {
-	if running < 64 || running%8 != 0 {
+	if running < 64 || running&(running-1) != 0 && running%1024 != 0 {
 		return false
 	}
 	var pc [1]uintptr
