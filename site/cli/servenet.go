@@ -123,17 +123,30 @@ func newHTTPServer(h http.Handler, ln net.Listener) (*http.Server, net.Listener)
 }
 
 // connLimit is a listener that holds at most max connections open. When
-// a new one comes at the limit, an idle one is closed to make room (one
-// that has not sent a request yet counts as idle); when none is idle,
-// Accept waits until one closes.
+// a new one comes at the limit, an idle one is closed to make room; one
+// that has sent no request for silentGrace since it opened counts as
+// idle too (a burst of real clients sends its requests well within it,
+// and must not push itself out). When none is idle, Accept waits until
+// one is.
 type connLimit struct {
 	net.Listener
 	max    int
 	mu     sync.Mutex
 	cond   *sync.Cond
-	open   map[net.Conn]bool // connection -> idle, or not yet sent a request
+	open   map[net.Conn]connState
 	closed bool
 }
+
+// connState is what connLimit knows of a connection.
+type connState struct {
+	idle   bool      // between requests
+	silent bool      // no request yet
+	opened time.Time // when accepted
+}
+
+// silentGrace is how long a new connection may stay silent before it
+// can be closed to make room.
+const silentGrace = 250 * time.Millisecond
 
 // Close stops the listener, and any Accept waiting for room.
 func (l *connLimit) Close() error {
@@ -145,7 +158,7 @@ func (l *connLimit) Close() error {
 }
 
 func newConnLimit(ln net.Listener, max int) *connLimit {
-	l := &connLimit{Listener: ln, max: max, open: map[net.Conn]bool{}}
+	l := &connLimit{Listener: ln, max: max, open: map[net.Conn]connState{}}
 	l.cond = sync.NewCond(&l.mu)
 	return l
 }
@@ -159,26 +172,44 @@ func (l *connLimit) Accept() (net.Conn, error) {
 	defer l.mu.Unlock()
 	for len(l.open) >= l.max && !l.closed {
 		if !l.closeIdle() {
+			// A silent connection becomes closable without any event:
+			// look again when the youngest could have.
+			t := time.AfterFunc(silentGrace, func() {
+				l.mu.Lock()
+				l.cond.Broadcast()
+				l.mu.Unlock()
+			})
 			l.cond.Wait()
+			t.Stop()
 		}
 	}
 	if l.closed {
 		c.Close()
 		return nil, net.ErrClosed
 	}
-	l.open[c] = true // until its first request arrives
+	l.open[c] = connState{silent: true, opened: time.Now()}
 	return c, nil
 }
 
-// closeIdle closes one idle connection; it reports whether there was one.
-// The server then reports it closed, through track.
+// closeIdle closes one idle connection, or else one silent for longer
+// than silentGrace; it reports whether there was one. The server then
+// reports it closed, through track.
 func (l *connLimit) closeIdle() bool {
-	for c, idle := range l.open {
-		if idle {
+	var silent net.Conn
+	for c, st := range l.open {
+		if st.idle {
 			delete(l.open, c)
 			c.Close()
 			return true
 		}
+		if st.silent && time.Since(st.opened) >= silentGrace {
+			silent = c
+		}
+	}
+	if silent != nil {
+		delete(l.open, silent)
+		silent.Close()
+		return true
 	}
 	return false
 }
@@ -189,8 +220,9 @@ func (l *connLimit) track(c net.Conn, st http.ConnState) {
 	defer l.mu.Unlock()
 	switch st {
 	case http.StateIdle, http.StateActive:
-		if _, ok := l.open[c]; ok {
-			l.open[c] = st == http.StateIdle
+		if cs, ok := l.open[c]; ok {
+			cs.idle, cs.silent = st == http.StateIdle, false
+			l.open[c] = cs
 		}
 		if st == http.StateIdle {
 			l.cond.Signal() // an Accept waiting for room can close it
