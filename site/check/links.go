@@ -130,6 +130,15 @@ type siteIndex struct {
 	pages map[string]*Page // output file -> page
 }
 
+// page is the page written to an output file, or nil.
+func (ix *siteIndex) page(output string) *Page { return ix.pages[output] }
+
+// pageFinder finds pages by output file, with their facts collected: a
+// siteIndex for Run, a Live for the preview.
+type pageFinder interface {
+	page(output string) *Page
+}
+
 func newSiteIndex(s *Site) *siteIndex {
 	ix := &siteIndex{pages: make(map[string]*Page, len(s.Pages))}
 	for _, p := range s.Pages {
@@ -149,7 +158,7 @@ func isLinkRule(rule string) bool {
 // page's facts, so Run runs it after the other rules.
 type linkRule struct {
 	site  *Site
-	index *siteIndex
+	index pageFinder
 }
 
 func (r *linkRule) Name() string { return "broken-link" }
@@ -179,7 +188,7 @@ func (r *linkRule) checkRef(p *Page, rf ref) (Finding, bool) {
 		if !ok {
 			return f, true
 		}
-		target = r.index.pages[file]
+		target = r.index.page(file)
 	}
 	frag = unescapeURL(frag)
 	if !hasFrag || frag == "" || frag == "top" || target == nil || target.facts == nil || target.facts.ids[frag] || (rf.skipLink && target == p) {

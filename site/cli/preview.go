@@ -41,6 +41,7 @@ type previewer struct {
 	navigate       bool
 	write          bool
 	quiet          time.Duration // how long the tree stays quiet before the full check
+	panel          *checkPanel   // nil with --no-check-panel
 
 	pending []site.Change // changes since the last good build
 	good    bool          // the server holds a good build
@@ -313,6 +314,9 @@ func (p *previewer) finish(ctx context.Context, j *job, r jobResult) {
 		}
 	case p.navigate && !j.full:
 		u.Navigate = savedPage(r.res, j.batch)
+	}
+	if p.panel != nil {
+		p.panel.update(r.res, u)
 	}
 	p.srv.Apply(u)
 	p.good, p.errText = true, ""

@@ -41,6 +41,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	navigate := fs.Bool("navigate", false, "when you save a page, open tabs go to that page")
 	poll := fs.Duration("poll", 0, "look for changes every `interval` (such as 500ms) instead of using file events; for shared folders in virtual machines and WSL")
 	write := fs.Bool("write", false, "also write each good build to public/")
+	noPanel := fs.Bool("no-check-panel", false, "do not show the check panel (the findings of charter check for the page in view) on previewed pages")
 	if code, stop := sf.parse(fs, serveUsage, args, stderr); stop {
 		return code
 	}
@@ -60,7 +61,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		sf: sf, stdout: stdout, stderr: stderr, navigate: *navigate, write: *write,
 		srv: serve.New(base.Path), quiet: quietCheck,
 	}
-	p.b, err = site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Serve: true, Timeout: sf.timeout}, sf.fsys())
+	p.b, err = site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Serve: true, Prose: !*noPanel, Timeout: sf.timeout}, sf.fsys())
 	if err != nil {
 		fmt.Fprintf(stderr, "charter serve: %v\n", err)
 		return 2
@@ -73,6 +74,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	defer w.Close()
 	// The search index would cost every save a pass over the whole site:
 	// it is made when the search page first asks for it after a change.
+	if !*noPanel {
+		p.panel = newCheckPanel()
+		p.srv.OnFindings(p.panel.findings)
+	}
 	p.srv.OnDemand("search/", func() (map[string][]byte, error) { return p.searchFiles(ctx) })
 	p.initial(ctx)
 
