@@ -182,16 +182,25 @@ func (r *linkRule) checkRef(p *Page, rf ref) (Finding, bool) {
 	}
 	u, frag, hasFrag := strings.Cut(u, "#")
 	u, _, _ = strings.Cut(u, "?")
-	target := p
+	var file string
 	if u != "" {
-		file, f, ok := r.resolve(p, rf, u)
-		if !ok {
+		var f Finding
+		var ok bool
+		if file, f, ok = r.resolve(p, rf, u); !ok {
 			return f, true
 		}
-		target = r.index.page(file)
 	}
 	frag = unescapeURL(frag)
-	if !hasFrag || frag == "" || frag == "top" || target == nil || target.facts == nil || target.facts.ids[frag] || (rf.skipLink && target == p) {
+	if !hasFrag || frag == "" || frag == "top" {
+		return Finding{}, false
+	}
+	// The target is looked up only for a fragment: the preview's index
+	// loads pages on demand.
+	target := p
+	if u != "" {
+		target = r.index.page(file)
+	}
+	if target == nil || target.facts == nil || target.facts.ids[frag] || (rf.skipLink && target == p) {
 		return Finding{}, false
 	}
 	f := p.refAt(rf)

@@ -48,6 +48,17 @@ func TestCheckPanelMatchesCheck(t *testing.T) {
 	}
 	cp := newCheckPanel()
 	cp.update(res, servedUpdate(out.Files()))
+	go func() { // the previewer's part
+		for {
+			select {
+			case req := <-cp.loads:
+				req.reply <- cp.pages(req.outputs, func(name string) ([]byte, bool) { d, ok := out.Files()[name]; return d, ok })
+			case <-cp.done:
+				return
+			}
+		}
+	}()
+	defer close(cp.done)
 	total := 0
 	for _, p := range CheckSite(res, out.Files()).Pages {
 		fs, ok := cp.live.Findings(p.Output)

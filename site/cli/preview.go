@@ -211,12 +211,20 @@ type loopState struct {
 // stops; it returns the exit status.
 func (p *previewer) loop(ctx context.Context, w *watch.Watcher, served <-chan error) int {
 	ls := &loopState{}
+	if p.panel != nil {
+		defer close(p.panel.done)
+	}
 	for {
 		var done <-chan jobResult
+		var loads chan panelLoad // the check panel's, between builds
 		if ls.running != nil {
 			done = ls.running.done
+		} else if p.panel != nil {
+			loads = p.panel.loads
 		}
 		select {
+		case req := <-loads:
+			req.reply <- p.panel.pages(req.outputs, p.srv.File)
 		case <-ctx.Done():
 			if ls.running != nil {
 				ls.running.cancel()

@@ -223,6 +223,14 @@ func (s *Server) Files() map[string][]byte {
 	return maps.Clone(s.files)
 }
 
+// File is one file the server serves now, by slash path.
+func (s *Server) File(name string) ([]byte, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	data, ok := s.files[name]
+	return data, ok
+}
+
 // Error is the build error shown now, or "" when the build is good.
 func (s *Server) Error() string {
 	s.mu.RLock()
