@@ -187,3 +187,54 @@ func TestCheckPanelNotBuilt(t *testing.T) {
 func servedUpdate(files map[string][]byte) serve.Update {
 	return serve.Update{Written: files, Replace: true}
 }
+
+// panelReport is what .ci/a11y/panel.mjs prints.
+type panelReport struct {
+	Browser    string
+	Findings   int
+	Label      string
+	Failures   []string
+	Violations []struct {
+		Rule, Help string
+		Nodes      []string
+	}
+}
+
+// TestBrowserCheckPanel opens a previewed page with findings in headless
+// Chromium and uses its check panel with the keyboard: Tab to its button,
+// Enter to open it, the arrow keys, Home and End through the findings,
+// Escape to close it; the panel must never cover the end of the page, and
+// axe-core must find nothing on the page with the panel open.
+func TestBrowserCheckPanel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("opens a page in headless Chromium; skipped with -short")
+	}
+	node := a11yTool(t, "NODE", "node", "nodejs")
+	chromium := a11yTool(t, "CHROMIUM", "chromium", "chromium-browser")
+	a11yPackages(t)
+	dir := t.TempDir()
+	for _, d := range []string{"content", "layouts", "static"} {
+		copyTree(t, filepath.Join("../..", d), filepath.Join(dir, d))
+	}
+	// Two faults for the panel to list, at the end of the page.
+	md, err := os.ReadFile(filepath.Join(dir, "content/data-sharing/toolkit.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := "\n\nThis sentence" + strings.Repeat(" goes on and on", 12) + " to the end.\n"
+	put(t, dir, "content/data-sharing/toolkit.md", string(md)+long+long)
+	p := startPreviewDir(t, dir)
+	const page = "/data-sharing/toolkit/"
+	var rep panelReport
+	err = runBrowserScript(t, node, chromium, "panel.mjs", p.url, []byte(page), 2*time.Minute, &rep)
+	t.Logf("the panel in Chromium %s: %q, %d findings", rep.Browser, rep.Label, rep.Findings)
+	for _, f := range rep.Failures {
+		t.Error(f)
+	}
+	for _, v := range rep.Violations {
+		t.Errorf("axe: %s: %s\n\t%s", v.Rule, v.Help, strings.Join(v.Nodes, "\n\t"))
+	}
+	if err != nil && len(rep.Failures) == 0 && len(rep.Violations) == 0 {
+		t.Error(err)
+	}
+}
