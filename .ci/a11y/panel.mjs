@@ -91,6 +91,7 @@ async function main() {
     const page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
     await page.goto(new URL(path, base).href, { waitUntil: 'load' });
     await page.waitForSelector('.charter-check__item', { state: 'attached', timeout: 15000 });
+    await page.waitForTimeout(800); // the live region speaks a moment after the panel comes
     let s = await page.evaluate(state);
     rep.findings = s.items;
     rep.label = s.label;

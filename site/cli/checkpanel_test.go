@@ -145,6 +145,13 @@ func TestServeCheckPanel(t *testing.T) {
 	} else {
 		resp.Body.Close()
 	}
+	req, _ = http.NewRequest("GET", p.url+"__charter/findings?page=/", nil)
+	req.Header.Set("Origin", "http://attacker.example")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("findings for a page of another Origin: %v %v, want 403", resp, err)
+	} else {
+		resp.Body.Close()
+	}
 }
 
 // With --no-check-panel the endpoint is gone, and the script shows no panel.

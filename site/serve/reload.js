@@ -222,6 +222,7 @@
     return el;
   }
   function showFindings(fs) {
+    var fresh = !document.getElementById("charter-check");
     var el = checkPanel();
     var list = el.querySelector(".charter-check__list");
     var focused = list.contains(document.activeElement);
@@ -230,7 +231,13 @@
     var text = checkCount(fs);
     el.querySelector(".charter-check__toggle").textContent = text;
     var status = el.querySelector(".charter-check__status");
-    if (status.textContent !== text) { status.textContent = text; }
+    // A live region is heard when its text changes after it is on the
+    // page: a new panel says its count a moment later.
+    if (fresh) {
+      setTimeout(function () { status.textContent = text; }, 500);
+    } else if (status.textContent !== text) {
+      status.textContent = text;
+    }
     if (focused) { el.querySelector(".charter-check__toggle").focus(); }
   }
   function loadFindings() {
