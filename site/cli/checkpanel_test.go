@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -244,4 +246,150 @@ func TestBrowserCheckPanel(t *testing.T) {
 	if err != nil && len(rep.Failures) == 0 && len(rep.Violations) == 0 {
 		t.Error(err)
 	}
+}
+
+// The check panel follows edits: after each of a seeded random walk of
+// edits (faults added and fixed, fragments of other pages broken and
+// mended, pages added and removed), built incrementally as the preview
+// builds them, the panel's findings of the pages asked for are those of
+// check.Run over a fresh full build. Some pages are asked for after
+// every step and others only now and then, so that findings stay cached
+// across several builds. A fixed seed runs in go test;
+// CHARTER_PANEL_STEPS=N runs N steps from a seed taken from the clock (or
+// CHARTER_PANEL_SEED), and a failure prints the seed.
+func TestCheckPanelFollowsEdits(t *testing.T) {
+	steps, seed := 12, uint64(13)
+	if n, err := strconv.Atoi(os.Getenv("CHARTER_PANEL_STEPS")); err == nil && n > 0 {
+		steps, seed = n, uint64(time.Now().UnixNano())
+	}
+	if s := os.Getenv("CHARTER_PANEL_SEED"); s != "" {
+		seed, _ = strconv.ParseUint(s, 10, 64)
+	}
+	t.Logf("seed %d, %d steps; replay with CHARTER_PANEL_SEED=%[1]d CHARTER_PANEL_STEPS=%[2]d", seed, steps)
+	rng := rand.New(rand.NewPCG(seed, 0))
+	dir := writeArchive(t, "../testdata/check/faults.txtar")
+	cfg := site.Config{Minify: true, Serve: true, KeepGoing: true, Prose: true}
+	b, err := site.NewBuilder(cfg, os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := site.NewMemOutput()
+	res, err := b.Build(context.Background(), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := out.Files()
+	cp := newCheckPanel()
+	cp.update(res, servedUpdate(files))
+	go func() { // the previewer's part
+		for {
+			select {
+			case req := <-cp.loads:
+				req.reply <- cp.pages(req.outputs, func(name string) ([]byte, bool) { d, ok := files[name]; return d, ok })
+			case <-cp.done:
+				return
+			}
+		}
+	}()
+	defer close(cp.done)
+	edits := []func() string{
+		func() string {
+			return appendTo(t, dir, rng, "\n\nThis sentence"+strings.Repeat(" goes on and on", 12)+" to the end.\n")
+		},
+		func() string { return appendTo(t, dir, rng, "\n\nSee [the part](fragment.md#no-such-part).\n") },
+		func() string {
+			return appendTo(t, dir, rng, "\n\n## A part {#"+fmt.Sprint("part-", rng.IntN(3))+"}\n\nText.\n")
+		},
+		func() string {
+			return appendTo(t, dir, rng, "\n\nSee [that](other.md#part-"+fmt.Sprint(rng.IntN(3))+").\n")
+		},
+		func() string { return appendTo(t, dir, rng, "\n\nWe shall utilise it.\n") },
+		func() string {
+			put(t, dir, "content/other.md", "---\ntitle: Other\ndescription: Other things.\n---\nPlain text.\n")
+			return "content/other.md"
+		},
+		func() string {
+			put(t, dir, "content/extra.md", "---\ntitle: Extra\n---\n![](/chart.png)\n\nSee [other](other.md#part-1).\n")
+			return "content/extra.md"
+		},
+		func() string { os.Remove(filepath.Join(dir, "content/extra.md")); return "content/extra.md" },
+	}
+	for step := range steps {
+		changed := edits[rng.IntN(len(edits))]()
+		_, statErr := os.Stat(filepath.Join(dir, changed))
+		mo := site.NewMemOutput()
+		res, err := b.Build(context.Background(), mo, site.Change{Path: changed, Removed: statErr != nil})
+		if err != nil {
+			t.Fatalf("step %d (%s): %v", step, changed, err)
+		}
+		for name, data := range mo.Files() {
+			files[name] = data
+		}
+		for _, name := range res.Removed {
+			delete(files, name)
+		}
+		cp.update(res, serve.Update{Written: mo.Files(), Removed: res.Removed})
+		want := freshFindings(t, dir, cfg)
+		for output, fs := range want {
+			if output != "index.html" && output != "other/index.html" && rng.IntN(3) > 0 && step < steps-1 {
+				continue // not asked for this time
+			}
+			got, ok := cp.live.Findings(output)
+			if !ok {
+				t.Fatalf("seed %d, step %d (%s): the panel has no page %s", seed, step, changed, output)
+			}
+			var gs []string
+			for _, f := range got {
+				gs = append(gs, findingText(f))
+			}
+			if !slices.Equal(gs, fs) {
+				t.Fatalf("seed %d, step %d (%s): %s: the panel's findings differ from check's\n--- panel\n%s\n--- check\n%s",
+					seed, step, changed, output, strings.Join(gs, "\n"), strings.Join(fs, "\n"))
+			}
+		}
+	}
+}
+
+// appendTo appends text to a random page of the fault fixture and returns
+// its path.
+func appendTo(t *testing.T, dir string, rng *rand.Rand, text string) string {
+	t.Helper()
+	pages := []string{"content/other.md", "content/fragment.md", "content/long-sentence.md", "content/avoid.md", "content/_index.md"}
+	rel := pages[rng.IntN(len(pages))]
+	data, err := os.ReadFile(filepath.Join(dir, rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(t, dir, rel, string(data)+text)
+	return rel
+}
+
+// freshFindings is what check.Run finds on a full build of dir, by page
+// output file, without the build's own findings and duplicate-title.
+func freshFindings(t *testing.T, dir string, cfg site.Config) map[string][]string {
+	t.Helper()
+	b, err := site.NewBuilder(cfg, os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := site.NewMemOutput()
+	res, err := b.Build(context.Background(), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := CheckSite(res, out.Files())
+	s.Known = nil
+	want := map[string][]string{}
+	pageOf := map[string]string{}
+	for _, p := range s.Pages {
+		want[p.Output] = nil
+		pageOf[p.Source] = p.Output
+		pageOf[s.OutputPrefix+p.Output] = p.Output
+	}
+	for _, f := range check.Run(s, check.Options{Now: time.Now()}) {
+		if f.Rule != "duplicate-title" {
+			want[pageOf[f.File]] = append(want[pageOf[f.File]], findingText(f))
+		}
+	}
+	return want
 }
