@@ -393,3 +393,51 @@ func freshFindings(t *testing.T, dir string, cfg site.Config) map[string][]strin
 	}
 	return want
 }
+
+// Findings asked for while saves come and builds run are answered, and the
+// last answer follows the last save (run with -race).
+func TestServeCheckPanelDuringEdits(t *testing.T) {
+	p := startPreview(t)
+	const page = "/data-sharing/public-sector-toolkit/"
+	stop := make(chan struct{})
+	done := make(chan error)
+	go func() {
+		for {
+			for _, pg := range []string{page, "/", "/privacy/"} {
+				resp, err := http.Get(p.url + "__charter/findings?page=" + pg)
+				if err != nil {
+					done <- err
+					return
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					done <- fmt.Errorf("findings of %s: %s", pg, resp.Status)
+					return
+				}
+			}
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+		}
+	}()
+	long := "Protocols " + strings.Repeat("and guides ", 20) + "are here."
+	for i := range 6 {
+		text := "Short words."
+		if i%2 == 0 {
+			text = long
+		}
+		p.write("content/data-sharing/toolkit.md", strings.Replace(toolkit, "Protocols.", text+fmt.Sprint(" Edit ", i, "."), 1))
+		for e := p.next(); e.name != "reload" || !hasPath(e, page); e = p.next() {
+		}
+	}
+	close(stop)
+	if err := <-done; err != nil {
+		t.Error(err)
+	}
+	if _, fs := p.panelFindings(page); longSentence(fs) != nil {
+		t.Errorf("the last save has no long sentence, the panel shows one: %+v", fs)
+	}
+}
