@@ -441,3 +441,27 @@ func TestServeCheckPanelDuringEdits(t *testing.T) {
 		t.Errorf("the last save has no long sentence, the panel shows one: %+v", fs)
 	}
 }
+
+// A page that no save re-rendered still shows its plain-English findings
+// when the panel first asks for it after other pages changed.
+func TestServeCheckPanelUnchangedPage(t *testing.T) {
+	dir := writeSite(t, "small")
+	md, err := os.ReadFile(filepath.Join(dir, "content/privacy.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(t, dir, "content/privacy.md", string(md)+"\n\nThis sentence"+strings.Repeat(" goes on and on", 12)+" to the end.\n")
+	p := startPreviewDir(t, dir)
+	p.write("content/data-sharing/toolkit.md", strings.Replace(toolkit, "Protocols.", "Other words.", 1))
+	if e := p.next(); e.name != "reload" || hasPath(e, "/privacy/") {
+		t.Fatalf("after the edit: %v", e)
+	}
+	// A new page: the site's tree is assembled again.
+	p.write("content/data-sharing/new.md", "---\ntitle: New\nweight: 90\n---\nNew words.\n")
+	if e := p.next(); e.name != "reload" || hasPath(e, "/privacy/") {
+		t.Fatalf("after the new page: %v", e)
+	}
+	if _, fs := p.panelFindings("/privacy/"); longSentence(fs) == nil {
+		t.Errorf("the long sentence of a page the save did not re-render is not in the panel: %+v", fs)
+	}
+}

@@ -72,12 +72,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	defer w.Close()
-	// The search index would cost every save a pass over the whole site:
-	// it is made when the search page first asks for it after a change.
 	if !*noPanel {
 		p.panel = newCheckPanel()
 		p.srv.OnFindings(p.panel.findings)
 	}
+	// The search index would cost every save a pass over the whole site:
+	// it is made when the search page first asks for it after a change.
 	p.srv.OnDemand("search/", func() (map[string][]byte, error) { return p.searchFiles(ctx) })
 	p.initial(ctx)
 
