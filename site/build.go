@@ -44,11 +44,6 @@ type Config struct {
 	// failing the build, so that a checker sees every page.
 	KeepGoing bool
 
-	// Prose keeps each page's prose in Page.Prose, for the checker's
-	// plain-English rules; KeepGoing keeps it too. The preview's check
-	// panel sets it.
-	Prose bool
-
 	// IndexOnly writes the search index and nothing else: pages are
 	// converted from Markdown but not laid out, and no other file is
 	// written. The preview makes its search index this way.
@@ -543,7 +538,7 @@ func (r *pageRenderer) renderPage(ctx context.Context, p *Page, buf *pageBuffers
 // convert turns a page's Markdown into HTML in rd, within the time
 // budget. It reports whether the page can go on to its layout.
 func (r *pageRenderer) convert(ctx context.Context, p *Page, buf *pageBuffers, rd *rendered, res *pageResult) bool {
-	st := &renderState{page: p, site: r.st.site, lines: lineIndex{body: p.src.body, first: p.src.bodyLine}, keepLinks: r.b.cfg.Serve || r.b.cfg.KeepGoing, keepProse: r.b.cfg.KeepGoing || r.b.cfg.Prose}
+	st := &renderState{page: p, site: r.st.site, lines: lineIndex{body: p.src.body, first: p.src.bodyLine}, keepLinks: r.b.cfg.Serve || r.b.cfg.KeepGoing, keepProse: r.b.cfg.KeepGoing}
 	var rerr error
 	d := budgetFor(r.b.timeout(), len(p.src.body)).time
 	check := deadlineStop(ctx, time.Now().Add(d))

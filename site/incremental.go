@@ -343,7 +343,7 @@ func (st *buildState) updateInputs(cs changeSet) bool {
 }
 
 // reassemble builds a new page tree from all sources. Pages that are not
-// rendered again keep the links (and prose) recorded when they last were.
+// rendered again keep the links recorded when they last were.
 func (st *buildState) reassemble(b *Builder, old *buildState, warn *warnings) Errors {
 	loadedPages := make([]loaded, 0, len(st.sources))
 	for _, f := range st.in.pages {
@@ -355,7 +355,7 @@ func (st *buildState) reassemble(b *Builder, old *buildState, warn *warnings) Er
 	}
 	for _, p := range site.AllPages {
 		if q := old.site.byPath[p.Path]; q != nil {
-			p.Links, p.Prose = q.Links, q.Prose
+			p.Links = q.Links
 		}
 	}
 	st.site = site

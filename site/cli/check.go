@@ -202,18 +202,25 @@ func checkPageOf(s *site.Site, p *site.Page, html []byte) *check.Page {
 	if c := p.LatestChange(); c != nil {
 		cp.LatestChange = c.Date
 	}
-	for _, b := range p.Prose {
-		cb := check.Block{Heading: b.Heading, Line: b.Line, Title: b.Title}
-		for _, l := range b.Lines {
-			cb.Lines = append(cb.Lines, check.BlockLine{Line: l.Line, Text: l.Text})
-		}
-		cp.Prose = append(cp.Prose, cb)
-	}
+	cp.Prose = checkBlocks(p.Prose)
 	for _, l := range p.Links {
 		cp.Links = append(cp.Links, check.Link{Line: l.Line, Written: l.Written, URL: l.URL, Image: l.Image, NoAlt: l.NoAlt})
 	}
 	translationFacts(s, p, cp)
 	return cp
+}
+
+// checkBlocks is a page's prose as the checker reads it.
+func checkBlocks(prose []site.ProseBlock) []check.Block {
+	var out []check.Block
+	for _, b := range prose {
+		cb := check.Block{Heading: b.Heading, Line: b.Line, Title: b.Title}
+		for _, l := range b.Lines {
+			cb.Lines = append(cb.Lines, check.BlockLine{Line: l.Line, Text: l.Text})
+		}
+		out = append(out, cb)
+	}
+	return out
 }
 
 // notFoundPages are the 404 pages of each language among files.

@@ -93,7 +93,11 @@ func (c *checkPanel) pages(outputs []string, file func(name string) ([]byte, boo
 	for _, p := range c.site.AllPages {
 		if name := p.OutputFile(); want[name] {
 			if html, ok := file(name); ok {
-				out[name] = checkPageOf(c.site, p, html)
+				cp := checkPageOf(c.site, p, html)
+				if cp.Prose == nil { // the preview's build keeps no prose
+					cp.Prose = checkBlocks(c.site.PageProse(p))
+				}
+				out[name] = cp
 			}
 		}
 	}

@@ -268,7 +268,7 @@ func TestCheckPanelFollowsEdits(t *testing.T) {
 	t.Logf("seed %d, %d steps; replay with CHARTER_PANEL_SEED=%[1]d CHARTER_PANEL_STEPS=%[2]d", seed, steps)
 	rng := rand.New(rand.NewPCG(seed, 0))
 	dir := writeArchive(t, "../testdata/check/faults.txtar")
-	cfg := site.Config{Minify: true, Serve: true, KeepGoing: true, Prose: true}
+	cfg := site.Config{Minify: true, Serve: true, KeepGoing: true}
 	b, err := site.NewBuilder(cfg, os.DirFS(dir))
 	if err != nil {
 		t.Fatal(err)

@@ -61,7 +61,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		sf: sf, stdout: stdout, stderr: stderr, navigate: *navigate, write: *write,
 		srv: serve.New(base.Path), quiet: quietCheck,
 	}
-	p.b, err = site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Serve: true, Prose: !*noPanel, Timeout: sf.timeout}, sf.fsys())
+	p.b, err = site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Serve: true, Timeout: sf.timeout}, sf.fsys())
 	if err != nil {
 		fmt.Fprintf(stderr, "charter serve: %v\n", err)
 		return 2
