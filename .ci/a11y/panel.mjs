@@ -3,8 +3,10 @@
 // Chromium and tries the check panel as a keyboard user would: Tab reaches
 // its button, which starts closed with a count; Enter opens it and moves the
 // focus to the first finding; the arrow keys, Home and End move through the
-// findings; Escape closes it and gives the focus back to the button. It
-// checks that the panel never covers the end of the page, and runs axe-core
+// findings; Escape closes it and gives the focus back to the button. The
+// page is served with a strict Content-Security-Policy (no inline script or
+// style), and anything it blocks is a failure. It checks that the panel
+// never covers the end of the page, and runs axe-core
 // (WCAG 2.0, 2.1, 2.2 A and AA) on the page with the panel open.
 //
 // Usage: node panel.mjs BASE_URL PATH, or the PATH on stdin
@@ -17,11 +19,12 @@
 // and exits 0 when every step passed and axe found nothing, 1 otherwise, 2
 // when it could not do its job.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'";
 const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-dev-shm-usage'];
 
 function fail(msg) {
@@ -89,6 +92,20 @@ async function main() {
   const rep = { browser: browser.version(), findings: 0, label: '', failures, violations: [] };
   try {
     const page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
+    // The page is served with a strict policy, as a published site may be:
+    // the panel must need no inline script or style.
+    await page.route('**/*', async (route) => {
+      if (route.request().resourceType() !== 'document') return route.continue();
+      const response = await route.fetch();
+      const headers = { ...response.headers(), 'content-security-policy': CSP };
+      await route.fulfill({ response, headers });
+    });
+    await page.addInitScript(() => {
+      window.__csp = [];
+      document.addEventListener('securitypolicyviolation', (e) => {
+        window.__csp.push(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`);
+      }, true);
+    });
     await page.goto(new URL(path, base).href, { waitUntil: 'load' });
     await page.waitForSelector('.charter-check__item', { state: 'attached', timeout: 15000 });
     await page.waitForTimeout(800); // the live region speaks a moment after the panel comes
@@ -124,7 +141,9 @@ async function main() {
     const hiddenOpen = await page.evaluate(covers);
     expect(hiddenOpen.length === 0, `the open panel covers the page: ${hiddenOpen.join('; ')}`);
 
-    await page.addScriptTag({ path: axePath });
+    // Not a script tag, which the policy would block: evaluated through the
+    // browser's debugging protocol, which the policy does not govern.
+    await page.evaluate(readFileSync(axePath, 'utf8'));
     const result = await page.evaluate(async (tags) => {
       // eslint-disable-next-line no-undef
       return await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
@@ -140,6 +159,7 @@ async function main() {
     await page.keyboard.press('Space');
     s = await page.evaluate(state);
     expect(s.expanded === 'true', 'Space does not open the panel');
+    for (const v of await page.evaluate(() => window.__csp)) failures.push(`the policy blocked: ${v}`);
   } catch (err) {
     failures.push(`could not try the panel: ${err.message}`);
   } finally {
