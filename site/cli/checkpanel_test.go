@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -463,5 +464,20 @@ func TestServeCheckPanelUnchangedPage(t *testing.T) {
 	}
 	if _, fs := p.panelFindings("/privacy/"); longSentence(fs) == nil {
 		t.Errorf("the long sentence of a page the save did not re-render is not in the panel: %+v", fs)
+	}
+}
+
+// Under a base path, the panel asks for the page's path as the browser
+// shows it.
+func TestServeCheckPanelBaseURL(t *testing.T) {
+	p := startPreview(t, "--base-url", "/rights/")
+	u, _ := neturl.Parse(p.url)
+	resp, err := http.Get(u.Scheme + "://" + u.Host + "/__charter/findings?page=/rights/data-sharing/public-sector-toolkit/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("findings under /rights/: %s", resp.Status)
 	}
 }
