@@ -1,11 +1,15 @@
 package site
 
 import (
+	"context"
 	"html"
 	"strings"
+	"time"
 
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
 
@@ -102,4 +106,33 @@ func proseBlock(n ast.Node, src []byte, li *lineIndex) (ProseBlock, bool) {
 // and character references resolved.
 func inlineText(v []byte) string {
 	return html.UnescapeString(string(util.UnescapePunctuations(v)))
+}
+
+// proseTimeout bounds PageProse's parse of one page, which the build
+// already converted within its own time limit.
+const proseTimeout = 10 * time.Second
+
+// PageProse is the prose of a page's Markdown, block by block: what the
+// build kept (with Config.Prose or KeepGoing), else the Markdown parsed
+// again as the build parses it. The preview's check panel asks for it one
+// page at a time instead of keeping the prose of every page. It reads the
+// page as the last build left it: do not call it while a build runs. Only
+// a build for the preview (Config.Serve) keeps the Markdown it needs.
+func (s *Site) PageProse(p *Page) (prose []ProseBlock) {
+	if p.Prose != nil || p.src == nil || len(p.src.body) == 0 {
+		return p.Prose
+	}
+	st := &renderState{page: p, site: s, lines: lineIndex{body: p.src.body, first: p.src.bodyLine}, keepProse: true}
+	pc := parser.NewContext()
+	pc.Set(stateKey, st)
+	pc.Set(budgetKey, deadlineStop(context.Background(), time.Now().Add(proseTimeout)))
+	var err error
+	func() {
+		defer recoverStop(&err)
+		newMarkdown(s.RawHTML).Parser().Parse(text.NewReader(p.src.body), parser.WithContext(pc))
+	}()
+	if err != nil {
+		return nil
+	}
+	return st.prose
 }

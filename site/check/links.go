@@ -130,6 +130,15 @@ type siteIndex struct {
 	pages map[string]*Page // output file -> page
 }
 
+// page is the page written to an output file, or nil.
+func (ix *siteIndex) page(output string) *Page { return ix.pages[output] }
+
+// pageFinder finds pages by output file, with their facts collected: a
+// siteIndex for Run, a Live for the preview.
+type pageFinder interface {
+	page(output string) *Page
+}
+
 func newSiteIndex(s *Site) *siteIndex {
 	ix := &siteIndex{pages: make(map[string]*Page, len(s.Pages))}
 	for _, p := range s.Pages {
@@ -149,7 +158,7 @@ func isLinkRule(rule string) bool {
 // page's facts, so Run runs it after the other rules.
 type linkRule struct {
 	site  *Site
-	index *siteIndex
+	index pageFinder
 }
 
 func (r *linkRule) Name() string { return "broken-link" }
@@ -173,16 +182,25 @@ func (r *linkRule) checkRef(p *Page, rf ref) (Finding, bool) {
 	}
 	u, frag, hasFrag := strings.Cut(u, "#")
 	u, _, _ = strings.Cut(u, "?")
-	target := p
+	var file string
 	if u != "" {
-		file, f, ok := r.resolve(p, rf, u)
-		if !ok {
+		var f Finding
+		var ok bool
+		if file, f, ok = r.resolve(p, rf, u); !ok {
 			return f, true
 		}
-		target = r.index.pages[file]
 	}
 	frag = unescapeURL(frag)
-	if !hasFrag || frag == "" || frag == "top" || target == nil || target.facts == nil || target.facts.ids[frag] || (rf.skipLink && target == p) {
+	if !hasFrag || frag == "" || frag == "top" {
+		return Finding{}, false
+	}
+	// The target is looked up only for a fragment: the preview's index
+	// loads pages on demand.
+	target := p
+	if u != "" {
+		target = r.index.page(file)
+	}
+	if target == nil || target.facts == nil || target.facts.ids[frag] || (rf.skipLink && target == p) {
 		return Finding{}, false
 	}
 	f := p.refAt(rf)

@@ -179,39 +179,60 @@ func CheckSite(res *site.Result, files map[string][]byte) *check.Site {
 			s.Unbuilt[p.RelPermalink] = p.Source // left out: its problem is in Known
 			continue
 		}
-		cp := &check.Page{
-			Output: p.OutputFile(), Source: p.Source, URL: p.RelPermalink, HTML: files[p.OutputFile()],
-			Title: p.Title, Description: p.Description, Owner: p.Owner,
-			LastReviewed: p.LastReviewed, ReviewBy: p.ReviewBy, Draft: p.Draft,
-		}
-		cp.Lastmod, cp.LastmodLine = p.FrontMatterLastmod()
-		if c := p.LatestChange(); c != nil {
-			cp.LatestChange = c.Date
-		}
-		for _, b := range p.Prose {
-			cb := check.Block{Heading: b.Heading, Line: b.Line, Title: b.Title}
-			for _, l := range b.Lines {
-				cb.Lines = append(cb.Lines, check.BlockLine{Line: l.Line, Text: l.Text})
-			}
-			cp.Prose = append(cp.Prose, cb)
-		}
-		for _, l := range p.Links {
-			cp.Links = append(cp.Links, check.Link{Line: l.Line, Written: l.Written, URL: l.URL, Image: l.Image, NoAlt: l.NoAlt})
-		}
-		translationFacts(res.Site, p, cp)
+		cp := checkPageOf(res.Site, p, files[p.OutputFile()])
 		s.Pages = append(s.Pages, cp)
 	}
-	for _, l := range res.Site.Languages {
-		name := strings.TrimPrefix(l.Prefix, "/") + "404.html"
-		if html, ok := files[name]; ok {
-			s.Pages = append(s.Pages, &check.Page{Output: name, URL: s.BasePath + name, HTML: html, Lang: l.Lang})
-		}
-	}
+	s.Pages = append(s.Pages, notFoundPages(res.Site, files)...)
 	for _, e := range res.Problems {
 		s.Known = append(s.Known, knownFinding(e))
 	}
 	s.Known = append(s.Known, buildWarnings(res.Warnings)...)
 	return s
+}
+
+// checkPageOf is what the checker needs of a page: its HTML with its
+// Markdown source, links and dates.
+func checkPageOf(s *site.Site, p *site.Page, html []byte) *check.Page {
+	cp := &check.Page{
+		Output: p.OutputFile(), Source: p.Source, URL: p.RelPermalink, HTML: html,
+		Title: p.Title, Description: p.Description, Owner: p.Owner,
+		LastReviewed: p.LastReviewed, ReviewBy: p.ReviewBy, Draft: p.Draft,
+	}
+	cp.Lastmod, cp.LastmodLine = p.FrontMatterLastmod()
+	if c := p.LatestChange(); c != nil {
+		cp.LatestChange = c.Date
+	}
+	cp.Prose = checkBlocks(p.Prose)
+	for _, l := range p.Links {
+		cp.Links = append(cp.Links, check.Link{Line: l.Line, Written: l.Written, URL: l.URL, Image: l.Image, NoAlt: l.NoAlt})
+	}
+	translationFacts(s, p, cp)
+	return cp
+}
+
+// checkBlocks is a page's prose as the checker reads it.
+func checkBlocks(prose []site.ProseBlock) []check.Block {
+	var out []check.Block
+	for _, b := range prose {
+		cb := check.Block{Heading: b.Heading, Line: b.Line, Title: b.Title}
+		for _, l := range b.Lines {
+			cb.Lines = append(cb.Lines, check.BlockLine{Line: l.Line, Text: l.Text})
+		}
+		out = append(out, cb)
+	}
+	return out
+}
+
+// notFoundPages are the 404 pages of each language among files.
+func notFoundPages(s *site.Site, files map[string][]byte) []*check.Page {
+	var out []*check.Page
+	for _, l := range s.Languages {
+		name := strings.TrimPrefix(l.Prefix, "/") + "404.html"
+		if html, ok := files[name]; ok {
+			out = append(out, &check.Page{Output: name, URL: s.Base.Path + name, HTML: html, Lang: l.Lang})
+		}
+	}
+	return out
 }
 
 // knownFinding is a problem of a KeepGoing build as a finding of its rule.

@@ -43,6 +43,7 @@ type previewer struct {
 	navigate       bool
 	write          bool
 	quiet          time.Duration // how long the tree stays quiet before the full check
+	panel          *checkPanel   // nil with --no-check-panel
 
 	pending []site.Change // changes since the last good build
 	good    bool          // the server holds a good build
@@ -218,12 +219,20 @@ type loopState struct {
 // stops; it returns the exit status.
 func (p *previewer) loop(ctx context.Context, w *watch.Watcher, served <-chan error) int {
 	ls := &loopState{}
+	if p.panel != nil {
+		defer close(p.panel.done)
+	}
 	for {
 		var done <-chan jobResult
+		var loads chan panelLoad // the check panel's, between builds
 		if ls.running != nil {
 			done = ls.running.done
+		} else if p.panel != nil {
+			loads = p.panel.loads
 		}
 		select {
+		case req := <-loads:
+			req.reply <- p.panel.pages(req.outputs, p.srv.File)
 		case <-ctx.Done():
 			if ls.running != nil {
 				ls.running.cancel()
@@ -321,6 +330,9 @@ func (p *previewer) finish(ctx context.Context, j *job, r jobResult) {
 		}
 	case p.navigate && !j.full:
 		u.Navigate = savedPage(r.res, j.batch)
+	}
+	if p.panel != nil {
+		p.panel.update(r.res, u)
 	}
 	p.srv.Apply(u)
 	p.good, p.errText = true, ""

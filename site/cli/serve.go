@@ -41,6 +41,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	navigate := fs.Bool("navigate", false, "when you save a page, open tabs go to that page")
 	poll := fs.Duration("poll", 0, "look for changes every `interval` (such as 500ms) instead of using file events; for shared folders in virtual machines and WSL")
 	write := fs.Bool("write", false, "also write each good build to public/")
+	noPanel := fs.Bool("no-check-panel", false, "do not show the check panel (the findings of charter check for the page in view) on previewed pages")
 	if code, stop := sf.parse(fs, serveUsage, args, stderr); stop {
 		return code
 	}
@@ -73,6 +74,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	defer w.Close()
+	if !*noPanel {
+		p.panel = newCheckPanel()
+		p.srv.OnFindings(p.panel.findings)
+	}
 	// The search index would cost every save a pass over the whole site:
 	// it is made when the search page first asks for it after a change.
 	p.srv.OnDemand("search/", func() (map[string][]byte, error) { return p.searchFiles(ctx) })

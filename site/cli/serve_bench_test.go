@@ -141,3 +141,45 @@ func benchFullCheck(b *testing.B, words int) {
 	b.ReportMetric(float64(times[len(times)/2].Milliseconds()), "ms-median-to-checked")
 	b.ReportMetric(peakRSS(), "MiB-peak-RSS")
 }
+
+// BenchmarkServeBodyEditFindings: from saving a page's body to the check
+// panel's findings of that page showing the edit (the reload event, then
+// the panel's request, which checks the page), on the 10,000-page site.
+// Every other save adds a sentence that is too long, and the next removes
+// it.
+func BenchmarkServeBodyEditFindings(b *testing.B) {
+	dir := benchSite(b)
+	p := startPreviewDir(b, dir)
+	const url = "/topic-05/area-005/page-010/"
+	page := filepath.Join(dir, "content/topic-05/area-005/page-010.md")
+	orig, err := os.ReadFile(page)
+	if err != nil {
+		b.Fatal(err)
+	}
+	long := "\nThis sentence" + strings.Repeat(" goes on and on", 12) + ", edit "
+	var times, reloads []time.Duration
+	for i := 0; b.Loop(); i++ {
+		start := time.Now()
+		extra := "\nA short sentence, edit "
+		if i%2 == 0 {
+			extra = long
+		}
+		os.WriteFile(page, append(orig, []byte(extra+strconv.Itoa(i)+".\n")...), 0o644)
+		for e := p.next(); e.name != "reload" || !hasPath(e, url); e = p.next() {
+			if e.name == "build-error" {
+				b.Fatalf("rebuild failed: %v", e.data)
+			}
+		}
+		reloads = append(reloads, time.Since(start))
+		_, fs := p.panelFindings(url)
+		times = append(times, time.Since(start))
+		if (longSentence(fs) != nil) != (i%2 == 0) {
+			b.Fatalf("edit %d: the panel's findings do not follow the save: %+v", i, fs)
+		}
+	}
+	slices.Sort(times)
+	slices.Sort(reloads)
+	b.ReportMetric(float64(reloads[len(reloads)/2].Microseconds())/1000, "ms-median-to-reload")
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-median-to-findings")
+	b.ReportMetric(peakRSS(), "MiB-peak-RSS")
+}

@@ -41,6 +41,8 @@ type Server struct {
 	done    chan struct{}
 	closed  bool
 
+	findings func(output string) ([]byte, bool) // nil: no check panel
+
 	demandPrefix string
 	demandMake   func() (map[string][]byte, error)
 	demand       *demandFiles // of the current build
@@ -87,6 +89,42 @@ func (s *Server) OnDemand(prefix string, gen func() (map[string][]byte, error)) 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.demandPrefix, s.demandMake, s.demand = prefix, gen, &demandFiles{}
+}
+
+// OnFindings turns on the check panel the reload script shows: then
+// /__charter/findings?page=/faqs/ answers with find("faqs/index.html"),
+// the JSON findings of the page (false when the site has no such page).
+// find runs on the request's goroutine, and must be safe for concurrent
+// use. Call it before serving.
+func (s *Server) OnFindings(find func(output string) ([]byte, bool)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.findings = find
+}
+
+// servePanelFindings answers the check panel's request for the findings
+// of the page at the site path given by the page parameter.
+func (s *Server) servePanelFindings(w http.ResponseWriter, r *http.Request) {
+	s.mu.RLock()
+	find := s.findings
+	s.mu.RUnlock()
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if find == nil {
+		http.Error(w, "the check panel is off", http.StatusNotFound)
+		return
+	}
+	name, ok := s.resolve(r.URL.Query().Get("page"), "")
+	var data []byte
+	if ok {
+		data, ok = find(name)
+	}
+	if !ok {
+		http.Error(w, "no such page", http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Write(data)
 }
 
 // onDemand returns a file made on demand, and whether there is one.
@@ -185,6 +223,14 @@ func (s *Server) Files() map[string][]byte {
 	return maps.Clone(s.files)
 }
 
+// File is one file the server serves now, by slash path.
+func (s *Server) File(name string) ([]byte, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	data, ok := s.files[name]
+	return data, ok
+}
+
 // Error is the build error shown now, or "" when the build is good.
 func (s *Server) Error() string {
 	s.mu.RLock()
@@ -250,7 +296,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hosts := s.hosts
 	s.mu.RUnlock()
 	if hosts != nil {
-		if why := hosts.refuse(r, r.URL.Path == Prefix+"events"); why != "" {
+		if why := hosts.refuse(r, r.URL.Path == Prefix+"events" || r.URL.Path == Prefix+"findings"); why != "" {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			w.Header().Set("X-Content-Type-Options", "nosniff")
 			w.WriteHeader(http.StatusForbidden)
@@ -266,6 +312,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case Prefix + "events":
 		s.events(w, r)
+		return
+	case Prefix + "findings":
+		s.servePanelFindings(w, r)
 		return
 	case Prefix + "reload.js":
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
