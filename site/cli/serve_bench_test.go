@@ -147,8 +147,10 @@ func benchFullCheck(b *testing.B, words int) {
 // the panel's request, which checks the page), on the 10,000-page site.
 // Every other save adds a sentence that is too long, and the next removes
 // it.
-func BenchmarkServeBodyEditFindings(b *testing.B) {
-	dir := benchSite(b)
+func BenchmarkServeBodyEditFindings(b *testing.B) { eachLength(b, benchBodyEditFindings) }
+
+func benchBodyEditFindings(b *testing.B, words int) {
+	dir := benchSite(b, words)
 	p := startPreviewDir(b, dir)
 	const url = "/topic-05/area-005/page-010/"
 	page := filepath.Join(dir, "content/topic-05/area-005/page-010.md")
