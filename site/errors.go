@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
+
+	"charter/site/internal/printable"
 )
 
 // An Error is a problem in the site's input, tied to the file (relative to
@@ -27,33 +28,12 @@ type Error struct {
 func (e *Error) Error() string {
 	switch {
 	case e.File == "":
-		return printable(e.Msg, "\n")
+		return printable.Escape(e.Msg, "\n")
 	case e.Line > 0:
-		return fmt.Sprintf("%s:%d: %s", printable(e.File, ""), e.Line, printable(e.Msg, "\n"))
+		return fmt.Sprintf("%s:%d: %s", printable.Escape(e.File, ""), e.Line, printable.Escape(e.Msg, "\n"))
 	default:
-		return fmt.Sprintf("%s: %s", printable(e.File, ""), printable(e.Msg, "\n"))
+		return fmt.Sprintf("%s: %s", printable.Escape(e.File, ""), printable.Escape(e.Msg, "\n"))
 	}
-}
-
-// printable escapes the control characters in s but those in keep as Go
-// writes them in strings (\x1b, \r, \u202e): an escape sequence in a
-// file's name or a link could otherwise clear the terminal, retitle it,
-// or hide lines of a CI log. A message keeps its line breaks.
-func printable(s, keep string) string {
-	escape := func(r rune) bool { return isControl(r) && !strings.ContainsRune(keep, r) }
-	if !strings.ContainsFunc(s, escape) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if escape(r) {
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-		} else {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // internalError is the error for a panic in the work on one file: a bug

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"charter/site/internal/printable"
 )
 
 // TestLayoutMistakeReportedOnce: a mistake in a layout that every page
@@ -202,7 +204,7 @@ func TestYAMLReservedCharacter(t *testing.T) {
 func TestErrorEscapesControlCharacters(t *testing.T) {
 	e := &Error{File: "content/a\x1b[2K\r.md", Line: 3, Msg: "link to content/b\x1b]0;x\a\u202e.md"}
 	got := e.Error()
-	if strings.ContainsFunc(got, isControl) {
+	if strings.ContainsFunc(got, printable.IsControl) {
 		t.Errorf("printed %q", got)
 	}
 	if want := `content/a\x1b[2K\r.md:3: link to content/b\x1b]0;x\a\u202e.md`; got != want {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"charter/site/internal/printable"
 )
 
 // BaseURL is where the site is published: an optional scheme and host, and
@@ -108,7 +110,7 @@ func checkPathValue(key, v string, slug bool) string {
 		return fmt.Sprintf("%s %q is not valid UTF-8 text", key, v)
 	case strings.ContainsAny(v, "\x00"):
 		return fmt.Sprintf("%s %q contains a NUL byte; remove it", key, v)
-	case strings.ContainsFunc(v, isControl):
+	case strings.ContainsFunc(v, printable.IsControl):
 		return fmt.Sprintf("%s %q contains a control character; remove it", key, v)
 	case strings.ContainsFunc(v, unicode.IsSpace):
 		return fmt.Sprintf("%s %q contains white space; a path has no spaces: write one path, with - between words", key, v)
@@ -193,12 +195,6 @@ func percentEscape(v string) string {
 
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-// isControl reports control characters (C0, DEL, C1) and the invisible
-// marks that reorder text (bidirectional controls): none belongs in a path.
-func isControl(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
 }
 
 // normalisePath turns a user-written site path into the form used as a

@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
-	"unicode"
+
+	"charter/site/internal/printable"
 )
 
 // ANSI colours for WriteText.
@@ -37,7 +37,7 @@ func WriteText(w io.Writer, fs []Finding, color bool) error {
 				ew.printf("\n")
 			}
 			file = f.File
-			ew.printf("%s\n", printable(f.File, ""))
+			ew.printf("%s\n", printable.Escape(f.File, ""))
 		}
 		sev := paint(red, "error  ")
 		switch f.Severity {
@@ -46,9 +46,9 @@ func WriteText(w io.Writer, fs []Finding, color bool) error {
 		case Notice:
 			sev = paint(dim, "notice ")
 		}
-		ew.printf("  %-7s  %s  %s  %s\n", position(f), sev, printable(f.Message, "\n"), paint(dim, "["+f.Rule+"]"))
+		ew.printf("  %-7s  %s  %s  %s\n", position(f), sev, printable.Escape(f.Message, "\n"), paint(dim, "["+f.Rule+"]"))
 		if f.Fix != "" {
-			ew.printf("  %-7s  %s\n", "", "fix: "+printable(f.Fix, "\n"))
+			ew.printf("  %-7s  %s\n", "", "fix: "+printable.Escape(f.Fix, "\n"))
 		}
 	}
 	if len(fs) > 0 {
@@ -148,35 +148,12 @@ func WriteGitHub(w io.Writer, fs []Finding) error {
 
 // escapeData escapes a workflow command's message.
 func escapeData(s string) string {
-	return printable(strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s), "")
+	return printable.Escape(strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s), "")
 }
 
 // escapeProperty escapes a workflow command's property value.
 func escapeProperty(s string) string {
-	return printable(strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s), "")
-}
-
-// printable escapes the control characters in s but those in keep as Go
-// writes them in strings (\x1b, \u202e): an escape sequence in a file's
-// name or a link could otherwise clear the terminal or hide lines of a
-// CI log. A message keeps its line breaks.
-func printable(s, keep string) string {
-	control := func(r rune) bool {
-		return (unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)) && !strings.ContainsRune(keep, r)
-	}
-	if !strings.ContainsFunc(s, control) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if control(r) {
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-		} else {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	return printable.Escape(strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s), "")
 }
 
 // ExitCode is the exit status for findings: 1 if there is an error, or a
