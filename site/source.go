@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io/fs"
 
-	"charter/site/watch"
 	"path"
 	"strings"
 )
@@ -16,9 +15,20 @@ type inputs struct {
 	static []string // "static/css/site.css"
 }
 
-// ignoredName reports editor and system files that are never content;
-// the watcher ignores the same names.
-func ignoredName(name string) bool { return watch.Ignored(name) }
+// ignoredName reports editor and system files that are never content:
+// hidden files, vim swap, backup and test files, emacs lock and autosave
+// files. The preview's watcher is given the same list (IgnoredName).
+func ignoredName(name string) bool {
+	switch {
+	case strings.HasPrefix(name, "."), strings.HasPrefix(name, "#"),
+		strings.HasSuffix(name, "~"), strings.HasSuffix(name, "#"),
+		strings.HasSuffix(name, ".swp"), strings.HasSuffix(name, ".swx"), strings.HasSuffix(name, ".swo"),
+		strings.HasSuffix(name, ".tmp"), strings.HasSuffix(name, ".bak"),
+		name == "4913", name == "Thumbs.db", name == "desktop.ini":
+		return true
+	}
+	return false
+}
 
 // IgnoredName reports whether the build skips a file or folder of this
 // name, taking it for an editor's or the system's: .draft.md, #page.md#,

@@ -2,6 +2,7 @@ package check
 
 import (
 	"bytes"
+	"strings"
 	"unsafe"
 
 	"github.com/tdewolff/parse/v2"
@@ -224,6 +225,12 @@ loop:
 		_, more := z.TagName()
 		t.attrB = xnetAttrs(z, more, nil)
 	}
+	if kind == tokSelfClosing && rawTextElement(name) {
+		// x/net reads <title/> as <title>: its content is raw text to the
+		// end tag, which the lexer does not know. Rare: x/net reads on.
+		t.switchToXnet(start)
+		return
+	}
 	if kind != tokStart {
 		return
 	}
@@ -242,6 +249,16 @@ loop:
 	case "noscript", "noembed", "noframes":
 		t.rawUntil(end, name)
 	}
+}
+
+// rawTextElement reports the elements whose content x/net reads as raw
+// text (or plain text) after their start tag, even one written <x/>.
+func rawTextElement(name []byte) bool {
+	switch strings.ToLower(string(name)) {
+	case "script", "style", "xmp", "iframe", "title", "textarea", "plaintext", "noscript", "noembed", "noframes":
+		return true
+	}
+	return false
 }
 
 // endTagAt is the offset of the end tag of a raw text element named name

@@ -114,7 +114,7 @@ func (m *model) start(quiet time.Duration, dirs ...string) {
 				m.settl <- s
 			}
 		}}
-	w, err := watch.New(m.dir, dirs, watch.Options{})
+	w, err := watch.New(m.dir, dirs, watch.Options{Ignore: site.IgnoredName})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -68,7 +68,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	p.complete = func(ctx context.Context, err error) error { return allErrors(ctx, cfg, sf.fsys(), err) }
-	w, err := watch.New(sf.source, []string{"content", "layouts", "static"}, watch.Options{Poll: *poll})
+	w, err := watch.New(sf.source, []string{"content", "layouts", "static"}, watch.Options{Poll: *poll, Ignore: site.IgnoredName})
 	if err != nil {
 		fmt.Fprintf(stderr, "cannot watch %s for changes: %v; try --poll 500ms\n", sf.source, err)
 		return 1

@@ -34,6 +34,10 @@ type Options struct {
 	// Poll, when positive, scans the folders at this interval instead of
 	// using file system events.
 	Poll time.Duration
+	// Ignore, when set, names the files and folders that never count as
+	// changes: the ones the build skips (site.IgnoredName), such as an
+	// editor's swap and backup files.
+	Ignore func(name string) bool
 }
 
 // Watcher watches folders under a root recursively. Folders created later
@@ -107,19 +111,10 @@ func (w *Watcher) Close() error {
 	return err
 }
 
-// Ignored reports editor and system files that never count as changes:
-// hidden files, vim swap, backup and test files, emacs lock and autosave
-// files.
-func Ignored(name string) bool {
-	switch {
-	case strings.HasPrefix(name, "."), strings.HasPrefix(name, "#"),
-		strings.HasSuffix(name, "~"), strings.HasSuffix(name, "#"),
-		strings.HasSuffix(name, ".swp"), strings.HasSuffix(name, ".swx"), strings.HasSuffix(name, ".swo"),
-		strings.HasSuffix(name, ".tmp"), strings.HasSuffix(name, ".bak"),
-		name == "4913", name == "Thumbs.db", name == "desktop.ini":
-		return true
-	}
-	return false
+// ignored reports the names the watcher's Options.Ignore gives no
+// changes for; none without it.
+func (w *Watcher) ignored(name string) bool {
+	return w.opts.Ignore != nil && w.opts.Ignore(name)
 }
 
 // addTree watches dir and the folders below it; found collects the files
@@ -132,7 +127,7 @@ func (w *Watcher) addTree(dir string, found func(string)) error {
 			}
 			return err
 		}
-		if p != dir && Ignored(d.Name()) {
+		if p != dir && w.ignored(d.Name()) {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
@@ -169,7 +164,7 @@ func (w *Watcher) events(raw chan<- string) {
 			if !ok {
 				return
 			}
-			if Ignored(filepath.Base(ev.Name)) {
+			if w.ignored(filepath.Base(ev.Name)) {
 				continue
 			}
 			if ev.Has(fsnotify.Create) {
@@ -286,7 +281,7 @@ func (w *Watcher) scan() map[string]stamp {
 			if err != nil {
 				return nil
 			}
-			if Ignored(e.Name()) && p != filepath.Join(w.root, d) {
+			if w.ignored(e.Name()) && p != filepath.Join(w.root, d) {
 				if e.IsDir() {
 					return filepath.SkipDir
 				}
