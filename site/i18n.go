@@ -64,6 +64,11 @@ func readTable(fsys fs.FS, file string) (map[string]string, *Error) {
 	if !utf8.Valid(data) {
 		return nil, errorf(file, 0, "text is not UTF-8; save the file with UTF-8 encoding")
 	}
+	// A table is flat; one nested thousands of levels deep would take the
+	// TOML decoder minutes, as in front matter.
+	if depth, line := tomlDepth(data, maxNesting); depth > maxNesting {
+		return nil, errorf(file, line+1, "nested more than %d levels deep here; write each string as \"English\" = \"translation\"", maxNesting)
+	}
 	var raw map[string]any
 	if _, err := toml.Decode(string(data), &raw); err != nil {
 		var perr toml.ParseError

@@ -53,3 +53,13 @@ func TestStringsAndDates(t *testing.T) {
 		t.Errorf("no date: %q", got)
 	}
 }
+
+// TestStringsTooDeep: a table nested thousands of levels deep is refused
+// before the TOML decoder, which would take minutes on it.
+func TestStringsTooDeep(t *testing.T) {
+	deep := "x = " + strings.Repeat("{a = ", 8000) + "1" + strings.Repeat("}", 8000) + "\n"
+	_, errs := readStrings(fstest.MapFS{"layouts/i18n/cy.toml": {Data: []byte(deep)}})
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "layouts/i18n/cy.toml:1: nested more than") {
+		t.Errorf("errors %v", errs)
+	}
+}
