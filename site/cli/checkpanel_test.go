@@ -27,28 +27,7 @@ import (
 // fault for every rule.
 func TestCheckPanelMatchesCheck(t *testing.T) {
 	dir := writeArchive(t, "../testdata/check/faults.txtar")
-	b, err := site.NewBuilder(site.Config{Minify: true, Fingerprint: true, KeepGoing: true}, os.DirFS(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := site.NewMemOutput()
-	res, err := b.Build(context.Background(), out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := CheckSite(res, out.Files())
-	s.Known = nil // the build's own findings are the terminal's, not the panel's
-	want := map[string][]string{}
-	pageOf := map[string]string{}
-	for _, p := range s.Pages {
-		pageOf[p.Source] = p.Output
-		pageOf[s.OutputPrefix+p.Output] = p.Output
-	}
-	for _, f := range check.Run(s, check.Options{Now: time.Now()}) {
-		if f.Rule != "duplicate-title" {
-			want[pageOf[f.File]] = append(want[pageOf[f.File]], findingText(f))
-		}
-	}
+	want, res, out := checkedBuild(t, dir, site.Config{Minify: true, Fingerprint: true, KeepGoing: true})
 	cp := newCheckPanel()
 	cp.update(res, servedUpdate(out.Files()))
 	go func() { // the previewer's part
@@ -369,6 +348,15 @@ func appendTo(t *testing.T, dir string, rng *rand.Rand, text string) string {
 // output file, without the build's own findings and duplicate-title.
 func freshFindings(t *testing.T, dir string, cfg site.Config) map[string][]string {
 	t.Helper()
+	want, _, _ := checkedBuild(t, dir, cfg)
+	return want
+}
+
+// checkedBuild builds dir in memory and checks it as the panel would:
+// check.Run's findings by page output file (every page a key), without
+// the build's own findings and duplicate-title, which needs every page.
+func checkedBuild(t *testing.T, dir string, cfg site.Config) (map[string][]string, *site.Result, *site.MemOutput) {
+	t.Helper()
 	b, err := site.NewBuilder(cfg, os.DirFS(dir))
 	if err != nil {
 		t.Fatal(err)
@@ -379,7 +367,7 @@ func freshFindings(t *testing.T, dir string, cfg site.Config) map[string][]strin
 		t.Fatal(err)
 	}
 	s := CheckSite(res, out.Files())
-	s.Known = nil
+	s.Known = nil // the build's own findings are the terminal's, not the panel's
 	want := map[string][]string{}
 	pageOf := map[string]string{}
 	for _, p := range s.Pages {
@@ -392,7 +380,7 @@ func freshFindings(t *testing.T, dir string, cfg site.Config) map[string][]strin
 			want[pageOf[f.File]] = append(want[pageOf[f.File]], findingText(f))
 		}
 	}
-	return want
+	return want, res, out
 }
 
 // Findings asked for while saves come and builds run are answered, and the
