@@ -25,11 +25,9 @@
 // and exits 0 when there are no violations, 1 when there are, and 2 when it
 // could not do its job (no browser, a page that would not load).
 
-import { readFileSync, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { launch } from './chromium.mjs';
 import { availableParallelism } from 'node:os';
 
-const require = createRequire(import.meta.url);
 
 const VIEWPORTS = [
   { name: '1280px', width: 1280, height: 900, axe: true },
@@ -40,12 +38,6 @@ const VIEWPORTS = [
 ];
 
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-const LAUNCH_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 function fail(msg) {
   process.stderr.write(`axe.mjs: ${msg}\n`);
@@ -236,19 +228,7 @@ async function main() {
   const [base, ...rest] = process.argv.slice(2);
   if (!base || base.startsWith('-')) fail('usage: node axe.mjs BASE_URL [PATH...] (or a JSON array of paths on stdin)');
   const paths = await readPaths(rest);
-  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
-  if (!existsSync(executablePath)) fail(`no browser at ${executablePath}; install it with: apt-get install chromium (or set CHROMIUM)`);
-
-  let chromium, axePath;
-  try {
-    ({ chromium } = await import('playwright-core'));
-    axePath = require.resolve('axe-core/axe.min.js');
-    readFileSync(axePath);
-  } catch (err) {
-    fail(`missing npm packages (${err.message}); install them with: npm ci --prefix .ci/a11y`);
-  }
-
-  const browser = await chromium.launch({ executablePath, headless: true, args: LAUNCH_ARGS });
+  const { browser, axePath } = await launch(fail);
   const started = Date.now();
   const version = browser.version();
   const violations = [];

@@ -25,14 +25,8 @@
 // and exits 0 when there are no violations, 1 when there are, and 2 when it
 // could not do its job (no browser, a page that would not load, no policy).
 
-import { existsSync } from 'node:fs';
+import { launch } from './chromium.mjs';
 import { availableParallelism } from 'node:os';
-
-const LAUNCH_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--disable-dev-shm-usage', '--disable-extensions',
-];
 
 function fail(msg) {
   process.stderr.write(`csp.mjs: ${msg}\n`);
@@ -113,17 +107,7 @@ async function main() {
   const [base, ...rest] = process.argv.slice(2);
   if (!base || base.startsWith('-')) fail('usage: node csp.mjs BASE_URL [PATH...] (or a JSON array of pages on stdin)');
   const pages = await readPages(rest);
-  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
-  if (!existsSync(executablePath)) fail(`no browser at ${executablePath}; install it with: apt-get install chromium (or set CHROMIUM)`);
-
-  let chromium;
-  try {
-    ({ chromium } = await import('playwright-core'));
-  } catch (err) {
-    fail(`missing npm packages (${err.message}); install them with: npm ci --prefix .ci/a11y`);
-  }
-
-  const browser = await chromium.launch({ executablePath, headless: true, args: LAUNCH_ARGS });
+  const { browser } = await launch(fail);
   const started = Date.now();
   const version = browser.version();
   const violations = [];

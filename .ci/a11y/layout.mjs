@@ -20,12 +20,7 @@
 // It prints {"checks": N, "links": N, "failures": ["..."]} and exits 0 when
 // there are no failures, 1 when there are, 2 when it could not run.
 
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+import { launch } from './chromium.mjs';
 
 function fail(msg) {
   process.stderr.write(`layout.mjs: ${msg}\n`);
@@ -73,20 +68,11 @@ async function main() {
   const path = '/';
   if (!base) fail('usage: node layout.mjs BASE_URL < paths.json');
   const paths = await readPaths();
-  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
-  if (!existsSync(executablePath)) fail(`no browser at ${executablePath}`);
-  let chromium, axePath;
-  try {
-    ({ chromium } = await import('playwright-core'));
-    axePath = require.resolve('axe-core/axe.min.js');
-  } catch (err) {
-    fail(`missing npm packages (${err.message}); install them with: npm ci --prefix .ci/a11y`);
-  }
   const url = new URL(path, base).href;
   const failures = [];
   let checks = 0, links = 0;
   const expect = (ok, what) => { checks++; if (!ok) failures.push(what); };
-  const browser = await chromium.launch({ executablePath, headless: true, args: LAUNCH_ARGS });
+  const { browser, axePath } = await launch(fail);
   try {
     const noJS = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
     let page = await noJS.newPage();

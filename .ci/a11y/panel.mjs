@@ -19,14 +19,11 @@
 // and exits 0 when every step passed and axe found nothing, 1 otherwise, 2
 // when it could not do its job.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { launch } from './chromium.mjs';
 
-const require = createRequire(import.meta.url);
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'";
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-dev-shm-usage'];
-
 function fail(msg) {
   process.stderr.write(`panel.mjs: ${msg}\n`);
   process.exit(2);
@@ -77,16 +74,7 @@ async function main() {
     path = path.trim();
   }
   if (!base || !path) fail('usage: node panel.mjs BASE_URL PATH');
-  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
-  if (!existsSync(executablePath)) fail(`no browser at ${executablePath}`);
-  let chromium, axePath;
-  try {
-    ({ chromium } = await import('playwright-core'));
-    axePath = require.resolve('axe-core/axe.min.js');
-  } catch (err) {
-    fail(`missing npm packages (${err.message}); install them with: npm ci --prefix .ci/a11y`);
-  }
-  const browser = await chromium.launch({ executablePath, headless: true, args: LAUNCH_ARGS });
+  const { browser, axePath } = await launch(fail);
   const failures = [];
   const expect = (ok, what) => { if (!ok) failures.push(what); };
   const rep = { browser: browser.version(), findings: 0, label: '', failures, violations: [] };
