@@ -1,6 +1,8 @@
 package site
 
 import (
+	"context"
+	"errors"
 	"runtime"
 	"strings"
 	"testing"
@@ -67,4 +69,51 @@ func TestMarkdownBudget(t *testing.T) {
 // budget, and a tiny one still fits pages that take no time.
 func TestBudgetKeepsRealPages(t *testing.T) {
 	mustBuild(t, hostileSite("Some *text* with [a link](/).\n\n"+nestedList(20)), Config{Timeout: 2 * time.Second})
+}
+
+// TestRunnerReusesAndRecovers: a runner goes on working after a function
+// over its budget and after a panic, and leaves no goroutine behind once
+// stopped (a render worker's runner serves thousands of pages).
+func TestRunnerReusesAndRecovers(t *testing.T) {
+	before := runtime.NumGoroutine()
+	var w runner
+	ctx := context.Background()
+	release := make(chan struct{})
+	if err := w.run(ctx, 20*time.Millisecond, func() { <-release }); !errors.Is(err, errOverBudget) {
+		t.Fatalf("a function past its budget: %v, want errOverBudget", err)
+	}
+	n := 0
+	for range 100 {
+		if err := w.run(ctx, time.Minute, func() { n++ }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n != 100 {
+		t.Fatalf("ran %d of 100 functions", n)
+	}
+	func() {
+		defer func() {
+			if v := recover(); v != "boom" {
+				t.Errorf("panic raised again as %v, want boom", v)
+			}
+		}()
+		w.run(ctx, time.Minute, func() { panic("boom") })
+	}()
+	if err := w.run(ctx, time.Minute, func() { n++ }); err != nil || n != 101 {
+		t.Fatalf("after a panic: err %v, ran %d", err, n)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := w.run(cctx, time.Minute, func() { <-release }); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: %v", err)
+	}
+	w.stop()
+	close(release)
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if g := runtime.NumGoroutine(); g > before {
+		t.Errorf("%d goroutines left running, %d before", g, before)
+	}
 }

@@ -423,7 +423,20 @@ type SearchDoc struct {
 // the state. It returns errors, and the broken links when KeepGoing.
 func (r *pageRenderer) render(ctx context.Context, pages []*Page) (errs, problems Errors) {
 	results := make([]pageResult, len(pages))
-	bufs := sync.Pool{New: func() any { return new(pageBuffers) }}
+	var made []*pageBuffers // each worker's, to stop their runners at the end
+	var mu sync.Mutex
+	bufs := sync.Pool{New: func() any {
+		buf := new(pageBuffers)
+		mu.Lock()
+		made = append(made, buf)
+		mu.Unlock()
+		return buf
+	}}
+	defer func() {
+		for _, buf := range made {
+			buf.run.stop()
+		}
+	}()
 	// A page over its budget stops the others: they would likely run as
 	// long, one after the other.
 	stop, cancel := context.WithCancel(ctx)
@@ -512,6 +525,7 @@ func groupLayoutErrors(errs Errors) Errors {
 type pageBuffers struct {
 	content, page, min bytes.Buffer
 	w                  *bufio.Writer // over content, for goldmark, which would make one a page
+	run                runner        // runs the page's conversion and layout within their budgets
 }
 
 // renderSafely renders a page, turning a panic into an error at the page,
@@ -544,7 +558,7 @@ func (r *pageRenderer) renderPage(ctx context.Context, p *Page, buf *pageBuffers
 	if r.b.cfg.IndexOnly {
 		return res
 	}
-	html, err, stopped := r.execute(ctx, p, rd, &buf.page)
+	html, err, stopped := r.execute(ctx, p, rd, &buf.page, &buf.run)
 	res.abandoned = stopped
 	if err != nil || stopped {
 		res.failed = true
@@ -584,7 +598,7 @@ func (r *pageRenderer) convert(ctx context.Context, p *Page, buf *pageBuffers, r
 	var rerr error
 	d := budgetFor(r.b.timeout(), len(body)).time
 	check := deadlineStop(ctx, time.Now().Add(d))
-	stop := runBudgeted(ctx, d, func() { rerr = r.markdown(body, st, buf, check) })
+	stop := buf.run.run(ctx, d, func() { rerr = r.markdown(body, st, buf, check) })
 	if stop == nil && (errors.Is(rerr, errOverBudget) || ctx.Err() != nil) {
 		stop, rerr = cmp.Or(ctx.Err(), rerr), nil
 	}
@@ -648,7 +662,7 @@ func (r *pageRenderer) markdown(body []byte, st *renderState, buf *pageBuffers, 
 // execute runs the page's layout with its rendered content in place,
 // within the time budget. stopped reports an execution over its budget
 // (err says so) or cancelled (err is nil); w may then still be in use.
-func (r *pageRenderer) execute(ctx context.Context, p *Page, rd *rendered, w *bytes.Buffer) (html []byte, err *Error, stopped bool) {
+func (r *pageRenderer) execute(ctx context.Context, p *Page, rd *rendered, w *bytes.Buffer, on *runner) (html []byte, err *Error, stopped bool) {
 	name, tries := r.st.lay.find(p)
 	if name == "" {
 		file, line := p.Source, 0
@@ -664,7 +678,7 @@ func (r *pageRenderer) execute(ctx context.Context, p *Page, rd *rendered, w *by
 	p.rendered.Store(rd)
 	var xerr error
 	bg := budgetFor(r.st.lay.timeout, len(rd.content))
-	run := runBudgeted(ctx, bg.time, func() { xerr = r.st.lay.execute(ctx, w, name, p, bg) })
+	run := on.run(ctx, bg.time, func() { xerr = r.st.lay.execute(ctx, w, name, p, bg) })
 	if run == nil && xerr == nil {
 		p.rendered.Store(nil)
 		return w.Bytes(), nil, false
@@ -760,7 +774,9 @@ func (r *pageRenderer) writeExtras(ctx context.Context) Errors {
 			continue
 		}
 		var buf bytes.Buffer
-		html, err, stopped := r.execute(ctx, nf, &rendered{}, &buf)
+		var on runner
+		html, err, stopped := r.execute(ctx, nf, &rendered{}, &buf, &on)
+		on.stop()
 		if stopped && err == nil {
 			err = &Error{Msg: "cancelled"}
 		}
