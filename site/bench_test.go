@@ -91,10 +91,16 @@ func benchDir(b *testing.B) string {
 func BenchmarkBuild(b *testing.B) { eachShape(b, true, buildBench) }
 
 func buildBench(b *testing.B, dir string) {
-	fsys := os.DirFS(dir)
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer root.Close()
 	TuneGC(180 << 20)
 	b.ResetTimer()
 	for b.Loop() {
+		fsys := NewDirCacheFS(root) // read as the command reads (site/cli/cli.go)
+		defer fsys.Close()
 		bl, err := NewBuilder(Config{Minify: true, Fingerprint: true, Index: benchIndex}, fsys)
 		if err != nil {
 			b.Fatal(err)

@@ -43,7 +43,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	site.TuneGC(1 << 30) // the whole site is held in memory
-	b, err := site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Fingerprint: true, KeepGoing: true, Timeout: sf.timeout}, sf.fsys())
+	b, err := site.NewBuilder(site.Config{BaseURL: sf.baseURL, Drafts: sf.drafts, Minify: true, Fingerprint: true, KeepGoing: true, Timeout: sf.timeout}, sf.oneBuildFS())
 	if err != nil {
 		fmt.Fprintf(stderr, "charter check: %v\n", err)
 		return 2

@@ -171,6 +171,7 @@ type siteFlags struct {
 	drafts  bool
 	timeout time.Duration
 	root    *os.Root // the source folder, opened by parse
+	cache   *site.DirCacheFS
 }
 
 // fsys is the site's files. Reads through it never leave the source
@@ -178,8 +179,21 @@ type siteFlags struct {
 // build runs, fails to read.
 func (f *siteFlags) fsys() iofs.FS { return f.root.FS() }
 
+// oneBuildFS is the site's files for a command that builds once (build,
+// check): the same files as fsys, read with fewer system calls, but a
+// folder renamed during the command may still be read under its old name.
+func (f *siteFlags) oneBuildFS() iofs.FS {
+	if f.cache == nil {
+		f.cache = site.NewDirCacheFS(f.root)
+	}
+	return f.cache
+}
+
 // close closes the source folder opened by parse.
 func (f *siteFlags) close() {
+	if f.cache != nil {
+		f.cache.Close()
+	}
 	if f.root != nil {
 		f.root.Close()
 	}
@@ -306,7 +320,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		*dest = filepath.Join(sf.source, "public")
 	}
 	site.TuneGC(buildMemoryLimit(sf.source))
-	b, err := site.NewBuilder(publishConfig(sf, *minify), sf.fsys())
+	b, err := site.NewBuilder(publishConfig(sf, *minify), sf.oneBuildFS())
 	if err != nil {
 		fmt.Fprintf(stderr, "charter build: %v\n", err)
 		return 2
