@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"html"
 	"io/fs"
 	"net/url"
 	"strings"
@@ -233,3 +234,45 @@ func newParserContext(st *renderState) parser.Context {
 
 func textReader(b []byte) text.Reader                  { return text.NewReader(b) }
 func withContext(pc parser.Context) parser.ParseOption { return parser.WithContext(pc) }
+
+// FuzzPlainify holds plainify, which copies runs of text at once, to the
+// plain byte-at-a-time loop it replaced.
+func FuzzPlainify(f *testing.F) {
+	for _, s := range []string{"", "<p>a <b>b</b>\nc</p>", "a > b < c", "<p>x&amp;y &rsquo;</p>", "<unclosed a b", "  lead\t\ttrail  ", "<a href=\"x>y\">z</a>", "é<br/>ü", ">>><<<"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := plainify(s), plainifyOracle(s); got != want {
+			t.Fatalf("plainify(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+// plainifyOracle is plainify as first written: one byte at a time.
+func plainifyOracle(str string) string {
+	var b strings.Builder
+	inTag, space := false, false
+	for i := 0; i < len(str); i++ {
+		c := str[i]
+		switch {
+		case c == '<':
+			inTag, space = true, true
+		case c == '>' && inTag:
+			inTag = false
+		case inTag:
+		case c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f':
+			space = true
+		default:
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteByte(c)
+		}
+	}
+	out := b.String()
+	if strings.IndexByte(out, '&') >= 0 {
+		out = html.UnescapeString(out)
+	}
+	return out
+}

@@ -475,23 +475,34 @@ func plainify(s any) string {
 	}
 	var b strings.Builder
 	b.Grow(len(str))
-	inTag, space := false, false
-	for i := 0; i < len(str); i++ {
+	space := false
+	for i := 0; i < len(str); {
 		c := str[i]
 		switch {
 		case c == '<':
-			inTag, space = true, true
-		case c == '>' && inTag:
-			inTag = false
-		case inTag:
-		case c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f':
+			// A tag is a space; text resumes after its '>', if any.
 			space = true
+			end := strings.IndexByte(str[i:], '>')
+			if end < 0 {
+				i = len(str)
+			} else {
+				i += end + 1
+			}
+		case isPlainSpace(c):
+			space = true
+			i++
 		default:
+			// A run of text up to the next tag or space, copied at once.
+			j := i + 1
+			for j < len(str) && str[j] != '<' && !isPlainSpace(str[j]) {
+				j++
+			}
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')
 			}
 			space = false
-			b.WriteByte(c)
+			b.WriteString(str[i:j])
+			i = j
 		}
 	}
 	out := b.String()
@@ -499,6 +510,11 @@ func plainify(s any) string {
 		out = html.UnescapeString(out)
 	}
 	return out
+}
+
+// isPlainSpace reports the bytes plainify takes for spaces.
+func isPlainSpace(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f'
 }
 
 // markCurrent marks, in a list of links shared by many pages, the link to
