@@ -7,6 +7,7 @@ import (
 	"html"
 	"io/fs"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -275,4 +276,32 @@ func plainifyOracle(str string) string {
 		out = html.UnescapeString(out)
 	}
 	return out
+}
+
+// FuzzHasScheme holds hasScheme to the regular expression it replaced.
+func FuzzHasScheme(f *testing.F) {
+	for _, s := range []string{"https://x", "mailto:a@b", "a:", ":x", "1a:", "a1+.-:", "/x", "x", "", "ab/c:d", "é:"} {
+		f.Add(s)
+	}
+	re := regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := hasScheme(s), re.MatchString(s); got != want {
+			t.Fatalf("hasScheme(%q) = %v, want %v", s, got, want)
+		}
+	})
+}
+
+// TestLineIndex holds lineIndex to counting newlines before a position.
+func TestLineIndex(t *testing.T) {
+	body := []byte("a\n\nbb\ncc\n\n")
+	li := lineIndex{body: body, first: 5}
+	for pos := -1; pos <= len(body); pos++ {
+		want := 5
+		if pos >= 0 {
+			want += bytes.Count(body[:pos], []byte("\n"))
+		}
+		if got := li.line(pos); got != want {
+			t.Errorf("line(%d) = %d, want %d", pos, got, want)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"html"
 	"slices"
 	"strings"
@@ -262,10 +263,13 @@ func (li *lineIndex) line(pos int) int {
 	}
 	if li.nl == nil {
 		li.nl = []int{}
-		for i, c := range li.body {
-			if c == '\n' {
-				li.nl = append(li.nl, i)
+		for i := 0; ; {
+			j := bytes.IndexByte(li.body[i:], '\n')
+			if j < 0 {
+				break
 			}
+			li.nl = append(li.nl, i+j)
+			i += j + 1
 		}
 	}
 	n, _ := slices.BinarySearch(li.nl, pos)
