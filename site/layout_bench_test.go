@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"testing"
 
@@ -35,7 +36,11 @@ func BenchmarkLayoutPage(b *testing.B) {
 		}
 	}
 	name, _ := st.lay.find(p)
-	p.rendered.Store(&rendered{content: "<p>The text of the page.</p>", toc: []Heading{{2, "a", "A"}, {2, "b", "B"}, {3, "c", "C"}}})
+	var toc []Heading // a GOV.UK-length page's: ten sections of two levels
+	for i := range 10 {
+		toc = append(toc, Heading{2, fmt.Sprintf("part-%d", i), fmt.Sprintf("Part %d of the guidance", i)}, Heading{3, fmt.Sprintf("detail-%d", i), "The detail"})
+	}
+	p.rendered.Store(&rendered{content: "<p>The text of the page.</p>", toc: toc})
 	var buf bytes.Buffer
 	bg := budgetFor(st.lay.timeout, 100)
 	b.ReportAllocs()
