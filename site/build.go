@@ -9,9 +9,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
-	"os"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -281,20 +279,6 @@ func (r *pageRenderer) result(problems Errors) *Result {
 		}
 	}
 	return res
-}
-
-// TuneGC trades memory for speed: the collector runs less often, and the
-// soft memory limit (in bytes) keeps the heap near the ceiling the command
-// needs: about 180 MiB for a 10,000-page build that writes each page and
-// lets it go, more for commands that hold the whole site in memory. GOGC
-// and GOMEMLIMIT in the environment, when set, win over these.
-func TuneGC(limit int64) {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(limit)
-	}
 }
 
 // parallel calls f(i) for i in [0, n) on every core, stopping early when
@@ -668,7 +652,7 @@ func (r *pageRenderer) execute(ctx context.Context, p *Page, rd *rendered, w *by
 	if name == "" {
 		file, line := p.Source, 0
 		if p.src != nil {
-			line = p.src.fm.Lines["layout"]
+			line = p.src.fm.Lines.line("layout")
 		}
 		if file == "" {
 			file = "layouts"
