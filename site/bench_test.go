@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -88,11 +89,39 @@ func benchDir(b *testing.B) string {
 // BenchmarkBuild builds the generated 10,000-page site into a folder, as
 // `charter build` does: the same settings, fingerprints and search index
 // included (site/cli/cli.go), at each page shape.
-func BenchmarkBuild(b *testing.B) { eachShape(b, true, buildBench) }
+func BenchmarkBuild(b *testing.B) {
+	eachShape(b, true, func(b *testing.B, dir string) { buildBench(b, dir, benchLimit(b, dir)) })
+}
 
-func buildBench(b *testing.B, dir string) {
+// BenchmarkBuildLimit builds the generated site with the memory limit
+// that `charter build` sets for it (limit=on) and with none (limit=off:
+// the collector's target alone), at 300 and 1,100 words a page. The limit
+// must not make a build slower. It reports the collections of a build.
+func BenchmarkBuildLimit(b *testing.B) {
+	eachShape(b, false, func(b *testing.B, dir string) {
+		b.Run("limit=on", func(b *testing.B) { buildBench(b, dir, benchLimit(b, dir)) })
+		b.Run("limit=off", func(b *testing.B) { buildBench(b, dir, math.MaxInt64) })
+	})
+}
+
+// benchLimit is the memory limit `charter build` sets for the site in dir.
+func benchLimit(b *testing.B, dir string) int64 {
+	n, err := ContentFiles(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return MemoryLimit(n)
+}
+
+// buildBench builds the site in dir as `charter build` does, with the
+// given soft memory limit.
+func buildBench(b *testing.B, dir string, limit int64) {
 	fsys := os.DirFS(dir)
-	TuneGC(180 << 20)
+	TuneGC(limit)
+	b.Cleanup(func() { TuneGC(math.MaxInt64) })
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
 	b.ResetTimer()
 	for b.Loop() {
 		bl, err := NewBuilder(Config{Minify: true, Fingerprint: true, Index: benchIndex}, fsys)
@@ -114,6 +143,9 @@ func buildBench(b *testing.B, dir string) {
 			b.Fatalf("built %d pages", res.Pages)
 		}
 	}
+	b.StopTimer()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.NumGC-before.NumGC)/float64(b.N), "gcs/op")
 }
 
 // benchIndex is the search index of `charter build`.
