@@ -177,8 +177,10 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 	left = append(left, aerrs...)
 	st := &buildState{in: in, sources: map[string]loaded{}, lay: lay, site: site, md: newMarkdown(site.RawHTML),
 		ids: map[string]idSet{}, refs: map[string][]fragRef{}, failed: map[string]bool{}}
-	for _, l := range parsed {
-		st.sources[l.file] = l
+	if b.cfg.Serve { // for the next build: see incremental
+		for _, l := range parsed {
+			st.sources[l.file] = l
+		}
 	}
 	r := &pageRenderer{b: b, st: st, out: out, warn: warn, faults: inject.From(ctx)}
 	if b.cfg.Index != nil {
@@ -224,11 +226,11 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 	}
 	res := r.result(append(left, problems...))
 	res.Rendered = len(site.AllPages)
-	st.files = map[string]bool{}
-	for _, f := range res.Written {
-		st.files[f] = true
-	}
 	if b.cfg.Serve {
+		st.files = map[string]bool{}
+		for _, f := range res.Written {
+			st.files[f] = true
+		}
 		b.last = st
 	}
 	return res, nil
@@ -356,7 +358,7 @@ const chromaCSS = "/css/chroma.css"
 // only what changes affect.
 type buildState struct {
 	in      inputs
-	sources map[string]loaded // content file -> parsed source
+	sources map[string]loaded // content file -> parsed source; kept for serve mode only
 	lay     *layouts
 	site    *Site
 	md      goldmark.Markdown
