@@ -175,6 +175,9 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 		return nil, errs.sorted()
 	}
 	left = append(left, aerrs...)
+	if !b.cfg.Serve {
+		dropFrontMatter(site.AllPages)
+	}
 	st := &buildState{in: in, sources: map[string]loaded{}, lay: lay, site: site, md: newMarkdown(site.RawHTML),
 		ids: map[string]idSet{}, refs: map[string][]fragRef{}, failed: map[string]bool{}}
 	if b.cfg.Serve { // for the next build: see incremental
@@ -654,7 +657,7 @@ func (r *pageRenderer) execute(ctx context.Context, p *Page, rd *rendered, w *by
 	if name == "" {
 		file, line := p.Source, 0
 		if p.src != nil {
-			line = p.src.fm.Lines.line("layout")
+			line = p.src.lines.line("layout")
 		}
 		if file == "" {
 			file = "layouts"

@@ -49,7 +49,13 @@ type FrontMatter struct {
 
 // A source is a content file split into front matter and body.
 type source struct {
-	fm       FrontMatter
+	// fm is the typed front matter, read as the tree is assembled. A
+	// build that keeps no state for a next one lets it go then (see
+	// dropFrontMatter): what the build needs of it afterwards is below.
+	fm           *FrontMatter
+	lines        keyLines // fm.Lines
+	lastmod      time.Time
+	lastmodTimed bool // fm.lastmodTimed()
 	fmText   string // the front matter as written, to tell a body edit from a tree change
 	warns    Errors // warnings about the front matter, given each time the page is rendered
 	body     []byte
@@ -86,7 +92,7 @@ func parsePage(name string, data []byte) (*source, Errors) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return &source{fm: m, fmText: string(fm), warns: warns, body: body, bodyLine: bodyLine, sum: checksum(data), bodyOff: len(data) - len(body)}, nil
+	return &source{fm: &m, lines: m.Lines, lastmod: m.Lastmod, lastmodTimed: m.lastmodTimed(), fmText: string(fm), warns: warns, body: body, bodyLine: bodyLine, sum: checksum(data), bodyOff: len(data) - len(body)}, nil
 }
 
 // normalizeText drops a byte order mark and turns CR LF and CR line
@@ -713,4 +719,16 @@ func knownKey(key string) int {
 		}
 	}
 	return -1
+}
+
+// dropFrontMatter lets go of the typed front matter of pages once the
+// tree is assembled, in a build that keeps no state for a next one: the
+// pages hold what the layouts read of it, and their sources what the
+// build needs of it afterwards.
+func dropFrontMatter(pages []*Page) {
+	for _, p := range pages {
+		if p.src != nil {
+			p.src.fm = nil
+		}
+	}
 }

@@ -388,7 +388,7 @@ func (a *assembler) readLanguages() {
 	if !ok {
 		return
 	}
-	file, line := s.Home.Source, s.Home.src.fm.Lines.line("site")
+	file, line := s.Home.Source, s.Home.src.lines.line("site")
 	list, ok := raw.([]any)
 	if !ok || len(list) == 0 {
 		a.errs = append(a.errs, errorf(file, line, "site.languages: must be a list of languages, each with code: and name:"))

@@ -336,7 +336,7 @@ func (a *assembler) settings() {
 	if !ok {
 		return
 	}
-	file, line := s.Home.Source, s.Home.src.fm.Lines.line("site")
+	file, line := s.Home.Source, s.Home.src.lines.line("site")
 	m, ok := raw.(map[string]any)
 	if !ok {
 		a.errs = append(a.errs, errorf(file, line, "site: must be a set of settings such as title: and language:"))
