@@ -55,14 +55,14 @@ type source struct {
 	fm           *FrontMatter
 	lines        keyLines // fm.Lines
 	lastmod      time.Time
-	lastmodTimed bool // fm.lastmodTimed()
-	fmText   string // the front matter as written, to tell a body edit from a tree change
-	warns    Errors // warnings about the front matter, given each time the page is rendered
-	body     []byte
-	bodyLine int // line of the file on which body starts
-	sum      uint64
-	bodyOff  int  // where body starts in the file's normalized text
-	dropped  bool // body was let go after the first read (see dropBody)
+	lastmodTimed bool   // fm.lastmodTimed()
+	fmText       string // the front matter as written, to tell a body edit from a tree change
+	warns        Errors // warnings about the front matter, given each time the page is rendered
+	body         []byte
+	bodyLine     int // line of the file on which body starts
+	sum          uint64
+	bodyOff      int  // where body starts in the file's normalized text
+	dropped      bool // body was let go after the first read (see dropBody)
 }
 
 var bom = []byte("\xef\xbb\xbf")
