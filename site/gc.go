@@ -29,17 +29,17 @@ func TuneGC(limit int64) {
 // and search index made then add about half a KiB a page, so about
 // 3.25 KiB a file. The limit grows by that much a file, so that the
 // collector keeps the same room to allocate between cycles at any size.
-// At 10,000 files it is about 182 MiB: the command stays under 200 MiB
+// At 10,000 files it is about 177 MiB: the command stays under 200 MiB
 // (without a limit it reaches 206 MiB) and collects one or two times
-// more than without one, of about 28. At 100,000 it is about 474 MiB, and
-// the command stays under 500 MiB (without one it would take about 1.3
-// GiB: the collector's target is five times the heap in use).
+// more than without one, of about 28. At 100,000 it is about 470 MiB, and
+// the command stays under 500 MiB (without one, the collector's target
+// alone, five times the heap in use, would let the heap pass 1 GiB).
 func MemoryLimit(files int) int64 {
 	return limitBase + int64(files)*limitPerFile
 }
 
 const (
-	limitBase    = 150 << 20
+	limitBase    = 145 << 20
 	limitPerFile = 3328 // 3.25 KiB
 )
 
