@@ -7,14 +7,14 @@ import (
 )
 
 // TestMemoryLimitBudgets: the limit leaves the command inside the peak
-// memory issue 14 allows, measured as about 12 MiB over the limit: 200 MiB
+// memory issue 14 allows, measured at 11 to 18 MiB over the limit: 200 MiB
 // at 10,000 pages, 500 MiB at 100,000 (the generated sites have 2% more
 // files, their sections'); and it grows with the site.
 func TestMemoryLimitBudgets(t *testing.T) {
 	for _, c := range []struct {
 		files int
 		max   int64
-	}{{10221, 200<<20 - 12<<20}, {102021, 500<<20 - 12<<20}} {
+	}{{10221, 200<<20 - 18<<20}, {102021, 500<<20 - 18<<20}} {
 		if got := MemoryLimit(c.files); got > c.max {
 			t.Errorf("MemoryLimit(%d) = %d MiB, over %d MiB", c.files, got>>20, c.max>>20)
 		}
