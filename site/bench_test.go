@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -88,19 +89,49 @@ func benchDir(b *testing.B) string {
 // BenchmarkBuild builds the generated 10,000-page site into a folder, as
 // `charter build` does: the same settings, fingerprints and search index
 // included (site/cli/cli.go), at each page shape.
-func BenchmarkBuild(b *testing.B) { eachShape(b, true, buildBench) }
+func BenchmarkBuild(b *testing.B) {
+	eachShape(b, true, func(b *testing.B, dir string) { buildBench(b, dir, benchLimit(b, dir)) })
+}
 
-func buildBench(b *testing.B, dir string) {
+// BenchmarkBuildLimit builds the generated site with the memory limit
+// that `charter build` sets for it (limit=on) and with none (limit=off:
+// the collector's target alone), at 300 and 1,100 words a page. The limit
+// must not make a build slower. It reports the collections of a build
+// and its CPU time, which other work on a shared machine moves less than
+// the wall time.
+func BenchmarkBuildLimit(b *testing.B) {
+	eachShape(b, false, func(b *testing.B, dir string) {
+		b.Run("limit=on", func(b *testing.B) { buildBench(b, dir, benchLimit(b, dir)) })
+		b.Run("limit=off", func(b *testing.B) { buildBench(b, dir, math.MaxInt64) })
+	})
+}
+
+// benchLimit is the memory limit `charter build` sets for the site in dir.
+func benchLimit(b *testing.B, dir string) int64 {
+	n, err := ContentFiles(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return MemoryLimit(n)
+}
+
+// buildBench builds the site in dir as `charter build` does, with the
+// given soft memory limit.
+func buildBench(b *testing.B, dir string, limit int64) {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer root.Close()
-	TuneGC(180 << 20)
+	TuneGC(limit)
+	b.Cleanup(func() { TuneGC(math.MaxInt64) })
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	cpu := processCPU()
 	b.ResetTimer()
 	for b.Loop() {
 		fsys := NewDirCacheFS(root) // read as the command reads (site/cli/cli.go)
-		defer fsys.Close()
 		bl, err := NewBuilder(Config{Minify: true, Fingerprint: true, Index: benchIndex}, fsys)
 		if err != nil {
 			b.Fatal(err)
@@ -116,9 +147,17 @@ func buildBench(b *testing.B, dir string) {
 		if err := out.Commit(); err != nil {
 			b.Fatal(err)
 		}
+		fsys.Close()
 		if res.Pages < benchPages {
 			b.Fatalf("built %d pages", res.Pages)
 		}
+	}
+	b.StopTimer()
+	cpu = processCPU() - cpu
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.NumGC-before.NumGC)/float64(b.N), "gcs/op")
+	if cpu > 0 {
+		b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 	}
 }
 

@@ -9,10 +9,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
-	"net/url"
-	"os"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -178,10 +175,15 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 		return nil, errs.sorted()
 	}
 	left = append(left, aerrs...)
+	if !b.cfg.Serve {
+		dropFrontMatter(site.AllPages)
+	}
 	st := &buildState{in: in, sources: map[string]loaded{}, lay: lay, site: site, md: newMarkdown(site.RawHTML),
-		ids: map[string][]string{}, refs: map[string][]fragRef{}, failed: map[string]bool{}}
-	for _, l := range parsed {
-		st.sources[l.file] = l
+		ids: map[string]idSet{}, refs: map[string][]fragRef{}, failed: map[string]bool{}}
+	if b.cfg.Serve { // for the next build: see incremental
+		for _, l := range parsed {
+			st.sources[l.file] = l
+		}
 	}
 	r := &pageRenderer{b: b, st: st, out: out, warn: warn, faults: inject.From(ctx)}
 	if b.cfg.Index != nil {
@@ -189,6 +191,9 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 	}
 	if b.cfg.IndexOnly {
 		return r.indexOnly(ctx)
+	}
+	if !b.cfg.Serve && !b.cfg.KeepGoing {
+		r.frags = newFragChecker(st)
 	}
 	errs = r.writeStatic(ctx, in.static, true)
 	site.assets = b.assets
@@ -203,7 +208,11 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 			return
 		}
 		tail[1] = append(r.copyFiles(ctx, in.assets), r.writeExtras(ctx)...)
-		fragErrs = r.checkFragments(site.AllPages)
+		if r.frags != nil {
+			fragErrs = r.frags.finish()
+		} else {
+			fragErrs = r.checkFragments(site.AllPages)
+		}
 	})
 	errs = append(errs, tail[1]...)
 	errs = append(errs, tail[0]...)
@@ -220,11 +229,11 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 	}
 	res := r.result(append(left, problems...))
 	res.Rendered = len(site.AllPages)
-	st.files = map[string]bool{}
-	for _, f := range res.Written {
-		st.files[f] = true
-	}
 	if b.cfg.Serve {
+		st.files = map[string]bool{}
+		for _, f := range res.Written {
+			st.files[f] = true
+		}
 		b.last = st
 	}
 	return res, nil
@@ -275,20 +284,6 @@ func (r *pageRenderer) result(problems Errors) *Result {
 		}
 	}
 	return res
-}
-
-// TuneGC trades memory for speed: the collector runs less often, and the
-// soft memory limit (in bytes) keeps the heap near the ceiling the command
-// needs: about 180 MiB for a 10,000-page build that writes each page and
-// lets it go, more for commands that hold the whole site in memory. GOGC
-// and GOMEMLIMIT in the environment, when set, win over these.
-func TuneGC(limit int64) {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(limit)
-	}
 }
 
 // parallel calls f(i) for i in [0, n) on every core, stopping early when
@@ -366,11 +361,11 @@ const chromaCSS = "/css/chroma.css"
 // only what changes affect.
 type buildState struct {
 	in      inputs
-	sources map[string]loaded // content file -> parsed source
+	sources map[string]loaded // content file -> parsed source; kept for serve mode only
 	lay     *layouts
 	site    *Site
 	md      goldmark.Markdown
-	ids     map[string][]string  // page path -> ids in its HTML
+	ids     map[string]idSet     // page path -> ids in its HTML
 	refs    map[string][]fragRef // page path -> its #fragment links
 	failed  map[string]bool      // pages whose layout failed (KeepGoing)
 	files   map[string]bool      // output files of the build
@@ -385,6 +380,10 @@ type pageRenderer struct {
 	faults inject.Faults // test faults; zero in a real run
 
 	index Indexer // the search index, when the build makes one
+
+	// frags, in a build that keeps no state for the next, checks #fragment
+	// links as pages render; nil when st keeps them all, to check at the end.
+	frags *fragChecker
 
 	mu    sync.Mutex
 	wrote []string
@@ -401,7 +400,7 @@ func (r *pageRenderer) written() []string {
 // pageResult is what rendering one page found out.
 type pageResult struct {
 	errs, problems Errors
-	ids            []string
+	ids            idSet
 	refs           []fragRef
 	failed         bool
 	abandoned      bool // over its budget or cancelled: its buffers are still in use
@@ -444,6 +443,9 @@ func (r *pageRenderer) render(ctx context.Context, pages []*Page) (errs, problem
 	parallel(stop, len(pages), func(i int) {
 		buf := bufs.Get().(*pageBuffers)
 		results[i] = r.renderSafely(stop, pages[i], buf)
+		if r.frags != nil {
+			r.frags.rendered(pages[i], &results[i])
+		}
 		if results[i].abandoned {
 			cancel() // and the buffers stay with the page's goroutine
 		} else {
@@ -463,7 +465,9 @@ func (r *pageRenderer) render(ctx context.Context, pages []*Page) (errs, problem
 			errs = append(errs, res.errs...)
 		}
 		problems = append(problems, res.problems...)
-		r.st.ids[p], r.st.refs[p] = res.ids, res.refs
+		if r.frags == nil {
+			r.st.ids[p], r.st.refs[p] = res.ids, res.refs
+		}
 		if res.failed {
 			r.st.failed[p] = true
 		} else {
@@ -622,7 +626,7 @@ func (r *pageRenderer) convert(ctx context.Context, p *Page, buf *pageBuffers, r
 		res.problems, st.errs = st.errs, nil
 	}
 	if len(st.errs) > 0 {
-		res.ids = st.ids // the layout's ids are unknown: check against headings
+		res.ids = packIDs(st.ids) // the layout's ids are unknown: check against headings
 		res.errs = st.errs
 		return false
 	}
@@ -667,7 +671,7 @@ func (r *pageRenderer) execute(ctx context.Context, p *Page, rd *rendered, w *by
 	if name == "" {
 		file, line := p.Source, 0
 		if p.src != nil {
-			line = p.src.fm.Lines["layout"]
+			line = p.src.lines.line("layout")
 		}
 		if file == "" {
 			file = "layouts"
@@ -815,25 +819,6 @@ var redirectTemplate = template.Must(template.New("redirect").Parse(`<!DOCTYPE h
 </html>
 `))
 
-// collectIDs finds the values of id attributes in unminified HTML.
-func collectIDs(html []byte) []string {
-	var ids []string
-	for rest := html; ; {
-		i := bytes.Index(rest, []byte(` id="`))
-		if i < 0 {
-			break
-		}
-		rest = rest[i+5:]
-		j := bytes.IndexByte(rest, '"')
-		if j < 0 {
-			break
-		}
-		ids = append(ids, string(rest[:j]))
-		rest = rest[j:]
-	}
-	return ids
-}
-
 // searchDoc is a page's text for the search index.
 func searchDoc(p *Page, rd *rendered) *SearchDoc {
 	d := &SearchDoc{URL: p.RelPermalink, Title: p.Title, Description: p.Description, Text: plainify(rd.content), IndexDir: "search/"}
@@ -872,32 +857,10 @@ func (r *pageRenderer) checkFragments(pages []*Page) Errors {
 	var errs Errors
 	for _, p := range pages {
 		for _, f := range r.st.refs[p.Path] {
-			frag, err := url.PathUnescape(f.frag)
-			if err != nil {
-				frag = f.frag
+			if e := checkRef(f, r.st.ids[f.target], r.st.failed[f.target]); e != nil {
+				errs = append(errs, e)
 			}
-			ids := r.st.ids[f.target]
-			if frag == "" || frag == "top" || r.st.failed[f.target] || slices.Contains(ids, frag) {
-				continue
-			}
-			where := "this page"
-			if f.targetFile != "" && f.targetFile != f.file {
-				where = f.targetFile
-			}
-			e := errorf(f.file, f.line, "link to %s: %s has no heading with the id %q%s", f.dest, where, frag, headingHint(ids))
-			e.Rule = "broken-fragment"
-			errs = append(errs, e)
 		}
 	}
 	return errs
-}
-
-func headingHint(ids []string) string {
-	if len(ids) == 0 {
-		return ""
-	}
-	if len(ids) > 8 {
-		ids = ids[:8]
-	}
-	return fmt.Sprintf(" (ids there: %s)", strings.Join(ids, ", "))
 }

@@ -117,5 +117,5 @@ func (p *Page) FrontMatterLastmod() (time.Time, int) {
 	if p.src == nil {
 		return time.Time{}, 0
 	}
-	return p.src.fm.Lastmod, p.src.fm.Lines["lastmod"]
+	return p.src.lastmod, p.src.lines.line("lastmod")
 }

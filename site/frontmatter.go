@@ -41,7 +41,7 @@ type FrontMatter struct {
 	Changes      []PageChange // newest first
 
 	// Lines maps each key to the line of the source file it was set on.
-	Lines map[string]int
+	Lines keyLines
 	// Timed holds the date keys written with a time of day, not a day
 	// alone: the sitemap gives those their time.
 	Timed map[string]bool
@@ -49,14 +49,20 @@ type FrontMatter struct {
 
 // A source is a content file split into front matter and body.
 type source struct {
-	fm       FrontMatter
-	fmText   string // the front matter as written, to tell a body edit from a tree change
-	warns    Errors // warnings about the front matter, given each time the page is rendered
-	body     []byte
-	bodyLine int // line of the file on which body starts
-	sum      uint64
-	bodyOff  int  // where body starts in the file's normalized text
-	dropped  bool // body was let go after the first read (see dropBody)
+	// fm is the typed front matter, read as the tree is assembled. A
+	// build that keeps no state for a next one lets it go then (see
+	// dropFrontMatter): what the build needs of it afterwards is below.
+	fm           *FrontMatter
+	lines        keyLines // fm.Lines
+	lastmod      time.Time
+	lastmodTimed bool   // fm.lastmodTimed()
+	fmText       string // the front matter as written, to tell a body edit from a tree change
+	warns        Errors // warnings about the front matter, given each time the page is rendered
+	body         []byte
+	bodyLine     int // line of the file on which body starts
+	sum          uint64
+	bodyOff      int  // where body starts in the file's normalized text
+	dropped      bool // body was let go after the first read (see dropBody)
 }
 
 var bom = []byte("\xef\xbb\xbf")
@@ -86,7 +92,7 @@ func parsePage(name string, data []byte) (*source, Errors) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return &source{fm: m, fmText: string(fm), warns: warns, body: body, bodyLine: bodyLine, sum: checksum(data), bodyOff: len(data) - len(body)}, nil
+	return &source{fm: &m, lines: m.Lines, lastmod: m.Lastmod, lastmodTimed: m.lastmodTimed(), fmText: string(fm), warns: warns, body: body, bodyLine: bodyLine, sum: checksum(data), bodyOff: len(data) - len(body)}, nil
 }
 
 // normalizeText drops a byte order mark and turns CR LF and CR line
@@ -350,16 +356,16 @@ func tomlKeyLines(lines [][]byte) map[string]int {
 }
 
 // frontMatterKeys are the keys the generator reads; others go to Params.
-var frontMatterKeys = []string{"title", "description", "nav_title", "slug", "url", "layout", "owner", "menu",
+var frontMatterKeys = [...]string{"title", "description", "nav_title", "slug", "url", "layout", "owner", "menu",
 	"weight", "date", "lastmod", "last_reviewed", "review_by", "draft", "toc", "aliases", "changes"}
 
 // typedFrontMatter checks the type of each known key. A key set to null
 // is unset. It warns about an unknown key that looks like a misspelt
 // known one.
 func typedFrontMatter(name string, entries []fmEntry) (fm FrontMatter, warns, errs Errors) {
-	fm = FrontMatter{Params: map[string]any{}, Lines: map[string]int{}}
+	fm = FrontMatter{Params: map[string]any{}}
 	for _, e := range entries {
-		if !slices.Contains(frontMatterKeys, e.key) {
+		if !slices.Contains(frontMatterKeys[:], e.key) {
 			if k := nearKey(e.key); k != "" {
 				w := errorf(name, e.line, "%s: unknown key; did you mean %s? (if not, it is kept in .Params for the layouts)", e.key, k)
 				w.Rule = "unknown-key"
@@ -368,19 +374,19 @@ func typedFrontMatter(name string, entries []fmEntry) (fm FrontMatter, warns, er
 		}
 		if e.val == nil {
 			if e.key == "title" {
-				fm.Lines[e.key] = e.line // an empty title, reported below
+				fm.Lines.put(e.key, e.line) // an empty title, reported below
 			}
 			continue
 		}
-		fm.Lines[e.key] = e.line
+		fm.Lines.put(e.key, e.line)
 		if msg := fm.set(e); msg != "" {
 			errs = append(errs, errorf(name, e.line, "%s: %s", e.key, msg))
 		}
 	}
-	if _, ok := fm.Lines["title"]; !ok {
+	if !fm.Lines.has("title") {
 		errs = append(errs, errorf(name, 1, "title is missing; add a line title: Page title to the front matter"))
 	} else if strings.TrimSpace(fm.Title) == "" && len(errs) == 0 {
-		errs = append(errs, errorf(name, fm.Lines["title"], "title is empty; give the page a title"))
+		errs = append(errs, errorf(name, fm.Lines.line("title"), "title is empty; give the page a title"))
 	}
 	return fm, warns, errs
 }
@@ -657,4 +663,75 @@ func describe(v any) string {
 		return "a set of keys"
 	}
 	return fmt.Sprint(v)
+}
+
+// keyLines maps front matter keys to the lines of the source file they
+// were set on. A build holds one for each page, so the keys the generator
+// knows take four bytes each, in place; other keys, rare, go to a map.
+type keyLines struct {
+	known [len(frontMatterKeys)]int32 // by the key's place in frontMatterKeys
+	set   uint32                      // bit i: known[i] is set
+	other map[string]int
+}
+
+// keyLines.set has a bit for each known key.
+var _ [32 - len(frontMatterKeys)]struct{}
+
+// line is the line key was set on; 0 when it was not.
+func (l *keyLines) line(key string) int {
+	n, _ := l.lookup(key)
+	return n
+}
+
+// has reports whether key was set.
+func (l *keyLines) has(key string) bool {
+	_, ok := l.lookup(key)
+	return ok
+}
+
+func (l *keyLines) lookup(key string) (int, bool) {
+	if i := knownKey(key); i >= 0 && l.set&(1<<i) != 0 {
+		return int(l.known[i]), true
+	}
+	n, ok := l.other[key]
+	return n, ok
+}
+
+// put records that key was set on line.
+func (l *keyLines) put(key string, line int) {
+	i := knownKey(key)
+	if i >= 0 && line >= 0 && line <= math.MaxInt32 {
+		l.known[i], l.set = int32(line), l.set|1<<i
+		delete(l.other, key)
+		return
+	}
+	if i >= 0 {
+		l.set &^= 1 << i
+	}
+	if l.other == nil {
+		l.other = map[string]int{}
+	}
+	l.other[key] = line
+}
+
+// knownKey is the place of key in frontMatterKeys, or -1.
+func knownKey(key string) int {
+	for i, k := range frontMatterKeys {
+		if k == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// dropFrontMatter lets go of the typed front matter of pages once the
+// tree is assembled, in a build that keeps no state for a next one: the
+// pages hold what the layouts read of it, and their sources what the
+// build needs of it afterwards.
+func dropFrontMatter(pages []*Page) {
+	for _, p := range pages {
+		if p.src != nil {
+			p.src.fm = nil
+		}
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -93,7 +95,7 @@ func TestFrontMatterNull(t *testing.T) {
 		t.Errorf("null values set something: %+v", fm)
 	}
 	for _, k := range []string{"weight", "date", "slug", "menu", "extra"} {
-		if _, ok := fm.Lines[k]; ok {
+		if fm.Lines.has(k) {
 			t.Errorf("%s is recorded as set", k)
 		}
 	}
@@ -431,4 +433,29 @@ func FuzzYAMLMistake(f *testing.F) {
 			t.Fatalf("%q, %q: line %d of %d", fm, text, e.Line, n)
 		}
 	})
+}
+
+// TestKeyLines holds keyLines to the map it stands for, over random keys
+// known and unknown, lines and repeats. Seeded by the round.
+func TestKeyLines(t *testing.T) {
+	keys := append(frontMatterKeys[:], "site", "extra", "Title", "", "title ")
+	for round := range 200 {
+		rng := rand.New(rand.NewPCG(uint64(round), 1))
+		var kl keyLines
+		want := map[string]int{}
+		for range rng.IntN(30) {
+			k, line := keys[rng.IntN(len(keys))], rng.IntN(100)
+			if rng.IntN(20) == 0 {
+				line = math.MaxInt32 + 5 // stored apart, not cut
+			}
+			kl.put(k, line)
+			want[k] = line
+		}
+		for _, k := range keys {
+			n, ok := want[k]
+			if kl.line(k) != n || kl.has(k) != ok {
+				t.Fatalf("round %d: %q: line %d, set %v; want %d, %v", round, k, kl.line(k), kl.has(k), n, ok)
+			}
+		}
+	}
 }

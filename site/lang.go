@@ -204,7 +204,7 @@ func (a *assembler) original(file string) (*Page, string) {
 func (a *assembler) translationPath(p *Page, l loaded, lang *Language, orig *Page) bool {
 	fm := l.src.fm
 	p.Path = normalisePath(lang.Prefix + strings.TrimPrefix(orig.Path, "/"))
-	if v, line := fm.Slug, fm.Lines["slug"]; v != "" || line > 0 {
+	if v, line := fm.Slug, fm.Lines.line("slug"); v != "" || line > 0 {
 		if msg := checkPathValue("slug", v, true); msg != "" {
 			a.errs = append(a.errs, errorf(l.file, line, "%s", msg))
 			return false
@@ -212,7 +212,7 @@ func (a *assembler) translationPath(p *Page, l loaded, lang *Language, orig *Pag
 			p.Path = normalisePath(path.Dir(strings.TrimSuffix(p.Path, "/")) + "/" + urlSegment(v) + "/")
 		}
 	}
-	if v, line := fm.URL, fm.Lines["url"]; v != "" || line > 0 {
+	if v, line := fm.URL, fm.Lines.line("url"); v != "" || line > 0 {
 		if msg := checkPathValue("url", v, false); msg != "" {
 			a.errs = append(a.errs, errorf(l.file, line, "%s", msg))
 			return false
@@ -229,7 +229,7 @@ func (a *assembler) translationPath(p *Page, l loaded, lang *Language, orig *Pag
 		if msg := checkPathValue("aliases", al, false); msg == "" {
 			a.s.aliases = append(a.s.aliases, alias{from: normalisePath(al), to: p})
 		} else {
-			a.errs = append(a.errs, errorf(l.file, fm.Lines["aliases"], "%s", msg))
+			a.errs = append(a.errs, errorf(l.file, fm.Lines.line("aliases"), "%s", msg))
 		}
 	}
 	return true
@@ -388,7 +388,7 @@ func (a *assembler) readLanguages() {
 	if !ok {
 		return
 	}
-	file, line := s.Home.Source, s.Home.src.fm.Lines["site"]
+	file, line := s.Home.Source, s.Home.src.lines.line("site")
 	list, ok := raw.([]any)
 	if !ok || len(list) == 0 {
 		a.errs = append(a.errs, errorf(file, line, "site.languages: must be a list of languages, each with code: and name:"))

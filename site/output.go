@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -87,8 +88,13 @@ type DirOutput struct {
 	dest   string
 	tmp    string
 	unlock func()
-	dirs   sync.Map
-	pages  sync.Map // HTML file name -> maphash of what was written, for Diff
+
+	// A build holds these for each page, so they are kept small: a
+	// folder by a hash of its path (a hash shared with another folder
+	// costs a failed write and a retry, see WriteFile).
+	mu    sync.Mutex
+	dirs  map[uint64]struct{} // maphash of each folder made
+	pages map[string]uint64   // HTML file name -> maphash of what was written, for Diff
 
 	// Test seams: hook is called at each step of Commit ("commit",
 	// "swapped", "old-emptied"), so that a test can stop the process
@@ -248,18 +254,53 @@ func (o *DirOutput) WriteFile(name string, data []byte) error {
 	}
 	full := filepath.Join(o.tmp, filepath.FromSlash(name))
 	dir := filepath.Dir(full)
-	if _, ok := o.dirs.Load(dir); !ok {
+	made := o.made(dir)
+	if !made {
 		if err := o.mkdir(dir); err != nil {
 			return fmt.Errorf("write %s: %w", name, unwrapPathError(err))
 		}
 	}
-	if err := os.WriteFile(full, data, 0o644); err != nil {
+	err = os.WriteFile(full, data, 0o644)
+	if made && errors.Is(err, fs.ErrNotExist) {
+		// Another folder's hash: make this one.
+		if err = os.MkdirAll(dir, 0o755); err == nil {
+			err = os.WriteFile(full, data, 0o644)
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("write %s: %w", name, unwrapPathError(err))
 	}
 	if strings.HasSuffix(name, ".html") {
-		o.pages.Store(filepath.ToSlash(name), maphash.Bytes(pageSeed, data))
+		sum := maphash.Bytes(pageSeed, data)
+		o.mu.Lock()
+		if o.pages == nil {
+			o.pages = map[string]uint64{}
+		}
+		o.pages[filepath.ToSlash(name)] = sum
+		o.mu.Unlock()
 	}
 	return nil
+}
+
+// made reports whether the folder dir was made by this output, or
+// shares its hash with one that was.
+func (o *DirOutput) made(dir string) bool {
+	h := maphash.String(pageSeed, dir)
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	_, ok := o.dirs[h]
+	return ok
+}
+
+// madeDir records that the folder dir was made.
+func (o *DirOutput) madeDir(dir string) {
+	h := maphash.String(pageSeed, dir)
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.dirs == nil {
+		o.dirs = map[uint64]struct{}{}
+	}
+	o.dirs[h] = struct{}{}
 }
 
 // mkdir makes a folder of the new build and its parents. A page's folder
@@ -270,8 +311,7 @@ func (o *DirOutput) mkdir(dir string) error {
 	if dir == o.tmp || parent == dir {
 		return nil // made with the output, or a root
 	}
-	_, known := o.dirs.Load(parent)
-	if !known && parent != o.tmp {
+	if !o.made(parent) && parent != o.tmp {
 		if err := o.mkdir(parent); err != nil {
 			return err
 		}
@@ -279,7 +319,7 @@ func (o *DirOutput) mkdir(dir string) error {
 	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 		return err
 	}
-	o.dirs.Store(dir, true)
+	o.madeDir(dir)
 	return nil
 }
 
@@ -412,11 +452,10 @@ func (o *DirOutput) Diff() (Diff, error) {
 	// the old ones are read back.
 	var d Diff
 	var mu sync.Mutex
-	var names []string
-	o.pages.Range(func(k, _ any) bool {
-		names = append(names, k.(string))
-		return true
-	})
+	o.mu.Lock()
+	pages := o.pages
+	o.mu.Unlock()
+	names := slices.Collect(maps.Keys(pages))
 	parallel(context.Background(), len(names), func(i int) {
 		name := names[i]
 		if !old[name] {
@@ -425,16 +464,15 @@ func (o *DirOutput) Diff() (Diff, error) {
 			mu.Unlock()
 			return
 		}
-		sum, _ := o.pages.Load(name)
 		a, err := os.ReadFile(filepath.Join(o.dest, filepath.FromSlash(name)))
 		mu.Lock()
-		if err != nil || maphash.Bytes(pageSeed, a) != sum.(uint64) {
+		if err != nil || maphash.Bytes(pageSeed, a) != pages[name] {
 			d.Changed = append(d.Changed, pagePath(name))
 		}
 		mu.Unlock()
 	})
 	for name := range old {
-		if _, ok := o.pages.Load(name); !ok {
+		if _, ok := pages[name]; !ok {
 			d.Removed = append(d.Removed, pagePath(name))
 		}
 	}

@@ -180,3 +180,30 @@ func TestSwapByRenames(t *testing.T) {
 		t.Errorf("left beside public: %v", l)
 	}
 }
+
+// TestDirOutputFolderGone: DirOutput remembers the folders it made by a
+// hash of their paths. A folder it takes for made, as one whose hash
+// another folder shares would be, is made when a write into it fails.
+func TestDirOutputFolderGone(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	out, err := NewDirOutput(dest, "/nonexistent-site-root")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Abort()
+	if err := out.WriteFile("a/b/index.html", []byte("one")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(out.tmp, "a")); err != nil {
+		t.Fatal(err)
+	}
+	if !out.made(filepath.Join(out.tmp, "a", "b")) {
+		t.Fatal("the folder made is not remembered")
+	}
+	if err := out.WriteFile("a/b/other.css", []byte("two")); err != nil {
+		t.Fatalf("writing into a folder taken for made: %v", err)
+	}
+	if got, err := os.ReadFile(filepath.Join(out.tmp, "a", "b", "other.css")); err != nil || string(got) != "two" {
+		t.Fatalf("read back %q, %v", got, err)
+	}
+}

@@ -268,7 +268,7 @@ func (a *assembler) registerOutputs(files []string) {
 		r.addSource(&output{name: outputFile(p.Path), path: p.Path, file: p.Source, line: pathLine(p), kind: outPage, page: p}, hashed)
 	}
 	for _, al := range a.s.aliases {
-		r.addSource(&output{name: outputFile(al.from), path: al.from, file: al.to.Source, line: al.to.src.fm.Lines["aliases"], kind: outAlias, page: al.to}, hashed)
+		r.addSource(&output{name: outputFile(al.from), path: al.from, file: al.to.Source, line: al.to.src.lines.line("aliases"), kind: outAlias, page: al.to}, hashed)
 	}
 	for _, f := range files {
 		name := assetOutput(f)
@@ -289,7 +289,7 @@ func (a *assembler) registerOutputs(files []string) {
 }
 
 // hasURL reports whether a page's path is set whole by its url key.
-func hasURL(p *Page) bool { return p.src != nil && p.src.fm.Lines["url"] > 0 }
+func hasURL(p *Page) bool { return p.src != nil && p.src.lines.line("url") > 0 }
 
 // fingerprintedRE matches a fingerprinted name: "css/site.3f2a9c1e.css"
 // gives "css/site" and ".css".
@@ -326,8 +326,8 @@ func pathLine(p *Page) int {
 	if p.src == nil {
 		return 0
 	}
-	if l := p.src.fm.Lines["url"]; l > 0 {
+	if l := p.src.lines.line("url"); l > 0 {
 		return l
 	}
-	return p.src.fm.Lines["slug"]
+	return p.src.lines.line("slug")
 }

@@ -72,7 +72,7 @@ func sitemap(site *Site) ([]byte, error) {
 // sitemapDate is a page's lastmod for the sitemap: with its time of day
 // and offset when the front matter gave a time, else the day alone.
 func sitemapDate(p *Page) string {
-	if !p.Lastmod.IsZero() && p.src != nil && p.src.fm.lastmodTimed() {
+	if !p.Lastmod.IsZero() && p.src != nil && p.src.lastmodTimed {
 		return p.Lastmod.Format(time.RFC3339)
 	}
 	return isoDate(p.Lastmod)

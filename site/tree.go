@@ -182,7 +182,7 @@ func (a *assembler) place(l loaded) *Page {
 		}
 	}
 	p.Path = pageURL(rel)
-	if v, line := fm.Slug, fm.Lines["slug"]; v != "" || line > 0 {
+	if v, line := fm.Slug, fm.Lines.line("slug"); v != "" || line > 0 {
 		if msg := checkPathValue("slug", v, true); msg != "" {
 			a.errs = append(a.errs, errorf(l.file, line, "%s", msg))
 		} else if p.Kind != KindHome {
@@ -190,7 +190,7 @@ func (a *assembler) place(l loaded) *Page {
 			p.Path = normalisePath(p.Path)
 		}
 	}
-	if v, line := fm.URL, fm.Lines["url"]; v != "" || line > 0 {
+	if v, line := fm.URL, fm.Lines.line("url"); v != "" || line > 0 {
 		if msg := checkPathValue("url", v, false); msg != "" {
 			a.errs = append(a.errs, errorf(l.file, line, "%s", msg))
 		} else {
@@ -222,7 +222,7 @@ func (a *assembler) place(l loaded) *Page {
 	}
 	for _, al := range fm.Aliases {
 		if msg := checkPathValue("aliases", al, false); msg != "" {
-			a.errs = append(a.errs, errorf(l.file, fm.Lines["aliases"], "%s", msg))
+			a.errs = append(a.errs, errorf(l.file, fm.Lines.line("aliases"), "%s", msg))
 			continue
 		}
 		a.s.aliases = append(a.s.aliases, alias{from: normalisePath(al), to: p})
@@ -336,7 +336,7 @@ func (a *assembler) settings() {
 	if !ok {
 		return
 	}
-	file, line := s.Home.Source, s.Home.src.fm.Lines["site"]
+	file, line := s.Home.Source, s.Home.src.lines.line("site")
 	m, ok := raw.(map[string]any)
 	if !ok {
 		a.errs = append(a.errs, errorf(file, line, "site: must be a set of settings such as title: and language:"))

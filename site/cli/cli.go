@@ -428,18 +428,11 @@ func printDiff(w io.Writer, d site.Diff, dest string, dry bool) {
 	list("-", d.Removed)
 }
 
-// buildMemoryLimit is the soft memory limit for building a site: 180 MiB
-// holds a 10,000-page site; larger sites get 6 KiB per page, so
-// that the collector does not run without pause.
+// buildMemoryLimit is the soft memory limit for building the site in
+// the folder source: see site.MemoryLimit.
 func buildMemoryLimit(source string) int64 {
-	pages := 0
-	_ = filepath.WalkDir(filepath.Join(source, "content"), func(p string, d iofs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			pages++
-		}
-		return nil
-	})
-	return max(180<<20, int64(pages)*6<<10)
+	n, _ := site.ContentFiles(source) // a site that cannot be read fails to build anyway
+	return site.MemoryLimit(n)
 }
 
 // publishConfig is the configuration of a build for publishing: what

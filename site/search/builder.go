@@ -2,6 +2,7 @@ package search
 
 import (
 	"cmp"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"sync"
@@ -23,11 +24,13 @@ type Builder struct {
 	done  bool // Files was called
 }
 
-// counted is a document reduced to what the index needs of it.
+// counted is a document reduced to what the index needs of it: its
+// metadata, its length and its term counts, packed (see packTerms).
 type counted struct {
-	row    [4]string // URL, title, section, excerpt
-	length int
-	terms  []termCount
+	row      [4]string // URL, title, section, excerpt
+	length   int
+	titleLen uint16 // the titleLen of its title terms
+	terms    []byte
 }
 
 // termCount is a document's counts of one term.
@@ -42,6 +45,7 @@ type localCounter struct {
 	*docCounter
 	global []int32     // local term number -> builder's term number
 	terms  []termCount // the current document's counts
+	packed []byte      // and packed
 }
 
 // NewBuilder returns an empty Builder for documents in language lang
@@ -67,7 +71,9 @@ func (b *Builder) Add(d Doc) {
 	for i := range terms {
 		terms[i].term = lc.global[terms[i].term]
 	}
-	c := counted{row: [4]string{d.URL, d.Title, d.Section, excerpt(d)}, length: n, terms: slices.Clone(terms)}
+	c := counted{row: [4]string{d.URL, d.Title, d.Section, excerpt(d)}, length: n}
+	c.titleLen, lc.packed = packTerms(lc.packed[:0], terms)
+	c.terms = slices.Clone(lc.packed)
 	b.mu.Lock()
 	b.docs = append(b.docs, c)
 	b.mu.Unlock()
@@ -116,27 +122,83 @@ func (b *Builder) Files() (map[string][]byte, error) {
 	return indexFiles(b.postings(docs), rows, b.lang)
 }
 
-// postings turns the documents' counts, in document order, into each
-// term's postings, letting go of the counts as it goes.
-func (b *Builder) postings(docs []counted) postingSet {
-	n := make([]int32, len(b.names))
-	for _, d := range docs {
-		for _, tc := range d.terms {
-			n[tc.term]++
-		}
+// postings encodes each term's postings from the documents' counts, in
+// document order, letting go of the counts as it goes: a document's
+// postings are never held unpacked.
+func (b *Builder) postings(docs []counted) encodedTerms {
+	length := make([]int, len(docs))
+	for i, d := range docs {
+		length[i] = d.length
 	}
-	ps := postingSet{names: b.names, terms: make([][]posting, len(b.names)), length: make([]int, len(docs))}
-	for id := range ps.terms {
-		ps.terms[id] = make([]posting, 0, n[id])
+	w := newWeigher(length)
+	enc := make([][]byte, len(b.names))
+	prev := make([]int32, len(b.names))
+	for i := range prev {
+		prev[i] = -1
 	}
 	for i := range docs {
-		ps.length[i] = docs[i].length
-		for _, tc := range docs[i].terms {
-			p := tc.p
+		unpackTerms(docs[i].terms, docs[i].titleLen, func(id int32, p posting) {
 			p.doc = int32(i)
-			ps.terms[tc.term] = append(ps.terms[tc.term], p)
-		}
+			enc[id] = appendPosting(enc[id], uint32(p.doc-prev[id]), w.weight(p))
+			prev[id] = p.doc
+		})
 		docs[i].terms = nil
 	}
-	return ps
+	return encodedTerms{names: b.names, postings: func(id int32) string {
+		s := string(enc[id])
+		enc[id] = nil
+		return s
+	}}
+}
+
+// packTerms appends a document's term counts to b, sorted by term number,
+// in about three bytes a term: for each, a varint of the gap from the
+// previous term number shifted left by one, its lowest bit set when the
+// term is in the title or a heading; a varint of the body count; and when
+// the bit is set, varints of the title and heading counts. It sorts terms,
+// and returns the titleLen of the title terms, which they share.
+func packTerms(b []byte, terms []termCount) (titleLen uint16, packed []byte) {
+	slices.SortFunc(terms, func(x, y termCount) int { return cmp.Compare(x.term, y.term) })
+	prev := int32(0)
+	for _, tc := range terms {
+		p := tc.p
+		extra := uint64(0)
+		if p.title > 0 || p.head > 0 {
+			extra = 1
+		}
+		if p.title > 0 {
+			titleLen = p.titleLen
+		}
+		b = binary.AppendUvarint(b, uint64(tc.term-prev)<<1|extra)
+		b = binary.AppendUvarint(b, uint64(p.body))
+		if extra == 1 {
+			b = binary.AppendUvarint(b, uint64(p.title))
+			b = binary.AppendUvarint(b, uint64(p.head))
+		}
+		prev = tc.term
+	}
+	return titleLen, b
+}
+
+// unpackTerms calls each with every term of a document packed by
+// packTerms and its counts (doc unset), in term number order.
+func unpackTerms(b []byte, titleLen uint16, each func(id int32, p posting)) {
+	next := func() uint64 {
+		v, n := binary.Uvarint(b)
+		b = b[n:]
+		return v
+	}
+	term := int32(0)
+	for len(b) > 0 {
+		v := next()
+		term += int32(v >> 1)
+		p := posting{body: uint16(next())}
+		if v&1 == 1 {
+			p.title, p.head = uint16(next()), uint16(next())
+		}
+		if p.title > 0 {
+			p.titleLen = titleLen
+		}
+		each(term, p)
+	}
 }

@@ -88,12 +88,12 @@ func Index(docs []Doc) (map[string][]byte, error) {
 	for i, d := range ds {
 		rows[i] = [4]string{d.URL, d.Title, d.Section, excerpt(d)}
 	}
-	return indexFiles(buildPostings(ds), rows, docsLang(ds))
+	return indexFiles(buildPostings(ds).encodeAll(), rows, docsLang(ds))
 }
 
 // indexFiles writes the index of documents numbered as rows, which hold
 // each one's URL, title, section and excerpt, in language lang.
-func indexFiles(ps postingSet, rows [][4]string, lang string) (map[string][]byte, error) {
+func indexFiles(ps encodedTerms, rows [][4]string, lang string) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	man := Manifest{Version: Version, Docs: len(rows), Chunk: ChunkDocs}
 	if lang == Welsh {

@@ -177,17 +177,40 @@ const digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_
 
 // encode writes postings as gap varints and weight digits (see Index).
 func encode(sb *strings.Builder, ps []posting, w weigher) {
+	var b []byte
 	prev := int32(-1)
 	for _, p := range ps {
-		gap := uint32(p.doc - prev)
+		b = appendPosting(b[:0], uint32(p.doc-prev), w.weight(p))
 		prev = p.doc
-		for gap >= 32 {
-			sb.WriteByte(digits[32|gap&31])
-			gap >>= 5
-		}
-		sb.WriteByte(digits[gap])
-		sb.WriteByte(digits[w.weight(p)])
+		sb.Write(b)
 	}
+}
+
+// appendPosting appends one posting, its document number gap as a varint
+// and its weight as a digit (see Index), to b.
+func appendPosting(b []byte, gap uint32, weight int) []byte {
+	for gap >= 32 {
+		b = append(b, digits[32|gap&31])
+		gap >>= 5
+	}
+	return append(b, digits[gap], digits[weight])
+}
+
+// encodedTerms is every term with its encoded postings.
+type encodedTerms struct {
+	names    []string              // term number -> term
+	postings func(id int32) string // term number -> its postings, encoded (see Index); called once a term
+}
+
+// encodeAll encodes the postings of a postingSet as shards want them.
+func (ps postingSet) encodeAll() encodedTerms {
+	w := newWeigher(ps.length)
+	var sb strings.Builder
+	return encodedTerms{names: ps.names, postings: func(id int32) string {
+		sb.Reset()
+		encode(&sb, ps.terms[id], w)
+		return sb.String()
+	}}
 }
 
 // shard is a run of consecutive terms written to one file.
@@ -200,21 +223,17 @@ type entry struct{ term, postings string }
 
 // shardTerms encodes every term's postings and cuts the sorted terms into
 // shards of about ShardBytes.
-func shardTerms(ps postingSet) []shard {
+func shardTerms(ps encodedTerms) []shard {
 	order := make([]int32, len(ps.names))
 	for i := range order {
 		order[i] = int32(i)
 	}
 	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(ps.names[a], ps.names[b]) })
-	w := newWeigher(ps.length)
 	var shards []shard
 	size := 0
-	var sb strings.Builder
 	for i, id := range order {
 		t := ps.names[id]
-		sb.Reset()
-		encode(&sb, ps.terms[id], w)
-		e := entry{t, sb.String()}
+		e := entry{t, ps.postings(id)}
 		n := len(e.term) + len(e.postings) + 6
 		if len(shards) == 0 || size+n > ShardBytes && size > 0 {
 			prev := ""
