@@ -8,6 +8,7 @@ import (
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/dlclark/regexp2/v2"
 	"github.com/dlclark/regexp2/v2/syntax"
 )
 
@@ -154,8 +155,8 @@ func (r *ruleRun) run(emit func(chroma.Token)) error {
 		if !ok {
 			return fmt.Errorf("unknown state %q", s.State)
 		}
-		i, groups, named := match(s.Text, s.Pos, tests)
-		if groups == nil {
+		i, m := match(s.Text, s.Pos, tests)
+		if m == nil {
 			// chroma, after Pygments: an unmatched newline empties the
 			// stack; any other character is an error token.
 			if s.Text[s.Pos] == '\n' && s.State != "root" {
@@ -166,16 +167,8 @@ func (r *ruleRun) run(emit func(chroma.Token)) error {
 			emit(chroma.Token{Type: chroma.Error, Value: string(s.Text[s.Pos-1 : s.Pos])})
 			continue
 		}
-		rule := tests[i].rule
-		s.Rule, s.Groups, s.NamedGroups = i, groups, named
-		s.Pos += utf8.RuneCountInString(groups[0])
-		if rule.Mutator != nil {
-			if err := rule.Mutator.Mutate(s); err != nil {
-				return err
-			}
-		}
-		if rule.Type != nil {
-			r.pending = append(r.pending, rule.Type.Emit(s.Groups, s))
+		if err := r.apply(tests[i].rule, i, m, emit); err != nil {
+			return err
 		}
 	}
 	r.drain(emit)
@@ -200,29 +193,54 @@ func (r *ruleRun) drain(emit func(chroma.Token)) {
 	}
 }
 
+// apply moves on past a rule's match m, runs its mutator and emits its
+// tokens, as chroma does. A rule that emits one token type and has no
+// mutator, as most have, needs neither the match's groups nor its named
+// groups (chroma's TokenType emitter reads the whole match only), so
+// they are not made: the state keeps none for it.
+func (r *ruleRun) apply(rule *chroma.CompiledRule, i int, m *regexp2.Match, emit func(chroma.Token)) error {
+	s := &r.state
+	s.Rule = i
+	s.Pos += m.RuneLength
+	if tt, ok := rule.Type.(chroma.TokenType); ok && rule.Mutator == nil {
+		s.Groups, s.NamedGroups = nil, nil
+		if t := (chroma.Token{Type: tt, Value: m.String()}); t != chroma.EOF && tt != chroma.Ignore {
+			emit(t)
+		}
+		return nil
+	}
+	gs := m.Groups()
+	s.Groups = make([]string, len(gs))
+	s.NamedGroups = make(map[string]string, len(gs))
+	for j, g := range gs {
+		s.NamedGroups[g.Name] = g.String()
+		s.Groups[j] = g.String()
+	}
+	if rule.Mutator != nil {
+		if err := rule.Mutator.Mutate(s); err != nil {
+			return err
+		}
+	}
+	if rule.Type != nil {
+		r.pending = append(r.pending, rule.Type.Emit(s.Groups, s))
+	}
+	return nil
+}
+
 // match is chroma's matchRules, less the rules that cannot start with
-// the character at pos: the index of the first rule that matches at pos,
-// its groups and its groups by name; nil groups when none matches. A
-// rule whose match fails with an error (a timeout) counts as no match,
-// as in chroma.
-func match(text []rune, pos int, tests []ruleTest) (int, []string, map[string]string) {
+// the character at pos: the index of the first rule that matches at pos
+// and its match; nil when none does. A rule whose match fails with an
+// error (a timeout) counts as no match, as in chroma.
+func match(text []rune, pos int, tests []ruleTest) (int, *regexp2.Match) {
 	c := text[pos]
 	for i, t := range tests {
 		if t.first != nil && !t.first.Contains(c) {
 			continue
 		}
 		m, err := t.rule.Regexp.FindRunesMatchStartingAt(text, pos)
-		if m == nil || err != nil || m.RuneIndex != pos {
-			continue
+		if m != nil && err == nil && m.RuneIndex == pos {
+			return i, m
 		}
-		gs := m.Groups()
-		groups := make([]string, len(gs))
-		named := make(map[string]string, len(gs))
-		for j, g := range gs {
-			named[g.Name] = g.String()
-			groups[j] = g.String()
-		}
-		return i, groups, named
 	}
-	return 0, nil, nil
+	return 0, nil
 }
