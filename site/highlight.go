@@ -179,8 +179,8 @@ func (h *highlighter) highlight(b *bytes.Buffer, lang, code string) (ok bool) {
 }
 
 // writePlainCode writes code without highlighting.
-func writePlainCode(w io.StringWriter, code string) {
+func writePlainCode(w codeWriter, code string) {
 	_, _ = w.WriteString("<pre><code>")
-	_, _ = w.WriteString(html.EscapeString(code))
+	_, _ = codeEscaper.WriteString(w, code)
 	_, _ = w.WriteString("</code></pre>\n")
 }
