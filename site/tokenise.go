@@ -32,10 +32,13 @@ type ruleLexer struct {
 
 // A ruleTest is a compiled rule with the characters that can start a
 // match of it; first is nil when any character can, or the pattern can
-// match the empty string.
+// match the empty string. A rule that emits one token type and has no
+// mutator, and whose pattern reNodes can match, has native: only the
+// whole match is needed of it.
 type ruleTest struct {
-	rule  *chroma.CompiledRule
-	first *syntax.CharSet
+	rule   *chroma.CompiledRule
+	first  *syntax.CharSet
+	native *reNode
 }
 
 // maxStuckSteps bounds the steps a tokenising may take in a row without
@@ -88,6 +91,9 @@ func newRuleLexer(base *chroma.RegexLexer) (*ruleLexer, error) {
 		tests := make([]ruleTest, len(rules))
 		for i, r := range rules {
 			tests[i] = ruleTest{rule: r, first: firstChars(r)}
+			if _, ok := r.Type.(chroma.TokenType); ok && r.Mutator == nil && r.Regexp != nil {
+				tests[i].native = compileNative(r.Regexp.String())
+			}
 		}
 		l.states[state] = tests
 	}
@@ -155,8 +161,8 @@ func (r *ruleRun) run(emit func(chroma.Token)) error {
 		if !ok {
 			return fmt.Errorf("unknown state %q", s.State)
 		}
-		i, m := match(s.Text, s.Pos, tests)
-		if m == nil {
+		i, end, m := match(s.Text, s.Pos, tests)
+		if end < 0 {
 			// chroma, after Pygments: an unmatched newline empties the
 			// stack; any other character is an error token.
 			if s.Text[s.Pos] == '\n' && s.State != "root" {
@@ -167,7 +173,7 @@ func (r *ruleRun) run(emit func(chroma.Token)) error {
 			emit(chroma.Token{Type: chroma.Error, Value: string(s.Text[s.Pos-1 : s.Pos])})
 			continue
 		}
-		if err := r.apply(tests[i].rule, i, m, emit); err != nil {
+		if err := r.apply(tests[i].rule, i, end, m, emit); err != nil {
 			return err
 		}
 	}
@@ -198,13 +204,14 @@ func (r *ruleRun) drain(emit func(chroma.Token)) {
 // mutator, as most have, needs neither the match's groups nor its named
 // groups (chroma's TokenType emitter reads the whole match only), so
 // they are not made: the state keeps none for it.
-func (r *ruleRun) apply(rule *chroma.CompiledRule, i int, m *regexp2.Match, emit func(chroma.Token)) error {
+func (r *ruleRun) apply(rule *chroma.CompiledRule, i, end int, m *regexp2.Match, emit func(chroma.Token)) error {
 	s := &r.state
 	s.Rule = i
-	s.Pos += m.RuneLength
+	start := s.Pos
+	s.Pos = end
 	if tt, ok := rule.Type.(chroma.TokenType); ok && rule.Mutator == nil {
 		s.Groups, s.NamedGroups = nil, nil
-		if t := (chroma.Token{Type: tt, Value: m.String()}); t != chroma.EOF && tt != chroma.Ignore {
+		if t := (chroma.Token{Type: tt, Value: string(s.Text[start:end])}); t != chroma.EOF && tt != chroma.Ignore {
 			emit(t)
 		}
 		return nil
@@ -228,19 +235,26 @@ func (r *ruleRun) apply(rule *chroma.CompiledRule, i int, m *regexp2.Match, emit
 }
 
 // match is chroma's matchRules, less the rules that cannot start with
-// the character at pos: the index of the first rule that matches at pos
-// and its match; nil when none does. A rule whose match fails with an
-// error (a timeout) counts as no match, as in chroma.
-func match(text []rune, pos int, tests []ruleTest) (int, *regexp2.Match) {
+// the character at pos: the index of the first rule that matches at pos,
+// where its match ends, and regexp2's match unless reNodes found it; end
+// is -1 when no rule matches. A rule whose match fails with an error (a
+// timeout) counts as no match, as in chroma.
+func match(text []rune, pos int, tests []ruleTest) (i, end int, m *regexp2.Match) {
 	c := text[pos]
 	for i, t := range tests {
 		if t.first != nil && !t.first.Contains(c) {
 			continue
 		}
+		if t.native != nil {
+			if end := matchNative(t.native, text, pos); end >= 0 {
+				return i, end, nil
+			}
+			continue
+		}
 		m, err := t.rule.Regexp.FindRunesMatchStartingAt(text, pos)
 		if m != nil && err == nil && m.RuneIndex == pos {
-			return i, m
+			return i, pos + m.RuneLength, m
 		}
 	}
-	return 0, nil
+	return 0, -1, nil
 }
