@@ -19,7 +19,8 @@ type reNode struct {
 	set      *syntax.CharSet
 	ch       rune
 	str      []rune
-	min, max int // loops; max < 0 is no bound
+	min, max int  // loops; max < 0 is no bound
+	behind   bool // a lookaround that looks behind (at one character)
 }
 
 // compileNative is the pattern as reNodes, or nil when it uses anything
@@ -42,6 +43,9 @@ func compileNative(pattern string) *reNode {
 
 // nativeNode converts one node of regexp2's tree, and its children.
 func nativeNode(n *syntax.RegexNode) (*reNode, bool) {
+	if n.T == syntax.NtPosLook || n.T == syntax.NtNegLook {
+		return lookNode(n)
+	}
 	if n.Options&(syntax.IgnoreCase|syntax.RightToLeft|syntax.ECMAScript) != 0 {
 		return nil, false
 	}
@@ -59,7 +63,8 @@ func nativeNode(n *syntax.RegexNode) (*reNode, bool) {
 		}
 	case syntax.NtOneloop, syntax.NtNotoneloop, syntax.NtOnelazy, syntax.NtNotonelazy,
 		syntax.NtOneloopatomic, syntax.NtNotoneloopatomic:
-	case syntax.NtConcatenate, syntax.NtAlternate, syntax.NtCapture, syntax.NtGroup, syntax.NtAtomic:
+	case syntax.NtConcatenate, syntax.NtAlternate, syntax.NtCapture, syntax.NtGroup, syntax.NtAtomic,
+		syntax.NtLoop, syntax.NtLazyloop:
 		for _, c := range n.Children {
 			k, ok := nativeNode(c)
 			if !ok {
@@ -70,10 +75,69 @@ func nativeNode(n *syntax.RegexNode) (*reNode, bool) {
 		if n.T != syntax.NtConcatenate && n.T != syntax.NtAlternate && len(r.kids) != 1 {
 			return nil, false
 		}
+		// A loop of a part that can match nothing would need regexp2's
+		// rules for empty iterations.
+		if (n.T == syntax.NtLoop || n.T == syntax.NtLazyloop) && minWidth(r.kids[0]) == 0 {
+			return nil, false
+		}
 	default:
 		return nil, false
 	}
 	return r, true
+}
+
+// lookNode converts a lookahead, or a lookbehind at one character.
+func lookNode(n *syntax.RegexNode) (*reNode, bool) {
+	if len(n.Children) != 1 || n.Options&(syntax.IgnoreCase|syntax.ECMAScript) != 0 {
+		return nil, false
+	}
+	c := n.Children[0]
+	behind := n.Options&syntax.RightToLeft != 0 || c.Options&syntax.RightToLeft != 0
+	if behind {
+		if c.Options&(syntax.IgnoreCase|syntax.ECMAScript) != 0 ||
+			c.T != syntax.NtOne && c.T != syntax.NtNotone && (c.T != syntax.NtSet || c.Set == nil) {
+			return nil, false
+		}
+		kid := &reNode{kind: c.T, set: c.Set, ch: c.Ch}
+		return &reNode{kind: n.T, kids: []*reNode{kid}, behind: true}, true
+	}
+	kid, ok := nativeNode(c)
+	if !ok {
+		return nil, false
+	}
+	return &reNode{kind: n.T, kids: []*reNode{kid}}, true
+}
+
+// minWidth is the fewest characters a node matches.
+func minWidth(n *reNode) int {
+	switch n.kind {
+	case syntax.NtOne, syntax.NtNotone, syntax.NtSet:
+		return 1
+	case syntax.NtMulti:
+		return len(n.str)
+	case syntax.NtOneloop, syntax.NtNotoneloop, syntax.NtSetloop, syntax.NtOnelazy, syntax.NtNotonelazy,
+		syntax.NtSetlazy, syntax.NtOneloopatomic, syntax.NtNotoneloopatomic, syntax.NtSetloopatomic:
+		return n.min
+	case syntax.NtLoop, syntax.NtLazyloop:
+		return n.min * minWidth(n.kids[0])
+	case syntax.NtConcatenate:
+		w := 0
+		for _, k := range n.kids {
+			w += minWidth(k)
+		}
+		return w
+	case syntax.NtAlternate:
+		w := -1
+		for _, k := range n.kids {
+			if kw := minWidth(k); w < 0 || kw < w {
+				w = kw
+			}
+		}
+		return max(w, 0)
+	case syntax.NtCapture, syntax.NtGroup, syntax.NtAtomic:
+		return minWidth(n.kids[0])
+	}
+	return 0
 }
 
 // A reRun is one match of reNodes in a text, anchored at start (\G).
@@ -86,9 +150,11 @@ type reRun struct {
 // A reCont is what is left to match after a node: the nodes of a
 // sequence from i on, then the continuation of the sequence.
 type reCont struct {
-	seq []*reNode
-	i   int
-	up  *reCont
+	seq   []*reNode
+	i     int
+	loop  *reNode // or, when set: another iteration of a loop
+	count int     // iterations of loop matched so far
+	up    *reCont
 }
 
 // matchNative matches n at pos in text and returns where the match
@@ -103,14 +169,31 @@ func matchNative(n *reNode, text []rune, pos int) int {
 
 // next matches what is left, k, at pos.
 func (r *reRun) next(pos int, k *reCont) bool {
-	for k != nil && k.i == len(k.seq) {
+	for k != nil && k.loop == nil && k.i == len(k.seq) {
 		k = k.up
 	}
-	if k == nil {
+	switch {
+	case k == nil:
 		r.end = pos
 		return true
+	case k.loop != nil:
+		return r.iterate(k.loop, pos, k.count, k.up)
 	}
 	return r.node(k.seq[k.i], pos, &reCont{seq: k.seq, i: k.i + 1, up: k.up})
+}
+
+// iterate matches the rest of a loop of a part that cannot match
+// nothing, count iterations done, at pos, then k: greedy loops try one
+// more iteration first, lazy ones last.
+func (r *reRun) iterate(n *reNode, pos, count int, k *reCont) bool {
+	more := n.max < 0 || count < n.max
+	again := func() bool {
+		return more && r.node(n.kids[0], pos, &reCont{loop: n, count: count + 1, up: k})
+	}
+	if n.kind == syntax.NtLazyloop {
+		return count >= n.min && r.next(pos, k) || again()
+	}
+	return again() || count >= n.min && r.next(pos, k)
 }
 
 // node matches n at pos, then k.
@@ -142,6 +225,10 @@ func (r *reRun) node(n *reNode, pos int, k *reCont) bool {
 	case syntax.NtAtomic:
 		inner := reRun{text: r.text, start: r.start}
 		return inner.node(n.kids[0], pos, nil) && r.next(inner.end, k)
+	case syntax.NtLoop, syntax.NtLazyloop:
+		return r.iterate(n, pos, 0, k)
+	case syntax.NtPosLook, syntax.NtNegLook:
+		return r.look(n, pos) == (n.kind == syntax.NtPosLook) && r.next(pos, k)
 	case syntax.NtEmpty, syntax.NtUpdateBumpalong:
 		return r.next(pos, k)
 	case syntax.NtNothing:
@@ -151,6 +238,17 @@ func (r *reRun) node(n *reNode, pos int, k *reCont) bool {
 		return ok && r.next(pos, k)
 	}
 	return r.loop(n, pos, k)
+}
+
+// look tells whether a lookaround's part matches at pos: ahead from pos,
+// or behind at the character before pos. As in regexp2, a lookaround's
+// match is not backtracked into.
+func (r *reRun) look(n *reNode, pos int) bool {
+	if n.behind {
+		return pos > 0 && r.one(n.kids[0], r.text[pos-1])
+	}
+	inner := reRun{text: r.text, start: r.start}
+	return inner.node(n.kids[0], pos, nil)
 }
 
 // anchor tests a zero-width node at pos; isAnchor is false for other

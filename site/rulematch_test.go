@@ -8,6 +8,7 @@ import (
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/dlclark/regexp2/v2"
 )
 
 var nativeSeed = flag.Uint64("native-seed", 0, "replay TestNativeMatchesRegexp2 with this seed")
@@ -64,6 +65,26 @@ func TestNativeMatchesRegexp2(t *testing.T) {
 	if compiled == 0 {
 		t.Fatal("no pattern compiled to reNodes")
 	}
+	for _, p := range nativePatterns {
+		re := regexp2.MustCompile(`\G(?m)(?:` + p + `)`)
+		n := compileNative(re.String())
+		if n == nil {
+			t.Errorf("%q: no reNodes", p)
+			continue
+		}
+		for range 20 {
+			checkNative(t, seed, "nativePatterns", &chroma.CompiledRule{Regexp: re}, n, []rune(randomSnippet(rng)))
+		}
+	}
+}
+
+// nativePatterns use every kind of node that reNodes match, in the ways
+// chroma's lexers do, so that a short run tries each one.
+var nativePatterns = []string{
+	`(?<!\S)(func|if|else)\b`, `(?<=\s)-\w+`, `(?<![\w$])x`, `\$[a-z_]\w*(?=\()`, `\w+(?!\s*:)`,
+	`"(\\\\|\\"|[^"])*"`, `'(?:[^'\\]|\\.)*?'`, `/\*(.|\n)*?\*/`, `(ab|a)+?c`, `(?:\d+\.)*\d+`,
+	`^\s*#.*$`, `\b(end|en|e)\b`, `\B-\B`, `(?>a+)b`, `[^\n]{2,4}`, `x{2}y?`, `\Afunc`, `\s*\z`, `\w+\Z`,
+	`(if|else)*(for|while)`, `[a-z]+?\d`, `(?:--|//).*?\n`,
 }
 
 // checkNative compares reNodes with regexp2 at every position of text.

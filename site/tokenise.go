@@ -3,6 +3,7 @@ package site
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 
@@ -91,7 +92,7 @@ func newRuleLexer(base *chroma.RegexLexer) (*ruleLexer, error) {
 		tests := make([]ruleTest, len(rules))
 		for i, r := range rules {
 			tests[i] = ruleTest{rule: r, first: firstChars(r)}
-			if _, ok := r.Type.(chroma.TokenType); ok && r.Mutator == nil && r.Regexp != nil {
+			if wholeMatchOnly(r) && r.Regexp != nil {
 				tests[i].native = compileNative(r.Regexp.String())
 			}
 		}
@@ -209,8 +210,14 @@ func (r *ruleRun) apply(rule *chroma.CompiledRule, i, end int, m *regexp2.Match,
 	s.Rule = i
 	start := s.Pos
 	s.Pos = end
-	if tt, ok := rule.Type.(chroma.TokenType); ok && rule.Mutator == nil {
+	if wholeMatchOnly(rule) {
 		s.Groups, s.NamedGroups = nil, nil
+		if rule.Mutator != nil {
+			if err := rule.Mutator.Mutate(s); err != nil {
+				return err
+			}
+		}
+		tt := rule.Type.(chroma.TokenType)
 		if t := (chroma.Token{Type: tt, Value: string(s.Text[start:end])}); t != chroma.EOF && tt != chroma.Ignore {
 			emit(t)
 		}
@@ -232,6 +239,36 @@ func (r *ruleRun) apply(rule *chroma.CompiledRule, i, end int, m *regexp2.Match,
 		r.pending = append(r.pending, rule.Type.Emit(s.Groups, s))
 	}
 	return nil
+}
+
+// wholeMatchOnly tells whether a rule needs of its match only the whole
+// of it: it emits one token type (chroma's TokenType emitter reads the
+// whole match only) and its mutator, if any, only pushes and pops
+// states.
+func wholeMatchOnly(rule *chroma.CompiledRule) bool {
+	_, ok := rule.Type.(chroma.TokenType)
+	return ok && stackOnly(rule.Mutator)
+}
+
+// stackOnly tells whether a mutator is none, or chroma's Push, Pop, or
+// Mutators of those, which read and change only the state stack.
+func stackOnly(m chroma.Mutator) bool {
+	if m == nil {
+		return true
+	}
+	switch t := reflect.TypeOf(m); t {
+	case reflect.TypeOf(chroma.Push()), reflect.TypeOf(chroma.Pop(1)):
+		return true
+	case reflect.TypeOf(chroma.Mutators()):
+		all := reflect.ValueOf(m).Elem().FieldByName("Mutators")
+		for i := range all.Len() {
+			if sub, ok := all.Index(i).Interface().(chroma.Mutator); !ok || !stackOnly(sub) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // match is chroma's matchRules, less the rules that cannot start with
