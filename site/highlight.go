@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"hash/maphash"
 	"html"
+	"io"
 	"strings"
 	"sync"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/lexers"
-	"github.com/alecthomas/chroma/v2/styles"
 )
 
 // Bounds of a highlighter's caches. A fence's language is what its author
@@ -28,15 +28,15 @@ const (
 // sees a second time. One highlighter serves one build (one goldmark
 // instance); it is safe for concurrent use.
 type highlighter struct {
-	style *chroma.Style
 	seed  maphash.Seed
 	limit highlightLimits
+	bufs  sync.Pool // *bytes.Buffer for HTML being written
 
 	mu     sync.Mutex
-	lexers map[string]chroma.Lexer // language as written -> coalesced lexer, nil when none
-	seen   map[uint64]bool         // hashes of (language, code) seen once
-	html   map[codeKey]string      // highlighted HTML of blocks seen twice
-	size   int                     // bytes held by html
+	lexers map[string]*codeLexer // language as written -> lexer, nil when none
+	seen   map[uint64]bool       // hashes of (language, code) seen once
+	html   map[codeKey]string    // highlighted HTML of blocks seen twice
+	size   int                   // bytes held by html
 }
 
 // highlightLimits bound a highlighter's caches.
@@ -46,18 +46,29 @@ type highlightLimits struct{ names, seen, bytes int }
 // language as written (it names the CSS class) and the code.
 type codeKey struct{ lang, code string }
 
+// codeFormatter is chroma's HTML formatter as the stylesheet is written
+// for it; codeHTML writes the same HTML.
 var codeFormatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.ClassPrefix(""))
 
+// A codeLexer is the lexer of one fence language: chroma's, and the
+// faster ruleLexer over the same rules where chroma's is a RegexLexer.
+type codeLexer struct {
+	chroma chroma.Lexer
+	rules  *ruleLexer // nil: tokenise with chroma's own
+	open   string     // the <pre> and <code> tags, with the language's class
+}
+
 func newHighlighter() *highlighter {
-	return &highlighter{style: styles.Get(highlightStyle), seed: maphash.MakeSeed(),
+	return &highlighter{seed: maphash.MakeSeed(),
 		limit:  highlightLimits{maxLexerNames, maxSeenBlocks, maxCodeCache},
-		lexers: map[string]chroma.Lexer{}, seen: map[uint64]bool{}, html: map[codeKey]string{}}
+		bufs:   sync.Pool{New: func() any { return new(bytes.Buffer) }},
+		lexers: map[string]*codeLexer{}, seen: map[uint64]bool{}, html: map[codeKey]string{}}
 }
 
 // lexer returns the lexer for a fence language, or nil when chroma has
 // none. chroma's own lookup matches an unknown name against every
 // lexer's file patterns, which costs far more than highlighting.
-func (h *highlighter) lexer(lang string) chroma.Lexer {
+func (h *highlighter) lexer(lang string) *codeLexer {
 	h.mu.Lock()
 	l, ok := h.lexers[lang]
 	h.mu.Unlock()
@@ -65,7 +76,11 @@ func (h *highlighter) lexer(lang string) chroma.Lexer {
 		return l
 	}
 	if found := lexers.Get(lang); found != nil {
-		l = chroma.Coalesce(found)
+		l = &codeLexer{chroma: found,
+			open: `<pre class="chroma language-` + html.EscapeString(strings.ToLower(lang)) + `"><code>`}
+		if rl, ok := found.(*chroma.RegexLexer); ok {
+			l.rules, _ = newRuleLexer(rl) // on failure, chroma's own tokeniser
+		}
 	}
 	h.mu.Lock()
 	if len(h.lexers) < h.limit.names {
@@ -75,8 +90,14 @@ func (h *highlighter) lexer(lang string) chroma.Lexer {
 	return l
 }
 
+// codeWriter is what fenced code is written to.
+type codeWriter interface {
+	io.Writer
+	io.StringWriter
+}
+
 // write writes the HTML of a code block in language lang ("" for none).
-func (h *highlighter) write(w interface{ WriteString(string) (int, error) }, lang, code string) {
+func (h *highlighter) write(w codeWriter, lang, code string) {
 	if lang == "" {
 		writePlainCode(w, code)
 		return
@@ -96,18 +117,20 @@ func (h *highlighter) write(w interface{ WriteString(string) (int, error) }, lan
 		_, _ = w.WriteString(out)
 		return
 	}
-	out, ok := h.highlight(lang, code)
-	if !ok {
+	b := h.bufs.Get().(*bytes.Buffer)
+	defer h.bufs.Put(b)
+	b.Reset()
+	if !h.highlight(b, lang, code) {
 		writePlainCode(w, code)
 		return
 	}
-	_, _ = w.WriteString(out)
-	h.remember(k, sum, again, out)
+	_, _ = w.Write(b.Bytes())
+	h.remember(k, sum, again, b.Bytes())
 }
 
 // remember records a block seen once by its hash, and keeps the HTML of
 // a block seen twice, within the cache's bounds.
-func (h *highlighter) remember(k codeKey, sum uint64, again bool, out string) {
+func (h *highlighter) remember(k codeKey, sum uint64, again bool, out []byte) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if !again {
@@ -117,32 +140,47 @@ func (h *highlighter) remember(k codeKey, sum uint64, again bool, out string) {
 		return
 	}
 	if n := len(k.lang) + len(k.code) + len(out); h.size+n <= h.limit.bytes {
-		h.html[k] = out
+		h.html[k] = string(out)
 		h.size += n
 	}
 }
 
-// highlight highlights code with the lexer of lang; false when there is
-// none or chroma fails.
-func (h *highlighter) highlight(lang, code string) (string, bool) {
+// highlight writes code highlighted with the lexer of lang to b; false
+// when there is none or chroma fails (b then holds part of a block). A
+// panic in chroma's lexers leaves the block plain, as an error would.
+func (h *highlighter) highlight(b *bytes.Buffer, lang, code string) (ok bool) {
 	lexer := h.lexer(lang)
 	if lexer == nil {
-		return "", false
+		return false
 	}
-	it, err := lexer.Tokenise(nil, code)
-	if err != nil {
-		return "", false
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	cw := codeHTML{b: b}
+	b.WriteString(lexer.open)
+	if lexer.rules != nil {
+		if lexer.rules.tokens(code, cw.token) != nil {
+			return false
+		}
+	} else {
+		it, err := lexer.chroma.Tokenise(nil, code)
+		if err != nil {
+			return false
+		}
+		for t := it(); t != chroma.EOF; t = it() {
+			cw.token(t)
+		}
 	}
-	var out bytes.Buffer
-	if codeFormatter.Format(&out, h.style, it) != nil {
-		return "", false
-	}
-	return string(bytes.Replace(out.Bytes(), []byte(`<pre class="chroma"`), []byte(`<pre class="chroma language-`+html.EscapeString(strings.ToLower(lang))+`"`), 1)), true
+	cw.end()
+	b.WriteString("</code></pre>")
+	return true
 }
 
 // writePlainCode writes code without highlighting.
-func writePlainCode(w interface{ WriteString(string) (int, error) }, code string) {
+func writePlainCode(w codeWriter, code string) {
 	_, _ = w.WriteString("<pre><code>")
-	_, _ = w.WriteString(html.EscapeString(code))
+	_, _ = codeEscaper.WriteString(w, code)
 	_, _ = w.WriteString("</code></pre>\n")
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
@@ -113,5 +114,26 @@ func TestHighlighterLooksUpOnce(t *testing.T) {
 	l, ok := h.lexers["Output"]
 	if !ok || l != nil {
 		t.Errorf("Output: remembered %v, %v; want a remembered nil", l, ok)
+	}
+}
+
+// TestHighlighterLeavesStuckLexerPlain checks that a lexer that makes no
+// progress leaves its block plain: chroma's JSONata lexer matches the
+// empty string at a lone quote, and chroma's tokeniser looped there for
+// ever, hanging the build.
+func TestHighlighterLeavesStuckLexerPlain(t *testing.T) {
+	done := make(chan string, 1)
+	go func() {
+		var b strings.Builder
+		newHighlighter().write(&b, "jsonata", "{\"a\": 'b}\n")
+		done <- b.String()
+	}()
+	select {
+	case got := <-done:
+		if want := "<pre><code>{&#34;a&#34;: &#39;b}\n</code></pre>\n"; got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("highlighting a JSONata fence with a lone quote did not finish")
 	}
 }

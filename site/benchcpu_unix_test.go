@@ -7,10 +7,9 @@ import (
 	"time"
 )
 
-// processCPU is the CPU time, user and system, the process has used so
-// far; benchmarks report it beside the wall time, which other work on a
-// shared machine makes swing.
-func processCPU() time.Duration {
+// cpuTime is the CPU time, user and system, of every thread of the
+// process so far.
+func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0

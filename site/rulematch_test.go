@@ -1,0 +1,108 @@
+package site
+
+import (
+	"flag"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/dlclark/regexp2/v2"
+)
+
+var nativeSeed = flag.Uint64("native-seed", 0, "replay TestNativeMatchesRegexp2 with this seed")
+
+// TestNativeMatchesRegexp2 holds reNodes to regexp2 on the patterns of
+// chroma's lexers: every rule's pattern that compiles to reNodes, of
+// every RegexLexer (40 of them, at random, when -short), matched at
+// every position of random code, must end where regexp2's match ends,
+// or fail where it fails. A seeded random walk.
+func TestNativeMatchesRegexp2(t *testing.T) {
+	seed := *nativeSeed
+	if seed == 0 {
+		seed = rand.Uint64()
+	}
+	t.Logf("seed %d (replay with -native-seed %d)", seed, seed)
+	rng := rand.New(rand.NewPCG(seed, 0))
+	names := slices.Clone(lexers.Names(false))
+	slices.Sort(names)
+	rng.Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
+	if testing.Short() {
+		names = names[:40]
+	}
+	names = append(names, "powershell", "go", "bash", "yaml", "json", "text")
+	compiled := 0
+	for _, name := range names {
+		base, ok := lexers.Get(name).(*chroma.RegexLexer)
+		if !ok {
+			continue
+		}
+		l, err := newRuleLexer(base)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		texts := make([][]rune, 6)
+		for i := range texts {
+			texts[i] = []rune(randomSnippet(rng))
+		}
+		for _, rules := range l.rules {
+			for _, rule := range rules {
+				if rule.Regexp == nil {
+					continue
+				}
+				n := compileNative(rule.Regexp.String())
+				if n == nil {
+					continue
+				}
+				compiled++
+				for _, text := range texts {
+					checkNative(t, seed, name, rule, n, text)
+				}
+			}
+		}
+	}
+	if compiled == 0 {
+		t.Fatal("no pattern compiled to reNodes")
+	}
+	for _, p := range nativePatterns {
+		re := regexp2.MustCompile(`\G(?m)(?:` + p + `)`)
+		n := compileNative(re.String())
+		if n == nil {
+			t.Errorf("%q: no reNodes", p)
+			continue
+		}
+		for range 20 {
+			checkNative(t, seed, "nativePatterns", &chroma.CompiledRule{Regexp: re}, n, []rune(randomSnippet(rng)))
+		}
+	}
+}
+
+// nativePatterns use every kind of node that reNodes match, in the ways
+// chroma's lexers do, so that a short run tries each one.
+var nativePatterns = []string{
+	`(?<!\S)(func|if|else)\b`, `(?<=\s)-\w+`, `(?<![\w$])x`, `\$[a-z_]\w*(?=\()`, `\w+(?!\s*:)`,
+	`"(\\\\|\\"|[^"])*"`, `'(?:[^'\\]|\\.)*?'`, `/\*(.|\n)*?\*/`, `(ab|a)+?c`, `(?:\d+\.)*\d+`,
+	`^\s*#.*$`, `\b(end|en|e)\b`, `\B-\B`, `(?>a+)b`, `[^\n]{2,4}`, `x{2}y?`, `\Afunc`, `\s*\z`, `\w+\Z`,
+	`(if|else)*(for|while)`, `[a-z]+?\d`, `(?:--|//).*?\n`,
+}
+
+// checkNative compares reNodes with regexp2 at every position of text.
+func checkNative(t *testing.T, seed uint64, name string, rule *chroma.CompiledRule, n *reNode, text []rune) {
+	t.Helper()
+	for pos := range text {
+		want := -1
+		m, err := rule.Regexp.FindRunesMatchStartingAt(text, pos)
+		if err != nil {
+			continue // timed out: chroma counts it as no match
+		}
+		if m != nil && m.RuneIndex == pos {
+			want = pos + m.RuneLength
+		}
+		if got := matchNative(n, text, pos); got != want {
+			t.Errorf("seed %d: %s: pattern %q at %d of %q: reNodes end at %d, regexp2 at %d",
+				seed, name, rule.Regexp.String(), pos, string(text), got, want)
+			return
+		}
+	}
+}
