@@ -1,6 +1,7 @@
 package site
 
 import (
+	"container/list"
 	"io/fs"
 	"os"
 	"path"
@@ -8,11 +9,11 @@ import (
 )
 
 // maxRootDirs bounds the folders a DirCacheFS keeps open: each is a file
-// descriptor. Past it, reads walk from the root as os.Root does.
-const maxRootDirs = 1024
+// descriptor. Past it, the folder least recently read from is closed.
+const maxRootDirs = 512
 
 // A DirCacheFS reads a site through an os.Root, as os.Root.FS does, but
-// keeps each folder it reads files from open, so that reading
+// keeps the folders it reads files from open, so that reading
 // content/a/b/page.md opens one file instead of walking content, a and b
 // again: os.Root opens every folder of a path, with two system calls each,
 // on every read (about a fifth of a build's system time). The result of a
@@ -29,24 +30,34 @@ type DirCacheFS struct {
 
 	r    *os.Root
 	mu   sync.Mutex
-	dirs map[string]*os.Root // folder, as in a name given to ReadFile -> its root; nil when it could not be opened
+	dirs map[string]*openDir // folder, as in a name given to ReadFile -> its root
+	used list.List           // of *openDir, most recently read from first
+	max  int                 // folders kept open: maxRootDirs
+}
+
+// An openDir is a folder a DirCacheFS keeps open. It is closed when it is
+// let go (evicted or the file system closed) and no read is using it.
+type openDir struct {
+	name string
+	r    *os.Root // nil when the folder could not be opened
+	refs int      // reads using r
+	gone bool     // let go: close r when refs falls to 0
+	elem *list.Element
 }
 
 // NewDirCacheFS returns the files under root, for one build.
 func NewDirCacheFS(root *os.Root) *DirCacheFS {
-	return &DirCacheFS{root: root.FS(), r: root, dirs: map[string]*os.Root{}}
+	return &DirCacheFS{root: root.FS(), r: root, dirs: map[string]*openDir{}, max: maxRootDirs}
 }
 
-// Close closes the folders the file system opened.
+// Close closes the folders the file system opened, once the reads using
+// them end.
 func (c *DirCacheFS) Close() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, d := range c.dirs {
-		if d != nil {
-			d.Close()
-		}
+		c.letGo(d)
 	}
-	clear(c.dirs)
 }
 
 func (c *DirCacheFS) Open(name string) (fs.File, error) { return c.root.Open(name) }
@@ -62,8 +73,15 @@ func (c *DirCacheFS) ReadLink(name string) (string, error) { return fs.ReadLink(
 // ReadFile reads a file through its folder's root, opened once.
 func (c *DirCacheFS) ReadFile(name string) ([]byte, error) {
 	if fs.ValidPath(name) && name != "." {
-		if d := c.dir(path.Dir(name)); d != nil {
-			if data, err := d.ReadFile(path.Base(name)); err == nil {
+		dir, base := path.Dir(name), path.Base(name)
+		if dir == "." {
+			if data, err := c.r.ReadFile(base); err == nil {
+				return data, nil
+			}
+		} else if d := c.acquire(dir); d != nil {
+			data, err := d.r.ReadFile(base)
+			c.release(d)
+			if err == nil {
 				return data, nil
 			}
 		}
@@ -71,26 +89,50 @@ func (c *DirCacheFS) ReadFile(name string) ([]byte, error) {
 	return fs.ReadFile(c.root, name)
 }
 
-// dir is the root of a folder of the site, or nil when it cannot be
-// opened or too many are open.
-func (c *DirCacheFS) dir(name string) *os.Root {
-	if name == "." {
-		return c.r
-	}
+// acquire returns a folder of the site, opened, for one read; nil when it
+// cannot be opened. The caller releases it.
+func (c *DirCacheFS) acquire(name string) *openDir {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if d, ok := c.dirs[name]; ok {
-		return d
+	d, ok := c.dirs[name]
+	if !ok {
+		d = &openDir{name: name}
+		if r, err := c.r.OpenRoot(name); err == nil {
+			d.r = r
+		}
+		c.dirs[name] = d
+		d.elem = c.used.PushFront(d)
+		for c.used.Len() > c.max {
+			c.letGo(c.used.Back().Value.(*openDir))
+		}
+	} else {
+		c.used.MoveToFront(d.elem)
 	}
-	if len(c.dirs) >= maxRootDirs {
+	if d.r == nil {
 		return nil
 	}
-	d, err := c.r.OpenRoot(name)
-	if err != nil {
-		d = nil
-	}
-	c.dirs[name] = d
+	d.refs++
 	return d
+}
+
+// release ends a read through d.
+func (c *DirCacheFS) release(d *openDir) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d.refs--; d.refs == 0 && d.gone {
+		d.r.Close()
+	}
+}
+
+// letGo forgets a folder, and closes it unless a read is using it. c.mu
+// is held.
+func (c *DirCacheFS) letGo(d *openDir) {
+	delete(c.dirs, d.name)
+	c.used.Remove(d.elem)
+	d.gone = true
+	if d.refs == 0 && d.r != nil {
+		d.r.Close()
+	}
 }
 
 var (

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -35,6 +37,7 @@ func TestDirCacheFSReadsAsRoot(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := NewDirCacheFS(root)
+		c.max = 1 + round // few folders kept: reads evict them
 		oracle := root.FS()
 		// Twice over, so the second pass reads through the kept folders.
 		for range 2 {
@@ -49,7 +52,30 @@ func TestDirCacheFSReadsAsRoot(t *testing.T) {
 				}
 			}
 		}
+		// Many readers at once, evicting each other's folders: no read
+		// may fail for a folder closed under it.
+		var wg sync.WaitGroup
+		var failed atomic.Int32
+		for g := range 8 {
+			wg.Go(func() {
+				for i := range 200 {
+					n := names[(g*31+i*7)%len(names)]
+					want, werr := fs.ReadFile(oracle, n)
+					got, gerr := fs.ReadFile(c, n)
+					if (werr == nil) != (gerr == nil) || !bytes.Equal(got, want) {
+						failed.Add(1)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		if n := failed.Load(); n > 0 {
+			t.Fatalf("round %d: %d concurrent reads differed from os.Root's", round, n)
+		}
 		c.Close()
+		if len(c.dirs) != 0 || c.used.Len() != 0 {
+			t.Fatalf("round %d: %d folders still open after Close", round, len(c.dirs))
+		}
 		root.Close()
 	}
 }
