@@ -54,14 +54,14 @@ func TestBodyChangedDuringBuild(t *testing.T) {
 		if _, _, err := build(t, same, cfg); err != nil {
 			t.Errorf("%+v: %v", cfg, err)
 		}
-		if want := map[bool]int{true: 1, false: 2}[cfg.Serve || cfg.KeepGoing]; same.reads != want {
+		if want := map[bool]int{true: 1, false: 2}[cfg.Serve]; same.reads != want {
 			t.Errorf("%+v: %s read %d times, want %d", cfg, file, same.reads, want)
 		}
 	}
 }
 
-// TestOneOffBuildDropsBodies: after the first read, a one-off build holds
-// front matter only; the preview and check keep each body.
+// TestOneOffBuildDropsBodies: after the first read, a one-off build (check's
+// too) holds front matter only; the preview keeps each body.
 func TestOneOffBuildDropsBodies(t *testing.T) {
 	fsys, _ := siteFS(t, "testdata/sites/small.txtar")
 	var files []string
@@ -80,7 +80,7 @@ func TestOneOffBuildDropsBodies(t *testing.T) {
 		if len(errs) > 0 || len(parsed) == 0 {
 			t.Fatalf("parse: %v", errs)
 		}
-		keep := cfg.Serve || cfg.KeepGoing
+		keep := cfg.Serve
 		for _, l := range parsed {
 			if held := l.src.body != nil; held != keep {
 				t.Errorf("%+v: %s body held %v, want %v", cfg, l.file, held, keep)

@@ -344,7 +344,7 @@ func (b *Builder) parseAll(ctx context.Context, files []string) ([]loaded, Error
 		}
 		src, perrs := parsePage(files[i], data)
 		errs[i] = perrs
-		if src != nil && !b.cfg.Serve && !b.cfg.KeepGoing {
+		if src != nil && !b.cfg.Serve {
 			src.dropBody() // read again when the page renders
 		}
 		out[i] = loaded{file: files[i], src: src}
@@ -558,9 +558,9 @@ func (r *pageRenderer) renderPage(ctx context.Context, p *Page, buf *pageBuffers
 	// page needs no second pass, unless the minified layouts were set
 	// aside.
 	if r.st.lay.src == nil {
-		res.errs = r.write(outputFile(p.Path), html, &buf.min)
+		res.errs = r.writeOf(p, outputFile(p.Path), html, &buf.min)
 	} else {
-		res.errs = r.writeRaw(outputFile(p.Path), html)
+		res.errs = r.writeRawOf(p, outputFile(p.Path), html)
 	}
 	// A one-off build lets each page's Markdown go once it is written,
 	// which keeps the heap, and the collector's work, small. The preview
@@ -696,26 +696,12 @@ func (r *pageRenderer) pageError(e *Error, p *Page) *Error {
 
 // write minifies (when enabled) and writes one output file.
 func (r *pageRenderer) write(name string, data []byte, tmp *bytes.Buffer) Errors {
-	if mt := mediaType(name); r.b.cfg.Minify && mt != "" {
-		tmp.Reset()
-		// A Buffer, which minify reads without copying.
-		if err := r.b.min.Minify(mt, tmp, bytes.NewBuffer(data)); err != nil {
-			return Errors{errorf(name, 0, "cannot minify the output: %v", err)}
-		}
-		data = tmp.Bytes()
-	}
-	return r.writeRaw(name, data)
+	return r.writeOf(nil, name, data, tmp)
 }
 
 // writeRaw writes one output file as it is.
 func (r *pageRenderer) writeRaw(name string, data []byte) Errors {
-	if err := r.out.WriteFile(name, data); err != nil {
-		return Errors{&Error{Msg: err.Error()}}
-	}
-	r.mu.Lock()
-	r.wrote = append(r.wrote, name)
-	r.mu.Unlock()
-	return nil
+	return r.writeRawOf(nil, name, data)
 }
 
 // copyFiles copies files of static/ to the output root and files of

@@ -147,13 +147,22 @@ func (p *Page) Doc() *Document {
 // Run checks every page and the links between them, and returns the
 // findings sorted by file, line, column, rule and message. Pages are
 // checked in parallel; each page's HTML is parsed once, and the tree is
-// let go as soon as its page is checked.
+// let go as soon as its page is checked. A Stream gives the same findings
+// without holding every page's HTML.
 func Run(s *Site, opts Options) []Finding {
 	rules := append(pageRules(opts), opts.Rules...)
 	per := make([][]Finding, len(s.Pages))
 	parallel(len(s.Pages), func(i int) {
 		per[i] = checkPage(s, s.Pages[i], rules)
 	})
+	return siteFindings(s, per, opts)
+}
+
+// siteFindings adds to the per-page findings of s.Pages (per, by index)
+// those of the site-wide rules, which need every page's facts: broken
+// links and fragments, and duplicate titles. It sorts them all, with the
+// build's own findings, as Run returns them.
+func siteFindings(s *Site, per [][]Finding, opts Options) []Finding {
 	idx := newSiteIndex(s)
 	lr := &linkRule{site: s, index: idx}
 	parallel(len(s.Pages), func(i int) {

@@ -36,7 +36,7 @@ func ExternalLinks(s *Site) []ExternalRef {
 			p.doc = nil
 		}
 		for _, r := range facts.refs {
-			l := strings.ToLower(r.url)
+			l := strings.ToLower(r.url())
 			if !strings.HasPrefix(l, "http://") && !strings.HasPrefix(l, "https://") {
 				continue
 			}
@@ -45,7 +45,7 @@ func ExternalLinks(s *Site) []ExternalRef {
 			if file == "" {
 				file = s.OutputPrefix + p.Output
 			}
-			out = append(out, ExternalRef{URL: r.url, File: file, Line: at.Line, Col: at.Col})
+			out = append(out, ExternalRef{URL: r.url(), File: file, Line: at.Line, Col: at.Col})
 		}
 	}
 	return out

@@ -2,37 +2,49 @@ package check
 
 import (
 	"fmt"
+	"math"
 	"path"
+	"slices"
 	"strings"
+	"unique"
 )
 
 // pageFacts is what the site-wide rules need of a page once its tree has
-// gone: its title, its ids and its references to other URLs.
+// gone: its title, its ids and its references to other URLs. They are
+// kept for every page of a site, so they are kept small: strings that
+// pages share (the layout's ids and links) are interned, and a ref holds
+// its place rather than its element.
 type pageFacts struct {
 	title string
-	ids   map[string]bool
+	ids   []string // sorted, without repeats
 	refs  []ref
 }
 
-// A ref is one URL in a page's HTML: an href, src, srcset, poster or data.
-type ref struct {
-	url      string
-	tag      string
-	elem     int // its element's index in Document.Elements
-	skipLink bool
+// hasID reports whether the page has an element with the id (or an a
+// element with the name).
+func (f *pageFacts) hasID(id string) bool {
+	_, ok := slices.BinarySearch(f.ids, id)
+	return ok
 }
 
-// refAt is where a ref is written: its line in the page's Markdown when it
-// comes from there, else its place in the HTML. Tracing the Markdown costs
-// a pass over it, so it is done only for the refs reported, parsing the
-// page again if its tree was let go.
-func (p *Page) refAt(rf ref) Finding {
-	d := p.Doc()
-	if rf.elem < 0 || rf.elem >= len(d.Elements) {
-		return Finding{}
-	}
-	return p.at(d.Elements[rf.elem])
+// A ref is one URL in a page's HTML: an href, src, srcset, poster or data,
+// with where it is written, found when the facts were collected so that a
+// finding about it needs no second parse.
+type ref struct {
+	href      unique.Handle[string]
+	line, col int32 // see markdown
+	tag       uint8 // index in refTags
+	flags     uint8
 }
+
+// The flags of a ref.
+const (
+	refSkipLink = 1 << iota // the page's skip link
+	refMarkdown             // written in the page's Markdown, on line
+)
+
+// refTags are the elements whose attributes urlAttrs lists, by a ref's tag.
+var refTags = []string{"a", "area", "link", "script", "img", "source", "iframe", "video", "audio", "track", "embed", "object", "input", "form"}
 
 // urlAttrs lists the attributes that hold URLs, by element.
 var urlAttrs = map[string][]string{
@@ -42,36 +54,120 @@ var urlAttrs = map[string][]string{
 	"embed": {"src"}, "object": {"data"}, "input": {"src"}, "form": {"action"},
 }
 
+func (rf ref) url() string      { return rf.href.Value() }
+func (rf ref) tagName() string  { return refTags[rf.tag] }
+func (rf ref) isSkipLink() bool { return rf.flags&refSkipLink != 0 }
+
+// refAt is where a ref is written: its line in the page's Markdown when it
+// comes from there, else its place in the HTML, as Page.at would give for
+// its element.
+func (p *Page) refAt(rf ref) Finding {
+	if rf.flags&refMarkdown != 0 {
+		return Finding{File: p.Source, Line: int(rf.line)}
+	}
+	return Finding{Line: int(rf.line), Col: int(rf.col)}
+}
+
+// newRef is the ref to url on element n of page p. Only an a or img
+// element whose URL a Markdown link of the page has can be traced to the
+// Markdown (see traceMarkdown), so only those pay for Page.at; md holds
+// the URLs of the page's Markdown links and images.
+func newRef(p *Page, n *Node, url string, skip bool, md map[mdKey]bool) ref {
+	rf := ref{href: unique.Make(url), tag: uint8(slices.Index(refTags, n.Tag))}
+	if skip {
+		rf.flags |= refSkipLink
+	}
+	at := Finding{Line: n.Line, Col: n.Col}
+	if len(md) > 0 && (n.Tag == "a" || n.Tag == "img") {
+		attr := "href"
+		if n.Tag == "img" {
+			attr = "src"
+		}
+		if md[mdKey{unescapeURL(n.AttrOr(attr)), n.Tag == "img"}] {
+			at = p.at(n)
+		}
+	}
+	if at.File != "" {
+		rf.flags |= refMarkdown
+	}
+	rf.line, rf.col = clamp32(at.Line), clamp32(at.Col)
+	return rf
+}
+
+// mdKey is a Markdown link's URL, unescaped, and whether it is an image's,
+// as traceMarkdown matches elements with it.
+type mdKey struct {
+	url   string
+	image bool
+}
+
+// markdownURLs are the keys of the page's Markdown links and images; none
+// for a page without a source, which traceMarkdown does not trace.
+func markdownURLs(p *Page) map[mdKey]bool {
+	if p.Source == "" || len(p.Links) == 0 {
+		return nil
+	}
+	out := make(map[mdKey]bool, len(p.Links))
+	for _, l := range p.Links {
+		out[mdKey{unescapeURL(l.URL), l.Image}] = true
+	}
+	return out
+}
+
+// clamp32 is n as an int32, at most MaxInt32: a place past it is not
+// worth a page's memory.
+func clamp32(n int) int32 {
+	return int32(min(n, math.MaxInt32))
+}
+
 // collectFacts records a page's facts from its parsed tree.
 func collectFacts(p *Page) *pageFacts {
 	d := p.Doc()
-	f := &pageFacts{ids: map[string]bool{}}
+	f := &pageFacts{}
 	if t := d.title(); t != nil {
 		f.title = t.TextContent()
 	}
 	skip := d.skipLink()
-	for i, n := range d.Elements {
+	md := markdownURLs(p)
+	for _, n := range d.Elements {
 		if id, ok := n.Attr("id"); ok {
-			f.ids[id] = true
+			f.ids = append(f.ids, id)
 		}
 		if name, ok := n.Attr("name"); ok && n.Tag == "a" {
-			f.ids[name] = true
+			f.ids = append(f.ids, name)
 		}
 		for _, a := range urlAttrs[n.Tag] {
 			v, ok := n.Attr(a)
 			if !ok {
 				continue
 			}
-			urls := []string{v}
-			if a == "srcset" {
-				urls = srcsetURLs(v)
+			if a != "srcset" {
+				f.refs = append(f.refs, newRef(p, n, strings.TrimSpace(v), n == skip, md))
+				continue
 			}
-			for _, u := range urls {
-				f.refs = append(f.refs, ref{url: strings.TrimSpace(u), tag: n.Tag, elem: i, skipLink: n == skip})
+			for _, u := range srcsetURLs(v) {
+				f.refs = append(f.refs, newRef(p, n, strings.TrimSpace(u), n == skip, md))
 			}
 		}
 	}
+	f.ids = internAll(compactSorted(f.ids))
+	f.refs = slices.Clip(f.refs)
 	return f
+}
+
+// compactSorted sorts ss and drops repeats.
+func compactSorted(ss []string) []string {
+	slices.Sort(ss)
+	return slices.Clip(slices.Compact(ss))
+}
+
+// internAll replaces each string by its interned copy, which the pages
+// that share it share.
+func internAll(ss []string) []string {
+	for i, s := range ss {
+		ss[i] = unique.Make(s).Value()
+	}
+	return ss
 }
 
 // srcsetURLs returns the URLs of a srcset attribute.
@@ -176,7 +272,7 @@ func (r *linkRule) Check(p *Page, report func(Finding)) {
 
 // checkRef checks one URL; it returns a finding when the URL is broken.
 func (r *linkRule) checkRef(p *Page, rf ref) (Finding, bool) {
-	u := rf.url
+	u := rf.url()
 	if u == "" || hasScheme(u) {
 		return Finding{}, false
 	}
@@ -200,7 +296,7 @@ func (r *linkRule) checkRef(p *Page, rf ref) (Finding, bool) {
 	if u != "" {
 		target = r.index.page(file)
 	}
-	if target == nil || target.facts == nil || target.facts.ids[frag] || (rf.skipLink && target == p) {
+	if target == nil || target.facts == nil || target.facts.hasID(frag) || (rf.isSkipLink() && target == p) {
 		return Finding{}, false
 	}
 	f := p.refAt(rf)
@@ -212,7 +308,7 @@ func (r *linkRule) checkRef(p *Page, rf ref) (Finding, bool) {
 			where = r.site.OutputPrefix + target.Output
 		}
 	}
-	f.Message = fmt.Sprintf("link to %s: %s has no element with the id %q", rf.url, where, frag)
+	f.Message = fmt.Sprintf("link to %s: %s has no element with the id %q", rf.url(), where, frag)
 	f.Fix = "link to an id the page has, or give the heading that id with ## Heading {#" + frag + "}"
 	return f, true
 }
@@ -236,7 +332,7 @@ func (r *linkRule) resolve(p *Page, rf ref, u string) (string, Finding, bool) {
 		return "", f, false
 	}
 	if !strings.HasPrefix(full, base) && full+"/" != base {
-		return fail("broken-link", fmt.Sprintf("link to %s, which is outside the site's base path %s", rf.url, base),
+		return fail("broken-link", fmt.Sprintf("link to %s, which is outside the site's base path %s", rf.url(), base),
 			`write the address with relURL in layouts ({{ relURL "/path/" }}), or link to the Markdown file in content`)
 	}
 	rel := strings.TrimPrefix(full, base)
@@ -258,15 +354,15 @@ func (r *linkRule) resolve(p *Page, rf ref, u string) (string, Finding, bool) {
 			return "", Finding{}, true
 		}
 		if src := s.Drafts[d]; src != "" {
-			return fail("draft-link", fmt.Sprintf("link to %s, the address of %s, which is a draft and is not published", rf.url, src),
+			return fail("draft-link", fmt.Sprintf("link to %s, the address of %s, which is a draft and is not published", rf.url(), src),
 				"publish the page (draft: false) or remove the link")
 		}
 	}
-	if rf.tag != "a" && rf.tag != "area" {
-		return fail("broken-link", fmt.Sprintf("<%s> refers to %s, which the build did not produce", rf.tag, rf.url),
+	if rf.tagName() != "a" && rf.tagName() != "area" {
+		return fail("broken-link", fmt.Sprintf("<%s> refers to %s, which the build did not produce", rf.tagName(), rf.url()),
 			"add the file to static/ or content/, or fix the address")
 	}
-	return fail("broken-link", fmt.Sprintf("link to %s, which the build did not produce", rf.url),
+	return fail("broken-link", fmt.Sprintf("link to %s, which the build did not produce", rf.url()),
 		"fix the address; in Markdown, link to the page's .md file so the build checks it")
 }
 

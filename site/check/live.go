@@ -171,7 +171,7 @@ func (ix *liveIndex) page(output string) *Page {
 		func() {
 			defer func() {
 				if recover() != nil { // reported when the page itself is checked
-					p.facts = &pageFacts{ids: map[string]bool{}}
+					p.facts = &pageFacts{}
 				}
 				p.doc = nil
 			}()

@@ -79,10 +79,7 @@ func traceMarkdown(d *Document, p *Page) map[*Node]int {
 	if p.Source == "" {
 		return out
 	}
-	type key struct {
-		url   string
-		image bool
-	}
+	type key = mdKey
 	lines := map[key][]int{}
 	for _, l := range p.Links {
 		k := key{unescapeURL(l.URL), l.Image}
