@@ -182,7 +182,9 @@ func randomCheckPage(rng *rand.Rand, i int, pages []string) string {
 		func() string { return "![A chart](/chart.png) and ![](/none.png)" },
 		func() string { return fmt.Sprintf(`<p>Or <a href="%s#nowhere">click here</a>.</p>`, other()) },
 		func() string { return `<p><a href="../missing/">here</a> and <img src="none.png"></p>` },
-		func() string { return fmt.Sprintf("Twice: [one](%[1]s) and [two](%[1]s), [three](/missing/) [four](/missing/).", other()) },
+		func() string {
+			return fmt.Sprintf("Twice: [one](%[1]s) and [two](%[1]s), [three](/missing/) [four](/missing/).", other())
+		},
 		func() string { return "Click [here](https://example.org/) or [here](mailto:a@example.org)." },
 		func() string {
 			return "This is a very long sentence that goes on and on and on and on and on and on and on and on and on and on and on and on and on and on and on so that it is far too long for anyone to read it in one go."
