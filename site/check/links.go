@@ -58,6 +58,21 @@ func (rf ref) url() string      { return rf.href.Value() }
 func (rf ref) tagName() string  { return refTags[rf.tag] }
 func (rf ref) isSkipLink() bool { return rf.flags&refSkipLink != 0 }
 
+// local reports whether checking the ref needs no other page: it points
+// to a place on its own page ("#part"), or has a scheme, which the link
+// rules leave alone. An http or https URL is not local: ExternalLinks
+// wants it.
+func (rf ref) local() bool {
+	u := rf.url()
+	if hasScheme(u) {
+		l := strings.ToLower(u)
+		return !strings.HasPrefix(l, "http://") && !strings.HasPrefix(l, "https://")
+	}
+	u, _, _ = strings.Cut(u, "#")
+	u, _, _ = strings.Cut(u, "?")
+	return u == ""
+}
+
 // refAt is where a ref is written: its line in the page's Markdown when it
 // comes from there, else its place in the HTML, as Page.at would give for
 // its element.
@@ -151,14 +166,14 @@ func collectFacts(p *Page) *pageFacts {
 		}
 	}
 	f.ids = internAll(compactSorted(f.ids))
-	f.refs = slices.Clip(f.refs)
+	f.refs = slices.Clone(f.refs) // the facts of every page are kept: no spare room
 	return f
 }
 
 // compactSorted sorts ss and drops repeats.
 func compactSorted(ss []string) []string {
 	slices.Sort(ss)
-	return slices.Clip(slices.Compact(ss))
+	return slices.Clone(slices.Compact(ss))
 }
 
 // internAll replaces each string by its interned copy, which the pages
@@ -255,6 +270,7 @@ func isLinkRule(rule string) bool {
 type linkRule struct {
 	site  *Site
 	index pageFinder
+	local bool // check only the refs that need no other page (see ref.local)
 }
 
 func (r *linkRule) Name() string { return "broken-link" }
@@ -264,6 +280,9 @@ func (r *linkRule) Check(p *Page, report func(Finding)) {
 		p.facts = collectFacts(p)
 	}
 	for _, rf := range p.facts.refs {
+		if r.local && !rf.local() {
+			continue
+		}
 		if f, ok := r.checkRef(p, rf); ok {
 			report(f)
 		}

@@ -43,6 +43,10 @@ func NewStream(opts Options, outputPrefix string) *Stream {
 func (st *Stream) Page(p *Page) {
 	fs := checkPage(st.prefix, p, st.rules)
 	if p.facts != nil {
+		// The links within the page are checked now, and only those to
+		// other pages kept for Finish.
+		fs = append(fs, runRule(st.prefix, p, &linkRule{site: st.prefix, local: true})...)
+		p.facts.refs = slices.Clone(slices.DeleteFunc(p.facts.refs, ref.local))
 		p.HTML, p.Prose, p.Links = nil, nil, nil
 	} else {
 		p.HTML = slices.Clone(p.HTML)
