@@ -177,6 +177,7 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 	if len(errs) > 0 {
 		return nil, errs.sorted()
 	}
+	site.fsys = b.fsys
 	left = append(left, aerrs...)
 	st := &buildState{in: in, sources: map[string]loaded{}, lay: lay, site: site, md: newMarkdown(site.RawHTML),
 		ids: map[string][]string{}, refs: map[string][]fragRef{}, failed: map[string]bool{}}
@@ -344,8 +345,11 @@ func (b *Builder) parseAll(ctx context.Context, files []string) ([]loaded, Error
 		}
 		src, perrs := parsePage(files[i], data)
 		errs[i] = perrs
-		if src != nil && !b.cfg.Serve {
-			src.dropBody() // read again when the page renders
+		switch {
+		case src != nil && b.cfg.Serve:
+			src.releaseBody() // read again when the page renders
+		case src != nil:
+			src.dropBody()
 		}
 		out[i] = loaded{file: files[i], src: src}
 	})
