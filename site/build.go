@@ -607,7 +607,7 @@ func (r *pageRenderer) convert(ctx context.Context, p *Page, buf *pageBuffers, r
 		r.warn.add(w)
 	}
 	res.refs = st.frags
-	p.Links, p.Prose = st.links, st.prose
+	p.Links, p.Prose = slices.Clone(st.links), st.prose // kept: no spare room
 	if len(st.errs) > 0 && r.b.cfg.KeepGoing {
 		res.problems, st.errs = st.errs, nil
 	}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"unique"
 
 	"github.com/yuin/goldmark/ast"
 )
@@ -70,7 +71,9 @@ func (st *renderState) link(dest string, pos int, image bool) (string, bool) {
 	line := st.line(pos)
 	d, ok := st.resolve(dest, line)
 	if ok && st.keepLinks {
-		st.links = append(st.links, LinkRef{Line: line, Written: dest, URL: d, Image: image})
+		// Kept for every page while the preview runs: the many links to
+		// the same places share their text.
+		st.links = append(st.links, LinkRef{Line: line, Written: unique.Make(dest).Value(), URL: unique.Make(d).Value(), Image: image})
 	}
 	return d, ok
 }
