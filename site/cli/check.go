@@ -89,14 +89,20 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 // 320 MiB leaves the collector room at that size (a lower limit costs
 // more collections); larger sites get 32 KiB a page.
 func checkMemoryLimit(source string) int64 {
-	pages := 0
+	return max(320<<20, int64(contentFiles(source))*32<<10)
+}
+
+// contentFiles counts the files under the site's content folder: about
+// its number of pages, which the memory a command needs follows.
+func contentFiles(source string) int {
+	n := 0
 	_ = filepath.WalkDir(filepath.Join(source, "content"), func(p string, d iofs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
-			pages++
+			n++
 		}
 		return nil
 	})
-	return max(320<<20, int64(pages)*32<<10)
+	return n
 }
 
 // buildWarnings are the warnings the build gave (a misspelt front matter
