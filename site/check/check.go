@@ -111,6 +111,17 @@ type Site struct {
 	// problems. Run reports them, and drops link findings of its own on
 	// the same file and line so that one broken link is reported once.
 	Known []Finding
+
+	urls *urlTable // numbers the URLs of the pages' facts; see urlTable
+}
+
+// urlTable is the table that numbers the URLs of the site's pages, made
+// on the first call. Call it before checking pages in parallel.
+func (s *Site) urlTable() *urlTable {
+	if s.urls == nil {
+		s.urls = newURLTable()
+	}
+	return s.urls
 }
 
 // Options configure Run. The zero value checks everything with the
@@ -152,6 +163,7 @@ func (p *Page) Doc() *Document {
 func Run(s *Site, opts Options) []Finding {
 	rules := append(pageRules(opts), opts.Rules...)
 	per := make([][]Finding, len(s.Pages))
+	s.urlTable()
 	parallel(len(s.Pages), func(i int) {
 		per[i] = checkPage(s, s.Pages[i], rules)
 	})
@@ -193,7 +205,7 @@ func checkPage(s *Site, p *Page, rules []Rule) (out []Finding) {
 		out = append(out, runRule(s, p, r)...)
 	}
 	stage = "collecting its links and ids"
-	p.facts = collectFacts(p)
+	p.facts = collectFacts(p, s.urlTable())
 	return out
 }
 

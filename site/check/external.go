@@ -32,10 +32,10 @@ func ExternalLinks(s *Site) []ExternalRef {
 	for _, p := range s.Pages {
 		facts := p.facts
 		if facts == nil {
-			facts = collectFacts(p)
+			facts = collectFacts(p, s.urlTable())
 			p.doc = nil
 		}
-		for _, r := range facts.refs {
+		for r := range facts.eachRef {
 			l := strings.ToLower(r.url())
 			if !strings.HasPrefix(l, "http://") && !strings.HasPrefix(l, "https://") {
 				continue

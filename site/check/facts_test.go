@@ -26,7 +26,7 @@ func TestRefPlaces(t *testing.T) {
 	}
 	for _, seed := range seeds {
 		p := randomFactsPage(seed)
-		facts := collectFacts(p)
+		facts := collectFacts(p, newURLTable())
 		p.doc = nil
 		var want []string
 		d := p.Doc()
@@ -47,7 +47,7 @@ func TestRefPlaces(t *testing.T) {
 			}
 		}
 		var got []string
-		for _, rf := range facts.refs {
+		for rf := range facts.eachRef {
 			got = append(got, fmt.Sprintf("%s %s %v %+v", rf.url(), rf.tagName(), rf.isSkipLink(), p.refAt(rf)))
 		}
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {

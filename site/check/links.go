@@ -1,23 +1,26 @@
 package check
 
 import (
+	"encoding/binary"
 	"fmt"
-	"math"
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"unique"
 )
 
 // pageFacts is what the site-wide rules need of a page once its tree has
 // gone: its title, its ids and its references to other URLs. They are
-// kept for every page of a site, so they are kept small: strings that
-// pages share (the layout's ids and links) are interned, and a ref holds
-// its place rather than its element.
+// kept for every page of a site, so they are kept small and free of
+// pointers, which the collector would otherwise follow at every cycle:
+// the refs are packed into bytes, each URL by its number in a table that
+// the pages share, and a ref holds its place rather than its element.
 type pageFacts struct {
 	title string
 	ids   []string // sorted, without repeats
-	refs  []ref
+	refs  []byte   // packed refs, see appendRef
+	urls  *urlTable
 }
 
 // hasID reports whether the page has an element with the id (or an a
@@ -31,8 +34,8 @@ func (f *pageFacts) hasID(id string) bool {
 // with where it is written, found when the facts were collected so that a
 // finding about it needs no second parse.
 type ref struct {
-	href      unique.Handle[string]
-	line, col int32 // see markdown
+	href      string
+	line, col int   // see refAt
 	tag       uint8 // index in refTags
 	flags     uint8
 }
@@ -54,7 +57,7 @@ var urlAttrs = map[string][]string{
 	"embed": {"src"}, "object": {"data"}, "input": {"src"}, "form": {"action"},
 }
 
-func (rf ref) url() string      { return rf.href.Value() }
+func (rf ref) url() string      { return rf.href }
 func (rf ref) tagName() string  { return refTags[rf.tag] }
 func (rf ref) isSkipLink() bool { return rf.flags&refSkipLink != 0 }
 
@@ -78,9 +81,85 @@ func (rf ref) local() bool {
 // its element.
 func (p *Page) refAt(rf ref) Finding {
 	if rf.flags&refMarkdown != 0 {
-		return Finding{File: p.Source, Line: int(rf.line)}
+		return Finding{File: p.Source, Line: rf.line}
 	}
-	return Finding{Line: int(rf.line), Col: int(rf.col)}
+	return Finding{Line: rf.line, Col: rf.col}
+}
+
+// appendRef packs rf onto b: its URL's number in urls, its line and
+// column, and its tag and flags, as unsigned varints.
+func appendRef(b []byte, rf ref, urls *urlTable) []byte {
+	b = binary.AppendUvarint(b, uint64(urls.id(rf.href)))
+	b = binary.AppendUvarint(b, uint64(rf.line))
+	b = binary.AppendUvarint(b, uint64(rf.col))
+	return binary.AppendUvarint(b, uint64(rf.tag)<<2|uint64(rf.flags))
+}
+
+// eachRef calls yield with each of the page's refs, in the order of the
+// page, until it returns false.
+func (f *pageFacts) eachRef(yield func(ref) bool) {
+	for b := f.refs; len(b) > 0; {
+		var v [4]uint64
+		for i := range v {
+			x, n := binary.Uvarint(b)
+			if n <= 0 {
+				return // not written by appendRef: a bug, and nothing more to read
+			}
+			v[i], b = x, b[n:]
+		}
+		rf := ref{href: f.urls.url(uint32(v[0])), line: int(v[1]), col: int(v[2]), tag: uint8(v[3] >> 2), flags: uint8(v[3] & 3)}
+		if !yield(rf) {
+			return
+		}
+	}
+}
+
+// keepRefs keeps only the refs that keep says to.
+func (f *pageFacts) keepRefs(keep func(ref) bool) {
+	var b []byte
+	for rf := range f.eachRef {
+		if keep(rf) {
+			b = appendRef(b, rf, f.urls)
+		}
+	}
+	f.refs = b
+}
+
+// urlTable numbers the URLs of a site's pages, which share most of them
+// (the layout's navigation, links to the same pages). It is safe for
+// concurrent use.
+type urlTable struct {
+	mu   sync.RWMutex
+	ids  map[string]uint32
+	urls []string
+}
+
+func newURLTable() *urlTable { return &urlTable{ids: map[string]uint32{}} }
+
+// id is the number of url, given it the first time.
+func (t *urlTable) id(url string) uint32 {
+	t.mu.RLock()
+	id, ok := t.ids[url]
+	t.mu.RUnlock()
+	if ok {
+		return id
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if id, ok := t.ids[url]; ok {
+		return id
+	}
+	id = uint32(len(t.urls))
+	t.urls = append(t.urls, url)
+	t.ids[url] = id
+	return id
+}
+
+// url is the URL numbered id.
+func (t *urlTable) url(id uint32) string {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.urls[id]
 }
 
 // newRef is the ref to url on element n of page p. Only an a or img
@@ -88,7 +167,7 @@ func (p *Page) refAt(rf ref) Finding {
 // Markdown (see traceMarkdown), so only those pay for Page.at; md holds
 // the URLs of the page's Markdown links and images.
 func newRef(p *Page, n *Node, url string, skip bool, md map[mdKey]bool) ref {
-	rf := ref{href: unique.Make(url), tag: uint8(slices.Index(refTags, n.Tag))}
+	rf := ref{href: url, tag: uint8(slices.Index(refTags, n.Tag))}
 	if skip {
 		rf.flags |= refSkipLink
 	}
@@ -105,7 +184,7 @@ func newRef(p *Page, n *Node, url string, skip bool, md map[mdKey]bool) ref {
 	if at.File != "" {
 		rf.flags |= refMarkdown
 	}
-	rf.line, rf.col = clamp32(at.Line), clamp32(at.Col)
+	rf.line, rf.col = at.Line, at.Col
 	return rf
 }
 
@@ -129,16 +208,11 @@ func markdownURLs(p *Page) map[mdKey]bool {
 	return out
 }
 
-// clamp32 is n as an int32, at most MaxInt32: a place past it is not
-// worth a page's memory.
-func clamp32(n int) int32 {
-	return int32(min(n, math.MaxInt32))
-}
-
-// collectFacts records a page's facts from its parsed tree.
-func collectFacts(p *Page) *pageFacts {
+// collectFacts records a page's facts from its parsed tree, numbering
+// URLs in urls.
+func collectFacts(p *Page, urls *urlTable) *pageFacts {
 	d := p.Doc()
-	f := &pageFacts{}
+	f := &pageFacts{urls: urls}
 	if t := d.title(); t != nil {
 		f.title = t.TextContent()
 	}
@@ -157,11 +231,11 @@ func collectFacts(p *Page) *pageFacts {
 				continue
 			}
 			if a != "srcset" {
-				f.refs = append(f.refs, newRef(p, n, strings.TrimSpace(v), n == skip, md))
+				f.refs = appendRef(f.refs, newRef(p, n, strings.TrimSpace(v), n == skip, md), urls)
 				continue
 			}
 			for _, u := range srcsetURLs(v) {
-				f.refs = append(f.refs, newRef(p, n, strings.TrimSpace(u), n == skip, md))
+				f.refs = appendRef(f.refs, newRef(p, n, strings.TrimSpace(u), n == skip, md), urls)
 			}
 		}
 	}
@@ -277,9 +351,9 @@ func (r *linkRule) Name() string { return "broken-link" }
 
 func (r *linkRule) Check(p *Page, report func(Finding)) {
 	if p.facts == nil {
-		p.facts = collectFacts(p)
+		p.facts = collectFacts(p, r.site.urlTable())
 	}
-	for _, rf := range p.facts.refs {
+	for rf := range p.facts.eachRef {
 		if r.local && !rf.local() {
 			continue
 		}

@@ -175,7 +175,7 @@ func (ix *liveIndex) page(output string) *Page {
 				}
 				p.doc = nil
 			}()
-			p.facts = collectFacts(p)
+			p.facts = collectFacts(p, ix.live.site.urlTable())
 		}()
 	}
 	return p

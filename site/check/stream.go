@@ -46,7 +46,7 @@ func (st *Stream) Page(p *Page) {
 		// The links within the page are checked now, and only those to
 		// other pages kept for Finish.
 		fs = append(fs, runRule(st.prefix, p, &linkRule{site: st.prefix, local: true})...)
-		p.facts.refs = slices.Clone(slices.DeleteFunc(p.facts.refs, ref.local))
+		p.facts.keepRefs(func(rf ref) bool { return !rf.local() })
 		p.HTML, p.Prose, p.Links = nil, nil, nil
 	} else {
 		p.HTML = slices.Clone(p.HTML)
@@ -62,6 +62,7 @@ func (st *Stream) Page(p *Page) {
 // one given to NewStream.
 func (st *Stream) Finish(s *Site) []Finding {
 	per := make([][]Finding, len(s.Pages))
+	s.urlTable()
 	parallel(len(s.Pages), func(i int) {
 		p := s.Pages[i]
 		st.mu.Lock()
