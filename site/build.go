@@ -584,7 +584,7 @@ func (r *pageRenderer) convert(ctx context.Context, p *Page, buf *pageBuffers, r
 		res.errs = Errors{berr}
 		return false
 	}
-	st := &renderState{page: p, site: r.st.site, lines: lineIndex{body: body, first: p.src.bodyLine}, keepLinks: r.b.cfg.Serve || r.b.cfg.KeepGoing, keepProse: r.b.cfg.KeepGoing}
+	st := &renderState{page: p, site: r.st.site, lines: lineIndex{body: body, first: p.src.bodyLine}, keepLinks: r.b.cfg.Serve || r.b.cfg.KeepGoing, shareLinks: r.b.cfg.Serve, keepProse: r.b.cfg.KeepGoing}
 	var rerr error
 	d := budgetFor(r.b.timeout(), len(body)).time
 	check := deadlineStop(ctx, time.Now().Add(d))
