@@ -164,7 +164,7 @@ func (t *urlTable) url(id uint32) string {
 
 // newRef is the ref to url on element n of page p. Only an a or img
 // element whose URL a Markdown link of the page has can be traced to the
-// Markdown (see traceMarkdown), so only those pay for Page.at; md holds
+// Markdown (see traceLinks), so only those pay for Page.at; md holds
 // the URLs of the page's Markdown links and images.
 func newRef(p *Page, n *Node, url string, skip bool, md map[mdKey]bool) ref {
 	rf := ref{href: url, tag: uint8(slices.Index(refTags, n.Tag))}
@@ -189,14 +189,14 @@ func newRef(p *Page, n *Node, url string, skip bool, md map[mdKey]bool) ref {
 }
 
 // mdKey is a Markdown link's URL, unescaped, and whether it is an image's,
-// as traceMarkdown matches elements with it.
+// as traceLinks matches elements with it.
 type mdKey struct {
 	url   string
 	image bool
 }
 
 // markdownURLs are the keys of the page's Markdown links and images; none
-// for a page without a source, which traceMarkdown does not trace.
+// for a page without a source, which traceLinks does not trace.
 func markdownURLs(p *Page) map[mdKey]bool {
 	if p.Source == "" || len(p.Links) == 0 {
 		return nil
