@@ -44,24 +44,31 @@ func TestBodyChangedDuringBuild(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), file+": the file changed while the site was being built; build again") {
 		t.Errorf("got %v", err)
 	}
+	if !ChangedDuringBuild(err) {
+		t.Errorf("ChangedDuringBuild(%v) is false", err)
+	}
+	if ChangedDuringBuild(Errors{errorf(file, 0, "other")}) || ChangedDuringBuild(nil) {
+		t.Error("ChangedDuringBuild is true of another error")
+	}
 	if ed.reads != 2 {
 		t.Errorf("%s read %d times, want 2", file, ed.reads)
 	}
-	// The same bytes, read again, build as if read once; the preview,
-	// which keeps bodies, reads once.
+	// The same bytes, read again, build as if read once, in every kind
+	// of build: none keeps the bodies.
 	for _, cfg := range []Config{{}, {Serve: true}, {KeepGoing: true}} {
 		same := &editedFS{MapFS: fsys, file: file, after: orig}
 		if _, _, err := build(t, same, cfg); err != nil {
 			t.Errorf("%+v: %v", cfg, err)
 		}
-		if want := map[bool]int{true: 1, false: 2}[cfg.Serve || cfg.KeepGoing]; same.reads != want {
+		if want := 2; same.reads != want {
 			t.Errorf("%+v: %s read %d times, want %d", cfg, file, same.reads, want)
 		}
 	}
 }
 
-// TestOneOffBuildDropsBodies: after the first read, a one-off build holds
-// front matter only; the preview and check keep each body.
+// TestOneOffBuildDropsBodies: after the first read, every build holds
+// front matter only, not the body; the preview keeps the front matter's
+// text, to tell a body edit from a change of the tree.
 func TestOneOffBuildDropsBodies(t *testing.T) {
 	fsys, _ := siteFS(t, "testdata/sites/small.txtar")
 	var files []string
@@ -80,10 +87,12 @@ func TestOneOffBuildDropsBodies(t *testing.T) {
 		if len(errs) > 0 || len(parsed) == 0 {
 			t.Fatalf("parse: %v", errs)
 		}
-		keep := cfg.Serve || cfg.KeepGoing
 		for _, l := range parsed {
-			if held := l.src.body != nil; held != keep {
-				t.Errorf("%+v: %s body held %v, want %v", cfg, l.file, held, keep)
+			if l.src.body != nil {
+				t.Errorf("%+v: %s body held", cfg, l.file)
+			}
+			if kept := l.src.fmText != ""; kept != cfg.Serve {
+				t.Errorf("%+v: %s front matter text kept %v, want %v", cfg, l.file, kept, cfg.Serve)
 			}
 			body, rerr := readBody(fsys, l.file, l.src)
 			if rerr != nil || !strings.HasSuffix(string(fsys[l.file].Data), string(body)) || len(body) == 0 {

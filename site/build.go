@@ -174,6 +174,7 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 	if len(errs) > 0 {
 		return nil, errs.sorted()
 	}
+	site.fsys = b.fsys
 	left = append(left, aerrs...)
 	if !b.cfg.Serve {
 		dropFrontMatter(site.AllPages)
@@ -339,8 +340,11 @@ func (b *Builder) parseAll(ctx context.Context, files []string) ([]loaded, Error
 		}
 		src, perrs := parsePage(files[i], data)
 		errs[i] = perrs
-		if src != nil && !b.cfg.Serve && !b.cfg.KeepGoing {
-			src.dropBody() // read again when the page renders
+		switch {
+		case src != nil && b.cfg.Serve:
+			src.releaseBody() // read again when the page renders
+		case src != nil:
+			src.dropBody()
 		}
 		out[i] = loaded{file: files[i], src: src}
 	})
@@ -576,9 +580,9 @@ func (r *pageRenderer) renderPage(ctx context.Context, p *Page, buf *pageBuffers
 	// page needs no second pass, unless the minified layouts were set
 	// aside.
 	if r.st.lay.src == nil {
-		res.errs = r.write(outputFile(p.Path), html, &buf.min)
+		res.errs = r.writeOf(p, outputFile(p.Path), html, &buf.min)
 	} else {
-		res.errs = r.writeRaw(outputFile(p.Path), html)
+		res.errs = r.writeRawOf(p, outputFile(p.Path), html)
 	}
 	// A one-off build lets each page's Markdown go once it is written,
 	// which keeps the heap, and the collector's work, small. The preview
@@ -598,7 +602,7 @@ func (r *pageRenderer) convert(ctx context.Context, p *Page, buf *pageBuffers, r
 		res.errs = Errors{berr}
 		return false
 	}
-	st := &renderState{page: p, site: r.st.site, lines: lineIndex{body: body, first: p.src.bodyLine}, keepLinks: r.b.cfg.Serve || r.b.cfg.KeepGoing, keepProse: r.b.cfg.KeepGoing}
+	st := &renderState{page: p, site: r.st.site, lines: lineIndex{body: body, first: p.src.bodyLine}, keepLinks: r.b.cfg.Serve || r.b.cfg.KeepGoing, shareLinks: r.b.cfg.Serve, keepProse: r.b.cfg.KeepGoing}
 	var rerr error
 	d := budgetFor(r.b.timeout(), len(body)).time
 	check := deadlineStop(ctx, time.Now().Add(d))
@@ -621,7 +625,7 @@ func (r *pageRenderer) convert(ctx context.Context, p *Page, buf *pageBuffers, r
 		r.warn.add(w)
 	}
 	res.refs = st.frags
-	p.Links, p.Prose = st.links, st.prose
+	p.Links, p.Prose = slices.Clone(st.links), st.prose // kept: no spare room
 	if len(st.errs) > 0 && r.b.cfg.KeepGoing {
 		res.problems, st.errs = st.errs, nil
 	}
@@ -714,26 +718,12 @@ func (r *pageRenderer) pageError(e *Error, p *Page) *Error {
 
 // write minifies (when enabled) and writes one output file.
 func (r *pageRenderer) write(name string, data []byte, tmp *bytes.Buffer) Errors {
-	if mt := mediaType(name); r.b.cfg.Minify && mt != "" {
-		tmp.Reset()
-		// A Buffer, which minify reads without copying.
-		if err := r.b.min.Minify(mt, tmp, bytes.NewBuffer(data)); err != nil {
-			return Errors{errorf(name, 0, "cannot minify the output: %v", err)}
-		}
-		data = tmp.Bytes()
-	}
-	return r.writeRaw(name, data)
+	return r.writeOf(nil, name, data, tmp)
 }
 
 // writeRaw writes one output file as it is.
 func (r *pageRenderer) writeRaw(name string, data []byte) Errors {
-	if err := r.out.WriteFile(name, data); err != nil {
-		return Errors{&Error{Msg: err.Error()}}
-	}
-	r.mu.Lock()
-	r.wrote = append(r.wrote, name)
-	r.mu.Unlock()
-	return nil
+	return r.writeRawOf(nil, name, data)
 }
 
 // copyFiles copies files of static/ to the output root and files of

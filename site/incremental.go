@@ -277,6 +277,7 @@ func (b *Builder) parseChanged(st *buildState, cs changeSet) (bodyOnly []string,
 			errs = append(errs, perrs...)
 			continue
 		}
+		src.releaseBody() // read again when the page renders
 		st.sources[f] = loaded{file: f, src: src}
 		if !existed || prev.src.fmText != src.fmText {
 			treeChanged = true
@@ -358,6 +359,7 @@ func (st *buildState) reassemble(b *Builder, old *buildState, warn *warnings) Er
 			p.Links = q.Links
 		}
 	}
+	site.fsys = b.fsys
 	st.site = site
 	st.md = newMarkdown(site.RawHTML)
 	return nil

@@ -5,25 +5,27 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"unique"
 
 	"github.com/yuin/goldmark/ast"
 )
 
 // renderState is the per-page state of one Markdown conversion.
 type renderState struct {
-	page      *Page
-	site      *Site
-	lines     lineIndex
-	errs      Errors
-	warns     Errors
-	toc       []Heading
-	questions []Question
-	frags     []fragRef
-	ids       []string // ids of every heading
-	links     []LinkRef
-	keepLinks bool // record links, for check and the preview's next edit
-	keepProse bool // record the prose blocks, for check
-	prose     []ProseBlock
+	page       *Page
+	site       *Site
+	lines      lineIndex
+	errs       Errors
+	warns      Errors
+	toc        []Heading
+	questions  []Question
+	frags      []fragRef
+	ids        []string // ids of every heading
+	links      []LinkRef
+	keepLinks  bool // record links, for check and the preview's next edit
+	shareLinks bool // and share their text with other pages' links: the preview keeps them all
+	keepProse  bool // record the prose blocks, for check
+	prose      []ProseBlock
 }
 
 // A LinkRef is a link or image written in a page's Markdown.
@@ -70,7 +72,11 @@ func (st *renderState) link(dest string, pos int, image bool) (string, bool) {
 	line := st.line(pos)
 	d, ok := st.resolve(dest, line)
 	if ok && st.keepLinks {
-		st.links = append(st.links, LinkRef{Line: line, Written: dest, URL: d, Image: image})
+		l := LinkRef{Line: line, Written: dest, URL: d, Image: image}
+		if st.shareLinks {
+			l.Written, l.URL = unique.Make(dest).Value(), unique.Make(d).Value()
+		}
+		st.links = append(st.links, l)
 	}
 	return d, ok
 }

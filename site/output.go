@@ -32,6 +32,11 @@ var (
 // it only ever replaces folders it made.
 const MarkerFile = ".charter-output"
 
+// OutputName is the name under which an Output stores a file the build
+// names name (without a leading slash), or the error an Output gives when
+// the name is not a file inside the output.
+func OutputName(name string) (string, error) { return cleanName(name) }
+
 // cleanName checks that a file name stays inside the output.
 func cleanName(name string) (string, error) {
 	n := strings.TrimPrefix(name, "/")

@@ -113,23 +113,27 @@ func inlineText(v []byte) string {
 const proseTimeout = 10 * time.Second
 
 // PageProse is the prose of a page's Markdown, block by block: what the
-// build kept (with Config.Prose or KeepGoing), else the Markdown parsed
-// again as the build parses it. The preview's check panel asks for it one
-// page at a time instead of keeping the prose of every page. It reads the
-// page as the last build left it: do not call it while a build runs. Only
-// a build for the preview (Config.Serve) keeps the Markdown it needs.
+// build kept (with KeepGoing), else the Markdown read and parsed again as
+// the build parses it. The preview's check panel asks for it one page at a
+// time instead of keeping the prose of every page. It reads the page as
+// the last build left it: do not call it while a build runs. It gives
+// nothing for a page whose file changed since that build.
 func (s *Site) PageProse(p *Page) (prose []ProseBlock) {
-	if p.Prose != nil || p.src == nil || len(p.src.body) == 0 {
+	if p.Prose != nil || p.src == nil || s.fsys == nil {
 		return p.Prose
 	}
-	st := &renderState{page: p, site: s, lines: lineIndex{body: p.src.body, first: p.src.bodyLine}, keepProse: true}
+	body, rerr := readBody(s.fsys, p.Source, p.src)
+	if rerr != nil || len(body) == 0 {
+		return nil
+	}
+	st := &renderState{page: p, site: s, lines: lineIndex{body: body, first: p.src.bodyLine}, keepProse: true}
 	pc := parser.NewContext()
 	pc.Set(stateKey, st)
 	pc.Set(budgetKey, deadlineStop(context.Background(), time.Now().Add(proseTimeout)))
 	var err error
 	func() {
 		defer recoverStop(&err)
-		newMarkdown(s.RawHTML).Parser().Parse(text.NewReader(p.src.body), parser.WithContext(pc))
+		newMarkdown(s.RawHTML).Parser().Parse(text.NewReader(body), parser.WithContext(pc))
 	}()
 	if err != nil {
 		return nil

@@ -3,6 +3,7 @@ package site
 import (
 	"cmp"
 	"fmt"
+	"io/fs"
 	"path"
 	"slices"
 	"strings"
@@ -41,6 +42,7 @@ type Site struct {
 	assets   *assetMap
 	views    map[string]*Site // language code -> the site as its pages see it
 	local    map[*Page]*Page  // in a language's view: default-language page -> its place here
+	fsys     fs.FS            // the site's files, from which PageProse reads a page again
 }
 
 // A Link is a titled link from the site settings.

@@ -111,6 +111,17 @@ type Site struct {
 	// problems. Run reports them, and drops link findings of its own on
 	// the same file and line so that one broken link is reported once.
 	Known []Finding
+
+	urls *urlTable // numbers the URLs of the pages' facts; see urlTable
+}
+
+// urlTable is the table that numbers the URLs of the site's pages, made
+// on the first call. Call it before checking pages in parallel.
+func (s *Site) urlTable() *urlTable {
+	if s.urls == nil {
+		s.urls = newURLTable()
+	}
+	return s.urls
 }
 
 // Options configure Run. The zero value checks everything with the
@@ -147,13 +158,23 @@ func (p *Page) Doc() *Document {
 // Run checks every page and the links between them, and returns the
 // findings sorted by file, line, column, rule and message. Pages are
 // checked in parallel; each page's HTML is parsed once, and the tree is
-// let go as soon as its page is checked.
+// let go as soon as its page is checked. A Stream gives the same findings
+// without holding every page's HTML.
 func Run(s *Site, opts Options) []Finding {
 	rules := append(pageRules(opts), opts.Rules...)
 	per := make([][]Finding, len(s.Pages))
+	s.urlTable()
 	parallel(len(s.Pages), func(i int) {
 		per[i] = checkPage(s, s.Pages[i], rules)
 	})
+	return siteFindings(s, per, opts)
+}
+
+// siteFindings adds to the per-page findings of s.Pages (per, by index)
+// those of the site-wide rules, which need every page's facts: broken
+// links and fragments, and duplicate titles. It sorts them all, with the
+// build's own findings, as Run returns them.
+func siteFindings(s *Site, per [][]Finding, opts Options) []Finding {
 	idx := newSiteIndex(s)
 	lr := &linkRule{site: s, index: idx}
 	parallel(len(s.Pages), func(i int) {
@@ -184,7 +205,7 @@ func checkPage(s *Site, p *Page, rules []Rule) (out []Finding) {
 		out = append(out, runRule(s, p, r)...)
 	}
 	stage = "collecting its links and ids"
-	p.facts = collectFacts(p)
+	p.facts = collectFacts(p, s.urlTable())
 	return out
 }
 

@@ -32,11 +32,11 @@ func ExternalLinks(s *Site) []ExternalRef {
 	for _, p := range s.Pages {
 		facts := p.facts
 		if facts == nil {
-			facts = collectFacts(p)
+			facts = collectFacts(p, s.urlTable())
 			p.doc = nil
 		}
-		for _, r := range facts.refs {
-			l := strings.ToLower(r.url)
+		for r := range facts.eachRef {
+			l := strings.ToLower(r.url())
 			if !strings.HasPrefix(l, "http://") && !strings.HasPrefix(l, "https://") {
 				continue
 			}
@@ -45,7 +45,7 @@ func ExternalLinks(s *Site) []ExternalRef {
 			if file == "" {
 				file = s.OutputPrefix + p.Output
 			}
-			out = append(out, ExternalRef{URL: r.url, File: file, Line: at.Line, Col: at.Col})
+			out = append(out, ExternalRef{URL: r.url(), File: file, Line: at.Line, Col: at.Col})
 		}
 	}
 	return out

@@ -1,38 +1,53 @@
 package check
 
 import (
+	"encoding/binary"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
+	"sync"
+	"unique"
 )
 
 // pageFacts is what the site-wide rules need of a page once its tree has
-// gone: its title, its ids and its references to other URLs.
+// gone: its title, its ids and its references to other URLs. They are
+// kept for every page of a site, so they are kept small and free of
+// pointers, which the collector would otherwise follow at every cycle:
+// the refs are packed into bytes, each URL by its number in a table that
+// the pages share, and a ref holds its place rather than its element.
 type pageFacts struct {
 	title string
-	ids   map[string]bool
-	refs  []ref
+	ids   []string // sorted, without repeats
+	refs  []byte   // packed refs, see appendRef
+	urls  *urlTable
 }
 
-// A ref is one URL in a page's HTML: an href, src, srcset, poster or data.
+// hasID reports whether the page has an element with the id (or an a
+// element with the name).
+func (f *pageFacts) hasID(id string) bool {
+	_, ok := slices.BinarySearch(f.ids, id)
+	return ok
+}
+
+// A ref is one URL in a page's HTML: an href, src, srcset, poster or data,
+// with where it is written, found when the facts were collected so that a
+// finding about it needs no second parse.
 type ref struct {
-	url      string
-	tag      string
-	elem     int // its element's index in Document.Elements
-	skipLink bool
+	href      string
+	line, col int   // see refAt
+	tag       uint8 // index in refTags
+	flags     uint8
 }
 
-// refAt is where a ref is written: its line in the page's Markdown when it
-// comes from there, else its place in the HTML. Tracing the Markdown costs
-// a pass over it, so it is done only for the refs reported, parsing the
-// page again if its tree was let go.
-func (p *Page) refAt(rf ref) Finding {
-	d := p.Doc()
-	if rf.elem < 0 || rf.elem >= len(d.Elements) {
-		return Finding{}
-	}
-	return p.at(d.Elements[rf.elem])
-}
+// The flags of a ref.
+const (
+	refSkipLink = 1 << iota // the page's skip link
+	refMarkdown             // written in the page's Markdown, on line
+)
+
+// refTags are the elements whose attributes urlAttrs lists, by a ref's tag.
+var refTags = []string{"a", "area", "link", "script", "img", "source", "iframe", "video", "audio", "track", "embed", "object", "input", "form"}
 
 // urlAttrs lists the attributes that hold URLs, by element.
 var urlAttrs = map[string][]string{
@@ -42,36 +57,206 @@ var urlAttrs = map[string][]string{
 	"embed": {"src"}, "object": {"data"}, "input": {"src"}, "form": {"action"},
 }
 
-// collectFacts records a page's facts from its parsed tree.
-func collectFacts(p *Page) *pageFacts {
+func (rf ref) url() string      { return rf.href }
+func (rf ref) tagName() string  { return refTags[rf.tag] }
+func (rf ref) isSkipLink() bool { return rf.flags&refSkipLink != 0 }
+
+// local reports whether checking the ref needs no other page: it points
+// to a place on its own page ("#part"), or has a scheme, which the link
+// rules leave alone. An http or https URL is not local: ExternalLinks
+// wants it.
+func (rf ref) local() bool {
+	u := rf.url()
+	if hasScheme(u) {
+		l := strings.ToLower(u)
+		return !strings.HasPrefix(l, "http://") && !strings.HasPrefix(l, "https://")
+	}
+	u, _, _ = strings.Cut(u, "#")
+	u, _, _ = strings.Cut(u, "?")
+	return u == ""
+}
+
+// refAt is where a ref is written: its line in the page's Markdown when it
+// comes from there, else its place in the HTML, as Page.at would give for
+// its element.
+func (p *Page) refAt(rf ref) Finding {
+	if rf.flags&refMarkdown != 0 {
+		return Finding{File: p.Source, Line: rf.line}
+	}
+	return Finding{Line: rf.line, Col: rf.col}
+}
+
+// appendRef packs rf onto b: its URL's number in urls, its line and
+// column, and its tag and flags, as unsigned varints.
+func appendRef(b []byte, rf ref, urls *urlTable) []byte {
+	b = binary.AppendUvarint(b, uint64(urls.id(rf.href)))
+	b = binary.AppendUvarint(b, uint64(rf.line))
+	b = binary.AppendUvarint(b, uint64(rf.col))
+	return binary.AppendUvarint(b, uint64(rf.tag)<<2|uint64(rf.flags))
+}
+
+// eachRef calls yield with each of the page's refs, in the order of the
+// page, until it returns false.
+func (f *pageFacts) eachRef(yield func(ref) bool) {
+	for b := f.refs; len(b) > 0; {
+		var v [4]uint64
+		for i := range v {
+			x, n := binary.Uvarint(b)
+			if n <= 0 {
+				return // not written by appendRef: a bug, and nothing more to read
+			}
+			v[i], b = x, b[n:]
+		}
+		rf := ref{href: f.urls.url(uint32(v[0])), line: int(v[1]), col: int(v[2]), tag: uint8(v[3] >> 2), flags: uint8(v[3] & 3)}
+		if !yield(rf) {
+			return
+		}
+	}
+}
+
+// keepRefs keeps only the refs that keep says to.
+func (f *pageFacts) keepRefs(keep func(ref) bool) {
+	var b []byte
+	for rf := range f.eachRef {
+		if keep(rf) {
+			b = appendRef(b, rf, f.urls)
+		}
+	}
+	f.refs = b
+}
+
+// urlTable numbers the URLs of a site's pages, which share most of them
+// (the layout's navigation, links to the same pages). It is safe for
+// concurrent use.
+type urlTable struct {
+	mu   sync.RWMutex
+	ids  map[string]uint32
+	urls []string
+}
+
+func newURLTable() *urlTable { return &urlTable{ids: map[string]uint32{}} }
+
+// id is the number of url, given it the first time.
+func (t *urlTable) id(url string) uint32 {
+	t.mu.RLock()
+	id, ok := t.ids[url]
+	t.mu.RUnlock()
+	if ok {
+		return id
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if id, ok := t.ids[url]; ok {
+		return id
+	}
+	id = uint32(len(t.urls))
+	t.urls = append(t.urls, url)
+	t.ids[url] = id
+	return id
+}
+
+// url is the URL numbered id.
+func (t *urlTable) url(id uint32) string {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.urls[id]
+}
+
+// newRef is the ref to url on element n of page p. Only an a or img
+// element whose URL a Markdown link of the page has can be traced to the
+// Markdown (see traceLinks), so only those pay for Page.at; md holds
+// the URLs of the page's Markdown links and images.
+func newRef(p *Page, n *Node, url string, skip bool, md map[mdKey]bool) ref {
+	rf := ref{href: url, tag: uint8(slices.Index(refTags, n.Tag))}
+	if skip {
+		rf.flags |= refSkipLink
+	}
+	at := Finding{Line: n.Line, Col: n.Col}
+	if len(md) > 0 && (n.Tag == "a" || n.Tag == "img") {
+		attr := "href"
+		if n.Tag == "img" {
+			attr = "src"
+		}
+		if md[mdKey{unescapeURL(n.AttrOr(attr)), n.Tag == "img"}] {
+			at = p.at(n)
+		}
+	}
+	if at.File != "" {
+		rf.flags |= refMarkdown
+	}
+	rf.line, rf.col = at.Line, at.Col
+	return rf
+}
+
+// mdKey is a Markdown link's URL, unescaped, and whether it is an image's,
+// as traceLinks matches elements with it.
+type mdKey struct {
+	url   string
+	image bool
+}
+
+// markdownURLs are the keys of the page's Markdown links and images; none
+// for a page without a source, which traceLinks does not trace.
+func markdownURLs(p *Page) map[mdKey]bool {
+	if p.Source == "" || len(p.Links) == 0 {
+		return nil
+	}
+	out := make(map[mdKey]bool, len(p.Links))
+	for _, l := range p.Links {
+		out[mdKey{unescapeURL(l.URL), l.Image}] = true
+	}
+	return out
+}
+
+// collectFacts records a page's facts from its parsed tree, numbering
+// URLs in urls.
+func collectFacts(p *Page, urls *urlTable) *pageFacts {
 	d := p.Doc()
-	f := &pageFacts{ids: map[string]bool{}}
+	f := &pageFacts{urls: urls}
 	if t := d.title(); t != nil {
 		f.title = t.TextContent()
 	}
 	skip := d.skipLink()
-	for i, n := range d.Elements {
+	md := markdownURLs(p)
+	for _, n := range d.Elements {
 		if id, ok := n.Attr("id"); ok {
-			f.ids[id] = true
+			f.ids = append(f.ids, id)
 		}
 		if name, ok := n.Attr("name"); ok && n.Tag == "a" {
-			f.ids[name] = true
+			f.ids = append(f.ids, name)
 		}
 		for _, a := range urlAttrs[n.Tag] {
 			v, ok := n.Attr(a)
 			if !ok {
 				continue
 			}
-			urls := []string{v}
-			if a == "srcset" {
-				urls = srcsetURLs(v)
+			if a != "srcset" {
+				f.refs = appendRef(f.refs, newRef(p, n, strings.TrimSpace(v), n == skip, md), urls)
+				continue
 			}
-			for _, u := range urls {
-				f.refs = append(f.refs, ref{url: strings.TrimSpace(u), tag: n.Tag, elem: i, skipLink: n == skip})
+			for _, u := range srcsetURLs(v) {
+				f.refs = appendRef(f.refs, newRef(p, n, strings.TrimSpace(u), n == skip, md), urls)
 			}
 		}
 	}
+	f.ids = internAll(compactSorted(f.ids))
+	f.refs = slices.Clone(f.refs) // the facts of every page are kept: no spare room
 	return f
+}
+
+// compactSorted sorts ss and drops repeats.
+func compactSorted(ss []string) []string {
+	slices.Sort(ss)
+	return slices.Clone(slices.Compact(ss))
+}
+
+// internAll replaces each string by its interned copy, which the pages
+// that share it share.
+func internAll(ss []string) []string {
+	for i, s := range ss {
+		ss[i] = unique.Make(s).Value()
+	}
+	return ss
 }
 
 // srcsetURLs returns the URLs of a srcset attribute.
@@ -159,15 +344,19 @@ func isLinkRule(rule string) bool {
 type linkRule struct {
 	site  *Site
 	index pageFinder
+	local bool // check only the refs that need no other page (see ref.local)
 }
 
 func (r *linkRule) Name() string { return "broken-link" }
 
 func (r *linkRule) Check(p *Page, report func(Finding)) {
 	if p.facts == nil {
-		p.facts = collectFacts(p)
+		p.facts = collectFacts(p, r.site.urlTable())
 	}
-	for _, rf := range p.facts.refs {
+	for rf := range p.facts.eachRef {
+		if r.local && !rf.local() {
+			continue
+		}
 		if f, ok := r.checkRef(p, rf); ok {
 			report(f)
 		}
@@ -176,7 +365,7 @@ func (r *linkRule) Check(p *Page, report func(Finding)) {
 
 // checkRef checks one URL; it returns a finding when the URL is broken.
 func (r *linkRule) checkRef(p *Page, rf ref) (Finding, bool) {
-	u := rf.url
+	u := rf.url()
 	if u == "" || hasScheme(u) {
 		return Finding{}, false
 	}
@@ -200,7 +389,7 @@ func (r *linkRule) checkRef(p *Page, rf ref) (Finding, bool) {
 	if u != "" {
 		target = r.index.page(file)
 	}
-	if target == nil || target.facts == nil || target.facts.ids[frag] || (rf.skipLink && target == p) {
+	if target == nil || target.facts == nil || target.facts.hasID(frag) || (rf.isSkipLink() && target == p) {
 		return Finding{}, false
 	}
 	f := p.refAt(rf)
@@ -212,7 +401,7 @@ func (r *linkRule) checkRef(p *Page, rf ref) (Finding, bool) {
 			where = r.site.OutputPrefix + target.Output
 		}
 	}
-	f.Message = fmt.Sprintf("link to %s: %s has no element with the id %q", rf.url, where, frag)
+	f.Message = fmt.Sprintf("link to %s: %s has no element with the id %q", rf.url(), where, frag)
 	f.Fix = "link to an id the page has, or give the heading that id with ## Heading {#" + frag + "}"
 	return f, true
 }
@@ -236,7 +425,7 @@ func (r *linkRule) resolve(p *Page, rf ref, u string) (string, Finding, bool) {
 		return "", f, false
 	}
 	if !strings.HasPrefix(full, base) && full+"/" != base {
-		return fail("broken-link", fmt.Sprintf("link to %s, which is outside the site's base path %s", rf.url, base),
+		return fail("broken-link", fmt.Sprintf("link to %s, which is outside the site's base path %s", rf.url(), base),
 			`write the address with relURL in layouts ({{ relURL "/path/" }}), or link to the Markdown file in content`)
 	}
 	rel := strings.TrimPrefix(full, base)
@@ -258,15 +447,15 @@ func (r *linkRule) resolve(p *Page, rf ref, u string) (string, Finding, bool) {
 			return "", Finding{}, true
 		}
 		if src := s.Drafts[d]; src != "" {
-			return fail("draft-link", fmt.Sprintf("link to %s, the address of %s, which is a draft and is not published", rf.url, src),
+			return fail("draft-link", fmt.Sprintf("link to %s, the address of %s, which is a draft and is not published", rf.url(), src),
 				"publish the page (draft: false) or remove the link")
 		}
 	}
-	if rf.tag != "a" && rf.tag != "area" {
-		return fail("broken-link", fmt.Sprintf("<%s> refers to %s, which the build did not produce", rf.tag, rf.url),
+	if rf.tagName() != "a" && rf.tagName() != "area" {
+		return fail("broken-link", fmt.Sprintf("<%s> refers to %s, which the build did not produce", rf.tagName(), rf.url()),
 			"add the file to static/ or content/, or fix the address")
 	}
-	return fail("broken-link", fmt.Sprintf("link to %s, which the build did not produce", rf.url),
+	return fail("broken-link", fmt.Sprintf("link to %s, which the build did not produce", rf.url()),
 		"fix the address; in Markdown, link to the page's .md file so the build checks it")
 }
 

@@ -171,11 +171,11 @@ func (ix *liveIndex) page(output string) *Page {
 		func() {
 			defer func() {
 				if recover() != nil { // reported when the page itself is checked
-					p.facts = &pageFacts{ids: map[string]bool{}}
+					p.facts = &pageFacts{}
 				}
 				p.doc = nil
 			}()
-			p.facts = collectFacts(p)
+			p.facts = collectFacts(p, ix.live.site.urlTable())
 		}()
 	}
 	return p

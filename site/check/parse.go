@@ -21,7 +21,8 @@ type Document struct {
 	Problems []Finding
 
 	ids     map[string]*Node
-	mdLines map[*Node]int // Markdown lines of elements, see Page.at
+	mdLinks map[*Node]int // Markdown lines of links and images, see Page.at
+	mdHeads map[*Node]int // and of headings
 }
 
 // ID returns the first element with the id, or else the first a element

@@ -57,46 +57,45 @@ func (htmlRule) Check(p *Page, report func(Finding)) {
 }
 
 // at is a finding placed where element n comes from: the Markdown line of
-// a link or image written in Markdown, else n's place in the output file.
+// a link, image or heading written in Markdown, else n's place in the
+// output file.
 func (p *Page) at(n *Node) Finding {
 	d := p.Doc()
-	if d.mdLines == nil {
-		d.mdLines = traceMarkdown(d, p)
+	lines := &d.mdLinks
+	trace := traceLinks
+	if headingLevel(n.Tag) > 0 {
+		lines, trace = &d.mdHeads, traceHeadings
 	}
-	if line, ok := d.mdLines[n]; ok {
+	if *lines == nil {
+		*lines = trace(d, p)
+	}
+	if line, ok := (*lines)[n]; ok {
 		return Finding{File: p.Source, Line: line}
 	}
 	return Finding{Line: n.Line, Col: n.Col}
 }
 
-// traceMarkdown matches the links, images and headings of a page's HTML
-// with those written in its Markdown. Only elements inside <main> are
-// matched when the page has one, since the layout's navigation often links
-// to the same places. The n-th element with a URL takes the line of the
-// n-th Markdown link with that URL (the last one when there are fewer).
-func traceMarkdown(d *Document, p *Page) map[*Node]int {
+// traceLinks matches the links and images of a page's HTML with those
+// written in its Markdown. Only elements inside <main> are matched when
+// the page has one, since the layout's navigation often links to the
+// same places. The n-th element with a URL takes the line of the n-th
+// Markdown link with that URL (the last one when there are fewer).
+func traceLinks(d *Document, p *Page) map[*Node]int {
 	out := map[*Node]int{}
 	if p.Source == "" {
 		return out
 	}
-	type key struct {
-		url   string
-		image bool
-	}
+	type key = mdKey
 	lines := map[key][]int{}
 	for _, l := range p.Links {
 		k := key{unescapeURL(l.URL), l.Image}
 		lines[k] = append(lines[k], l.Line)
 	}
+	if len(lines) == 0 {
+		return out
+	}
 	seen := map[key]int{}
-	heads := markdownHeadings(p)
 	for _, n := range contentElements(d) {
-		if lv := headingLevel(n.Tag); lv > 0 {
-			if line := heads.take(lv, n.TextContent()); line > 0 {
-				out[n] = line
-			}
-			continue
-		}
 		var k key
 		switch n.Tag {
 		case "a":
@@ -110,6 +109,24 @@ func traceMarkdown(d *Document, p *Page) map[*Node]int {
 			i := min(seen[k], len(ls)-1)
 			seen[k]++
 			out[n] = ls[i]
+		}
+	}
+	return out
+}
+
+// traceHeadings matches the headings of a page's HTML (inside <main>
+// when it has one) with those written in its Markdown, by level and text.
+func traceHeadings(d *Document, p *Page) map[*Node]int {
+	out := map[*Node]int{}
+	if p.Source == "" {
+		return out
+	}
+	heads := markdownHeadings(p)
+	for _, n := range contentElements(d) {
+		if lv := headingLevel(n.Tag); lv > 0 {
+			if line := heads.take(lv, n.TextContent()); line > 0 {
+				out[n] = line
+			}
 		}
 	}
 	return out

@@ -174,7 +174,7 @@ func TestCheckPanelNotBuilt(t *testing.T) {
 
 // servedUpdate is the server's update for a whole build's files.
 func servedUpdate(files map[string][]byte) serve.Update {
-	return serve.Update{Written: files, Replace: true}
+	return serve.Update{Written: serve.PackAll(files), Replace: true}
 }
 
 // panelReport is what .ci/a11y/panel.mjs prints.
@@ -308,7 +308,7 @@ func TestCheckPanelFollowsEdits(t *testing.T) {
 		for _, name := range res.Removed {
 			delete(files, name)
 		}
-		cp.update(res, serve.Update{Written: mo.Files(), Removed: res.Removed})
+		cp.update(res, serve.Update{Written: serve.PackAll(mo.Files()), Removed: res.Removed})
 		want := freshFindings(t, dir, cfg)
 		for output, fs := range want {
 			if output != "index.html" && output != "other/index.html" && rng.IntN(3) > 0 && step < steps-1 {

@@ -431,8 +431,7 @@ func printDiff(w io.Writer, d site.Diff, dest string, dry bool) {
 // buildMemoryLimit is the soft memory limit for building the site in
 // the folder source: see site.MemoryLimit.
 func buildMemoryLimit(source string) int64 {
-	n, _ := site.ContentFiles(source) // a site that cannot be read fails to build anyway
-	return site.MemoryLimit(n)
+	return site.MemoryLimit(contentFiles(source))
 }
 
 // publishConfig is the configuration of a build for publishing: what

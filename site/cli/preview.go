@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -44,6 +43,7 @@ type previewer struct {
 	write          bool
 	quiet          time.Duration // how long the tree stays quiet before the full check
 	panel          *checkPanel   // nil with --no-check-panel
+	packer         serve.Packer  // packs what builds write, as the server keeps it
 
 	pending []site.Change // changes since the last good build
 	good    bool          // the server holds a good build
@@ -94,46 +94,66 @@ type buildOutput interface {
 	update(res *site.Result) serve.Update
 }
 
-// memOutput keeps what an incremental build (or the first) writes.
+// memOutput keeps what an incremental build (or the first) writes,
+// packed as the server keeps it: packing runs on the build's workers.
 type memOutput struct {
-	*site.MemOutput
+	packer  *serve.Packer
 	replace bool // the build is the whole site
+
+	mu    sync.Mutex
+	files map[string]serve.File
 }
 
-func (o memOutput) update(res *site.Result) serve.Update {
-	return serve.Update{Written: o.Files(), Removed: res.Removed, CSSOnly: res.CSSOnly, Replace: o.replace}
+func newMemOutput(packer *serve.Packer, replace bool) *memOutput {
+	return &memOutput{packer: packer, replace: replace, files: map[string]serve.File{}}
+}
+
+func (o *memOutput) WriteFile(name string, data []byte) error {
+	name, err := site.OutputName(name)
+	if err != nil {
+		return err
+	}
+	f := o.packer.Pack(name, data)
+	o.mu.Lock()
+	o.files[name] = f
+	o.mu.Unlock()
+	return nil
+}
+
+func (o *memOutput) update(res *site.Result) serve.Update {
+	return serve.Update{Written: o.files, Removed: res.Removed, CSSOnly: res.CSSOnly, Replace: o.replace}
 }
 
 // checkOutput compares what a full check writes with what is served, and
 // keeps only the files that differ: a second copy of a large site would
 // double the preview's memory.
 type checkOutput struct {
-	served map[string][]byte // what the server serves; not changed while the check runs
+	packer *serve.Packer
+	served map[string]serve.File // what the server serves; not changed while the check runs
 
 	mu      sync.Mutex
 	seen    map[string]bool
-	changed map[string][]byte
+	changed map[string]serve.File
 }
 
-func newCheckOutput(served map[string][]byte) *checkOutput {
-	return &checkOutput{served: served, seen: map[string]bool{}, changed: map[string][]byte{}}
+func newCheckOutput(packer *serve.Packer, served map[string]serve.File) *checkOutput {
+	return &checkOutput{packer: packer, served: served, seen: map[string]bool{}, changed: map[string]serve.File{}}
 }
 
 // WriteFile notes a file of the full build, and keeps it when it is not
 // the one served.
 func (o *checkOutput) WriteFile(name string, data []byte) error {
 	name = path.Clean(strings.TrimPrefix(name, "/"))
-	same := bytes.Equal(o.served[name], data)
-	if _, ok := o.served[name]; !ok {
-		same = false
-	}
+	f := o.packer.Pack(name, data)
+	old, ok := o.served[name]
+	same := ok && old.Equal(f)
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.seen[name] = true
 	if same {
 		delete(o.changed, name)
 	} else {
-		o.changed[name] = slices.Clone(data)
+		o.changed[name] = f
 	}
 	return nil
 }
@@ -173,11 +193,11 @@ func (p *previewer) start(ctx context.Context, full bool, batch []watch.Change) 
 	jctx, cancel := context.WithCancel(ctx)
 	j := &job{full: full, covers: len(p.pending), batch: batch, cancel: cancel, done: make(chan jobResult, 1)}
 	changes := slices.Clone(p.pending)
-	var out buildOutput = memOutput{MemOutput: site.NewMemOutput(), replace: full}
+	var out buildOutput = newMemOutput(&p.packer, full)
 	if full {
 		changes = nil
 		if p.good {
-			out = newCheckOutput(p.srv.Files())
+			out = newCheckOutput(&p.packer, p.srv.Packed())
 		}
 	}
 	go func() {
@@ -193,7 +213,7 @@ func (p *previewer) start(ctx context.Context, full bool, batch []watch.Change) 
 		}()
 		r.out = out
 		r.res, r.err = p.b.Build(jctx, out, changes...)
-		if full && r.err != nil && p.complete != nil {
+		if full && r.err != nil && p.complete != nil && !site.ChangedDuringBuild(r.err) {
 			r.err = p.complete(jctx, r.err)
 		}
 	}()
@@ -314,7 +334,9 @@ func (p *previewer) confirmBug() {
 // finish reports a build's result and, when it succeeded, serves it.
 func (p *previewer) finish(ctx context.Context, j *job, r jobResult) {
 	if r.err != nil {
-		if ctx.Err() == nil && !errors.Is(r.err, context.Canceled) {
+		// A build that met files changed since it read them is overtaken,
+		// as a cancelled one is: the watcher reports those files.
+		if ctx.Err() == nil && !errors.Is(r.err, context.Canceled) && !site.ChangedDuringBuild(r.err) {
 			p.failed(r.err)
 		}
 		return

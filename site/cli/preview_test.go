@@ -259,7 +259,7 @@ func TestPreviewPartialCachedFollowsEdits(t *testing.T) {
 // so: here the served files are tampered with behind the previewer's back.
 func TestPreviewCheckCorrectsAndReports(t *testing.T) {
 	m := realSiteModel(t, 30*time.Millisecond)
-	m.p.srv.Apply(serve.Update{Written: map[string][]byte{"accessibility/index.html": []byte("stale"), "stray.html": []byte("stray")}, Removed: []string{"privacy/index.html"}})
+	m.p.srv.Apply(serve.Update{Written: serve.PackAll(map[string][]byte{"accessibility/index.html": []byte("stale"), "stray.html": []byte("stray")}), Removed: []string{"privacy/index.html"}})
 	m.sed("content/faqs/human-rights.md", "---\n\n", "---\n\nA valid change.\n\n")
 	m.settle()
 	if !strings.Contains(m.out.String(), "bug: the preview differed from a full build in 3 files (accessibility/index.html, privacy/index.html, stray.html)") {

@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -96,11 +97,18 @@ func benchBodyEdit(b *testing.B, words int) {
 // BenchmarkServeLayoutEdit: from saving the page layout to the reload
 // event; every regular page is rendered again. The edit changes what
 // the pages show: the preview reloads no page whose HTML stays the same.
+// It reports beside it the preview's first, full build of the same site
+// in the same process (ms-full-build), which a layout edit should not
+// take much longer than.
 func BenchmarkServeLayoutEdit(b *testing.B) { eachLength(b, benchLayoutEdit) }
 
 func benchLayoutEdit(b *testing.B, words int) {
 	dir := benchSite(b, words)
 	p := startPreviewDir(b, dir)
+	full, err := time.ParseDuration(p.stdout.waitFor(b, regexp.MustCompile(`Built \d+ pages in (\S+)`))[1])
+	if err != nil {
+		b.Fatal(err)
+	}
 	layout := filepath.Join(dir, "layouts/_default/page.html")
 	orig, err := os.ReadFile(layout)
 	if err != nil {
@@ -110,6 +118,7 @@ func benchLayoutEdit(b *testing.B, words int) {
 		os.WriteFile(layout, []byte(strings.Replace(string(orig), "<h1>", `<h1 data-edit="`+strconv.Itoa(i)+`">`, 1)), 0o644)
 		return "/topic-05/area-005/page-010/"
 	})
+	b.ReportMetric(float64(full.Microseconds())/1000, "ms-full-build")
 }
 
 // BenchmarkServeFullCheck: from saving a page's body to the end of the

@@ -49,7 +49,7 @@ func TestHostsAllowed(t *testing.T) {
 // stream opened from another site's page, gets a 403 that says why.
 func TestServerRefusesOtherHosts(t *testing.T) {
 	s := New("/")
-	s.Apply(Update{Written: map[string][]byte{"index.html": []byte("<p>draft</p>")}})
+	s.Apply(Update{Written: PackAll(map[string][]byte{"index.html": []byte("<p>draft</p>")})})
 	s.AllowHosts(Hosts{Port: "1313"})
 	defer s.Close()
 	get := func(host, path, origin string) (int, string) {
@@ -98,7 +98,7 @@ func TestEventsOutliveTimeouts(t *testing.T) {
 	}
 	defer resp.Body.Close()
 	time.Sleep(600 * time.Millisecond)
-	s.Apply(Update{Written: map[string][]byte{"a/index.html": []byte("x")}})
+	s.Apply(Update{Written: PackAll(map[string][]byte{"a/index.html": []byte("x")})})
 	got := make(chan string, 1)
 	go func() {
 		b := make([]byte, 4096)

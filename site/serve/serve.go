@@ -35,8 +35,8 @@ type Server struct {
 	hosts *Hosts // nil: every Host is accepted
 
 	mu      sync.RWMutex
-	files   map[string][]byte // output files by slash path: "faqs/index.html"
-	errText string            // the current build error, "" when the build is good
+	files   map[string]File // output files by slash path: "faqs/index.html"
+	errText string          // the current build error, "" when the build is good
 	clients map[chan event]bool
 	done    chan struct{}
 	closed  bool
@@ -69,7 +69,7 @@ func New(base string) *Server {
 	if !strings.HasSuffix(base, "/") {
 		base += "/"
 	}
-	return &Server{base: base, files: map[string][]byte{}, clients: map[chan event]bool{}, done: make(chan struct{})}
+	return &Server{base: base, files: map[string]File{}, clients: map[chan event]bool{}, done: make(chan struct{})}
 }
 
 // AllowHosts makes the server answer only requests addressed to the given
@@ -142,11 +142,11 @@ func (s *Server) onDemand(name string) ([]byte, bool, error) {
 
 // An Update is the result of a good build.
 type Update struct {
-	Written  map[string][]byte // files written by the build
-	Removed  []string          // files the site no longer has
-	Replace  bool              // Written is the whole site: every other file goes
-	CSSOnly  bool              // only stylesheets changed: swap them, do not reload
-	Navigate string            // when set, open pages go to this site path
+	Written  map[string]File // files written by the build (see PackAll)
+	Removed  []string        // files the site no longer has
+	Replace  bool            // Written is the whole site: every other file goes
+	CSSOnly  bool            // only stylesheets changed: swap them, do not reload
+	Navigate string          // when set, open pages go to this site path
 }
 
 // Apply makes a good build current, removes any error overlay, and tells
@@ -202,7 +202,7 @@ func (s *Server) update(u Update) []string {
 		}
 	}
 	for k, v := range u.Written {
-		if old, ok := s.files[k]; !ok || !bytes.Equal(old, v) {
+		if old, ok := s.files[k]; !ok || !old.Equal(v) {
 			changed = append(changed, k)
 		}
 		s.files[k] = v
@@ -216,19 +216,36 @@ func (s *Server) update(u Update) []string {
 	return changed
 }
 
-// Files is a copy of the files the server serves now, by slash path.
-func (s *Server) Files() map[string][]byte {
+// Packed is a copy of the files the server serves now, by slash path, as
+// they are kept.
+func (s *Server) Packed() map[string]File {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return maps.Clone(s.files)
 }
 
-// File is one file the server serves now, by slash path.
+// Files is the content of every file the server serves now, by slash
+// path: for tests, since it unpacks the whole site.
+func (s *Server) Files() map[string][]byte {
+	out := map[string][]byte{}
+	for name, f := range s.Packed() {
+		out[name], _ = f.Bytes()
+	}
+	return out
+}
+
+// File is the content of one file the server serves now, by slash path;
+// false when there is no such file (or, which is a bug, it does not
+// unpack).
 func (s *Server) File(name string) ([]byte, bool) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
-	data, ok := s.files[name]
-	return data, ok
+	f, ok := s.files[name]
+	s.mu.RUnlock()
+	if !ok {
+		return nil, false
+	}
+	data, err := f.Bytes()
+	return data, err == nil
 }
 
 // Error is the build error shown now, or "" when the build is good.
@@ -343,13 +360,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.RLock()
-	data, found := s.files[name]
+	_, found := s.files[name]
 	_, dirIndex := s.files[strings.TrimSuffix(name, "/")+"/index.html"]
 	s.mu.RUnlock()
 	if !found && !strings.HasSuffix(r.URL.Path, "/") && path.Ext(name) == "" && dirIndex {
 		http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
 		return
 	}
+	data, found := s.File(name)
 	if !found {
 		var err error
 		data, found, err = s.onDemand(name)
@@ -390,8 +408,8 @@ func (s *Server) resolve(p, raw string) (string, bool) {
 }
 
 func (s *Server) notFound(w http.ResponseWriter) {
+	data, ok := s.File("404.html")
 	s.mu.RLock()
-	data, ok := s.files["404.html"]
 	errText, empty := s.errText, len(s.files) == 0
 	s.mu.RUnlock()
 	switch {

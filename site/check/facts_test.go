@@ -1,0 +1,98 @@
+package check
+
+import (
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+var factsSeed = flag.Uint64("facts-seed", 0, "replay TestRefPlaces with this seed only")
+
+// TestRefPlaces is the oracle of the places a page's facts keep for its
+// links: on random pages (links in the layout and in <main>, some written
+// in the Markdown, some twice, some escaped, images, srcsets, a skip
+// link), each ref's place is where Page.at puts its element in a fresh
+// parse, as the link rules reported it when they parsed the page again.
+// Replay a failure with -facts-seed.
+func TestRefPlaces(t *testing.T) {
+	seeds := []uint64{*factsSeed}
+	if *factsSeed == 0 {
+		seeds = nil
+		for i := range 300 {
+			seeds = append(seeds, uint64(i+1))
+		}
+	}
+	for _, seed := range seeds {
+		p := randomFactsPage(seed)
+		facts := collectFacts(p, newURLTable())
+		p.doc = nil
+		var want []string
+		d := p.Doc()
+		skip := d.skipLink()
+		for _, n := range d.Elements {
+			for _, a := range urlAttrs[n.Tag] {
+				v, ok := n.Attr(a)
+				if !ok {
+					continue
+				}
+				urls := []string{v}
+				if a == "srcset" {
+					urls = srcsetURLs(v)
+				}
+				for _, u := range urls {
+					want = append(want, fmt.Sprintf("%s %s %v %+v", strings.TrimSpace(u), n.Tag, n == skip, p.at(n)))
+				}
+			}
+		}
+		var got []string
+		for rf := range facts.eachRef {
+			got = append(got, fmt.Sprintf("%s %s %v %+v", rf.url(), rf.tagName(), rf.isSkipLink(), p.refAt(rf)))
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("seed %d (replay with -facts-seed %d): refs\n%s\nwant\n%s\nHTML:\n%s", seed, seed, strings.Join(got, "\n"), strings.Join(want, "\n"), p.HTML)
+		}
+	}
+}
+
+// randomFactsPage is a page of random links, some written in its Markdown.
+func randomFactsPage(seed uint64) *Page {
+	rng := rand.New(rand.NewPCG(seed, 17))
+	urls := []string{"/a/", "/b/", "/b/#x", "b%20c.png", "/b c/", "/b%20c/", "https://example.org/", "#main", "/img.png", "/a/", ""}
+	pick := func() string { return urls[rng.IntN(len(urls))] }
+	var b strings.Builder
+	b.WriteString("<!DOCTYPE html><html lang=en><head><title>T</title><link href=\"/css/site.css\" rel=stylesheet></head><body>\n")
+	if rng.IntN(2) == 0 {
+		b.WriteString("<a href=\"#main\">Skip to main content</a>\n")
+	}
+	for range rng.IntN(4) {
+		fmt.Fprintf(&b, "<nav><a href=\"%s\">Nav</a></nav>\n", pick())
+	}
+	if rng.IntN(5) > 0 {
+		b.WriteString("<main id=main>\n")
+	}
+	for range rng.IntN(12) {
+		switch rng.IntN(6) {
+		case 0:
+			fmt.Fprintf(&b, "<p><img src=\"%s\" alt=\"\"></p>\n", pick())
+		case 1:
+			fmt.Fprintf(&b, "<img srcset=\"%s 1x, %s 2x\" src=\"%s\" alt=x>\n", pick(), pick(), pick())
+		case 2:
+			fmt.Fprintf(&b, "<h2 id=x>Part</h2>\n")
+		case 3:
+			fmt.Fprintf(&b, "<script src=\"%s\"></script>\n", pick())
+		default:
+			fmt.Fprintf(&b, "<p>Read <a href=\"%s\">this</a>.</p>\n", pick())
+		}
+	}
+	b.WriteString("</main><footer><a href=\"/a/\">A</a></footer></body></html>\n")
+	p := &Page{Output: "p/index.html", URL: "/p/", HTML: []byte(b.String())}
+	if rng.IntN(4) > 0 {
+		p.Source = "content/p.md"
+	}
+	for i := range rng.IntN(8) {
+		p.Links = append(p.Links, Link{Line: 3 + i, URL: pick(), Image: rng.IntN(3) == 0})
+	}
+	return p
+}
