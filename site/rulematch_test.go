@@ -3,7 +3,6 @@ package site
 import (
 	"flag"
 	"math/rand/v2"
-	"slices"
 	"testing"
 
 	"github.com/alecthomas/chroma/v2"
@@ -25,13 +24,7 @@ func TestNativeMatchesRegexp2(t *testing.T) {
 	}
 	t.Logf("seed %d (replay with -native-seed %d)", seed, seed)
 	rng := rand.New(rand.NewPCG(seed, 0))
-	names := slices.Clone(lexers.Names(false))
-	slices.Sort(names)
-	rng.Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
-	if testing.Short() {
-		names = names[:40]
-	}
-	names = append(names, "powershell", "go", "bash", "yaml", "json", "text")
+	names := lexerSample(rng)
 	compiled := 0
 	for _, name := range names {
 		base, ok := lexers.Get(name).(*chroma.RegexLexer)
