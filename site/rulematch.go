@@ -140,11 +140,21 @@ func minWidth(n *reNode) int {
 	return 0
 }
 
+// maxNativeSteps bounds the nodes one native match may try. Backtracking
+// can take time exponential in the text (a loop of alternatives that
+// overlap, on a long run of one letter); regexp2 stops such a match after
+// chroma's MatchTimeout, and a native match that runs past its steps is
+// handed to regexp2, so that the answer, timeout included, is regexp2's.
+// A real token takes some tens of steps.
+const maxNativeSteps = 1 << 20
+
 // A reRun is one match of reNodes in a text, anchored at start (\G).
 type reRun struct {
 	text  []rune
 	start int
 	end   int // where the match ended, once it has
+	steps int // nodes tried, with those of the runs of its lookarounds and atomic groups
+	limit int
 }
 
 // A reCont is what is left to match after a node: the nodes of a
@@ -158,13 +168,27 @@ type reCont struct {
 }
 
 // matchNative matches n at pos in text and returns where the match
-// ends, or -1.
-func matchNative(n *reNode, text []rune, pos int) int {
-	r := reRun{text: text, start: pos}
-	if !r.node(n, pos, nil) {
-		return -1
+// ends, or -1; ok is false when it gave up after limit steps without an
+// answer.
+func matchNative(n *reNode, text []rune, pos, limit int) (end int, ok bool) {
+	r := reRun{text: text, start: pos, limit: limit}
+	matched := r.node(n, pos, nil)
+	switch {
+	case r.steps > limit:
+		return -1, false
+	case !matched:
+		return -1, true
 	}
-	return r.end
+	return r.end, true
+}
+
+// matchInner matches a part on its own (a lookaround, an atomic group)
+// at pos, counting its steps with r's; it returns where it ended.
+func (r *reRun) matchInner(n *reNode, pos int) (end int, ok bool) {
+	inner := reRun{text: r.text, start: r.start, steps: r.steps, limit: r.limit}
+	ok = inner.node(n, pos, nil)
+	r.steps = inner.steps
+	return inner.end, ok
 }
 
 // next matches what is left, k, at pos.
@@ -198,6 +222,9 @@ func (r *reRun) iterate(n *reNode, pos, count int, k *reCont) bool {
 
 // node matches n at pos, then k.
 func (r *reRun) node(n *reNode, pos int, k *reCont) bool {
+	if r.steps++; r.steps > r.limit {
+		return false // given up: every caller fails too, at once
+	}
 	switch n.kind {
 	case syntax.NtOne, syntax.NtNotone, syntax.NtSet:
 		return pos < len(r.text) && r.one(n, r.text[pos]) && r.next(pos+1, k)
@@ -223,8 +250,8 @@ func (r *reRun) node(n *reNode, pos int, k *reCont) bool {
 	case syntax.NtCapture, syntax.NtGroup:
 		return r.node(n.kids[0], pos, k)
 	case syntax.NtAtomic:
-		inner := reRun{text: r.text, start: r.start}
-		return inner.node(n.kids[0], pos, nil) && r.next(inner.end, k)
+		end, ok := r.matchInner(n.kids[0], pos)
+		return ok && r.next(end, k)
 	case syntax.NtLoop, syntax.NtLazyloop:
 		return r.iterate(n, pos, 0, k)
 	case syntax.NtPosLook, syntax.NtNegLook:
@@ -247,8 +274,8 @@ func (r *reRun) look(n *reNode, pos int) bool {
 	if n.behind {
 		return pos > 0 && r.one(n.kids[0], r.text[pos-1])
 	}
-	inner := reRun{text: r.text, start: r.start}
-	return inner.node(n.kids[0], pos, nil)
+	_, ok := r.matchInner(n.kids[0], pos)
+	return ok
 }
 
 // anchor tests a zero-width node at pos; isAnchor is false for other

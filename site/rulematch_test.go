@@ -3,7 +3,9 @@ package site
 import (
 	"flag"
 	"math/rand/v2"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
@@ -92,10 +94,46 @@ func checkNative(t *testing.T, seed uint64, name string, rule *chroma.CompiledRu
 		if m != nil && m.RuneIndex == pos {
 			want = pos + m.RuneLength
 		}
-		if got := matchNative(n, text, pos); got != want {
+		got, ok := matchNative(n, text, pos, maxNativeSteps)
+		if !ok {
+			t.Errorf("seed %d: %s: pattern %q at %d of %q: reNodes gave up", seed, name, rule.Regexp.String(), pos, string(text))
+			return
+		}
+		if got != want {
 			t.Errorf("seed %d: %s: pattern %q at %d of %q: reNodes end at %d, regexp2 at %d",
 				seed, name, rule.Regexp.String(), pos, string(text), got, want)
 			return
 		}
+	}
+}
+
+// TestNativeGivesUpOnBacktracking: a loop of overlapping alternatives on a
+// long run of one letter takes reNodes, like regexp2, time exponential in
+// the run. A native match stops after its steps and lets regexp2, with
+// chroma's timeout, decide: a hostile code block cannot stall the build
+// longer than chroma itself would.
+func TestNativeGivesUpOnBacktracking(t *testing.T) {
+	re := regexp2.MustCompile(`\G(?:a|aa)+c`)
+	n := compileNative(re.String())
+	if n == nil {
+		t.Fatal("no reNodes for the pattern")
+	}
+	text := []rune(strings.Repeat("a", 80) + "b")
+	start := time.Now()
+	if end, ok := matchNative(n, text, 0, maxNativeSteps); ok {
+		t.Fatalf("matched to %d without giving up", end)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("giving up took %s", d)
+	}
+	re.MatchTimeout = 50 * time.Millisecond
+	rule := &chroma.CompiledRule{Regexp: re}
+	i, end, _ := match(text, 0, []ruleTest{{rule: rule, native: n}})
+	if end >= 0 {
+		t.Errorf("rule %d matched to %d; regexp2 times out, which chroma counts as no match", i, end)
+	}
+	// A match well within the steps is still found natively.
+	if end, ok := matchNative(n, []rune("aaac"), 0, maxNativeSteps); !ok || end != 4 {
+		t.Errorf("aaac: end %d, ok %v; want 4, true", end, ok)
 	}
 }

@@ -283,10 +283,13 @@ func match(text []rune, pos int, tests []ruleTest) (i, end int, m *regexp2.Match
 			continue
 		}
 		if t.native != nil {
-			if end := matchNative(t.native, text, pos); end >= 0 {
+			end, ok := matchNative(t.native, text, pos, maxNativeSteps)
+			if ok && end >= 0 {
 				return i, end, nil
 			}
-			continue
+			if ok {
+				continue
+			} // else too long: regexp2 decides, within chroma's timeout
 		}
 		m, err := t.rule.Regexp.FindRunesMatchStartingAt(text, pos)
 		if m != nil && err == nil && m.RuneIndex == pos {
