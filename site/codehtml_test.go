@@ -40,11 +40,7 @@ func randomTokens(rng *rand.Rand) []chroma.Token {
 // coalesced tokens, byte for byte: a seeded random walk over token
 // streams.
 func TestCodeHTMLMatchesChroma(t *testing.T) {
-	seed := *codeHTMLSeed
-	if seed == 0 {
-		seed = rand.Uint64()
-	}
-	t.Logf("seed %d (replay with -codehtml-seed %d)", seed, seed)
+	seed := testSeed(t, *codeHTMLSeed, "codehtml-seed")
 	rng := rand.New(rand.NewPCG(seed, 0))
 	for range 2000 {
 		toks := randomTokens(rng)

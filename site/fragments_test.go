@@ -43,11 +43,7 @@ func TestIDSet(t *testing.T) {
 // before and after them, of their own, of pages whose layout fails, and
 // to ids that do not exist. Seeded; replay with -frag-seed.
 func TestFragmentsAsPagesRender(t *testing.T) {
-	seed := *fragSeed
-	if seed == 0 {
-		seed = rand.Uint64()
-	}
-	t.Logf("seed %d (replay with -frag-seed %d)", seed, seed)
+	seed := testSeed(t, *fragSeed, "frag-seed")
 	rng := rand.New(rand.NewPCG(seed, 14))
 	rounds := 40
 	if testing.Short() {

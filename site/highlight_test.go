@@ -67,11 +67,7 @@ func randomCode(rng *rand.Rand) string {
 // random walk over real and unknown languages and repeating code, from
 // several goroutines, with caches small enough to fill.
 func TestHighlighterMatchesChroma(t *testing.T) {
-	seed := *highlightSeed
-	if seed == 0 {
-		seed = rand.Uint64()
-	}
-	t.Logf("seed %d (replay with -highlight-seed %d)", seed, seed)
+	seed := testSeed(t, *highlightSeed, "highlight-seed")
 	for _, lim := range []highlightLimits{{maxLexerNames, maxSeenBlocks, maxCodeCache}, {3, 5, 600}} {
 		h := newHighlighter()
 		h.limit = lim

@@ -20,11 +20,7 @@ var nativeSeed = flag.Uint64("native-seed", 0, "replay TestNativeMatchesRegexp2 
 // every position of random code, must end where regexp2's match ends,
 // or fail where it fails. A seeded random walk.
 func TestNativeMatchesRegexp2(t *testing.T) {
-	seed := *nativeSeed
-	if seed == 0 {
-		seed = rand.Uint64()
-	}
-	t.Logf("seed %d (replay with -native-seed %d)", seed, seed)
+	seed := testSeed(t, *nativeSeed, "native-seed")
 	rng := rand.New(rand.NewPCG(seed, 0))
 	names := lexerSample(rng)
 	compiled := 0

@@ -81,11 +81,7 @@ func ruleTokens(l *ruleLexer, text string) ([]chroma.Token, error) {
 // RegexLexers (every one when not -short), the languages of the
 // generated code-heavy site always among them.
 func TestRuleLexerMatchesChroma(t *testing.T) {
-	seed := *tokeniseSeed
-	if seed == 0 {
-		seed = rand.Uint64()
-	}
-	t.Logf("seed %d (replay with -tokenise-seed %d)", seed, seed)
+	seed := testSeed(t, *tokeniseSeed, "tokenise-seed")
 	rng := rand.New(rand.NewPCG(seed, 0))
 	names := lexerSample(rng)
 	for _, name := range names {
@@ -155,4 +151,17 @@ func lexerSample(rng *rand.Rand) []string {
 		names = names[:40]
 	}
 	return append(names, "powershell", "go", "bash", "yaml", "json", "text")
+}
+
+// testSeed is the seed of a seeded random test: the one given with its
+// flag (named flagName), else a new one. It logs the seed and how to
+// replay it.
+func testSeed(t *testing.T, given uint64, flagName string) uint64 {
+	t.Helper()
+	seed := given
+	if seed == 0 {
+		seed = rand.Uint64()
+	}
+	t.Logf("seed %d (replay with -%s %d)", seed, flagName, seed)
+	return seed
 }
