@@ -3,6 +3,7 @@ package search
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // foldPairs lists, for each lower-case Latin letter with a canonical
@@ -51,52 +52,99 @@ func Words(text string, yield func(term string)) {
 // tokenizer splits text into terms, numbering each distinct term and
 // remembering each word's term. It is not safe for concurrent use.
 type tokenizer struct {
-	memo  map[string]int32 // word -> term number, -1 when the word is dropped
+	memo  wordMemo         // word -> term number, -1 when the word is dropped
 	ids   map[string]int32 // term -> term number
 	names []string         // term number -> term
-	cur   []byte
-	welsh bool // Welsh stop words and no stemming
+	cur   []byte           // the word being read
+	welsh bool             // Welsh stop words and no stemming
 }
 
 // newTokenizer returns a tokenizer for a language's text: Welsh, or else
 // English.
 func newTokenizer(lang string) *tokenizer {
-	return &tokenizer{memo: map[string]int32{}, ids: map[string]int32{}, welsh: lang == Welsh}
+	return &tokenizer{ids: map[string]int32{}, welsh: lang == Welsh}
 }
 
 func (t *tokenizer) words(text string, yield func(id int32)) {
-	t.cur = t.cur[:0]
-	for _, r := range text {
-		if r >= 'A' && r <= 'Z' {
-			r += 'a' - 'A'
-		} else if r >= 0x80 {
-			r = unicode.ToLower(r)
+	cur, h := t.cur[:0], uint32(fnvOffset) // the word being read and its hash (FNV-1a)
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			c = asciiClass[c]
+			i++
+		} else {
+			r, n := utf8.DecodeRuneInString(text[i:])
+			c = classOf(r)
+			i += n
 		}
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			t.cur = append(t.cur, byte(r))
-			continue
-		case r >= 0x300 && r <= 0x36f, r == '\'', r == '\u2019':
-			continue
+		switch c {
+		case asciiSplit:
+			if len(cur) > 0 {
+				t.emit(cur, h, yield)
+				cur, h = cur[:0], fnvOffset
+			}
+		case asciiSkip:
+		default:
+			cur = append(cur, c)
+			h = (h ^ uint32(c)) * 16777619
 		}
-		if c, ok := fold[r]; ok {
-			t.cur = append(t.cur, c)
-			continue
-		}
-		t.flush(yield)
 	}
-	t.flush(yield)
+	if len(cur) > 0 {
+		t.emit(cur, h, yield)
+	}
+	t.cur = cur[:0]
 }
 
-func (t *tokenizer) flush(yield func(int32)) {
-	if len(t.cur) == 0 {
-		return
+// classOf says what words does with a rune of 0x80 and above, as
+// asciiClass does for ASCII: lower-cased (which can make it ASCII, as K,
+// the Kelvin sign, becomes k), combining marks and the right single
+// quote skipped, and letters with accents folded to their base.
+func classOf(r rune) byte {
+	r = unicode.ToLower(r)
+	switch {
+	case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+		return byte(r)
+	case r >= 0x300 && r <= 0x36f, r == '\'', r == '\u2019':
+		return asciiSkip
 	}
-	id, ok := t.memo[string(t.cur)]
+	if c, ok := fold[r]; ok {
+		return c
+	}
+	return asciiSplit
+}
+
+// asciiClass says what words does with each ASCII byte: adds the byte
+// it holds (a lower-case letter or a digit) to the word, skips it (an
+// apostrophe), or ends the word.
+var asciiClass = func() (cl [utf8.RuneSelf]byte) {
+	for c := range byte(utf8.RuneSelf) {
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			cl[c] = c
+		case c >= 'A' && c <= 'Z':
+			cl[c] = c + 'a' - 'A'
+		case c == '\'':
+			cl[c] = asciiSkip
+		default:
+			cl[c] = asciiSplit
+		}
+	}
+	return cl
+}()
+
+const (
+	asciiSplit = 0
+	asciiSkip  = 1
+)
+
+// emit yields the term number of word w, whose hash is h, unless the
+// word is dropped.
+func (t *tokenizer) emit(w []byte, h uint32, yield func(int32)) {
+	id, ok := t.memo.get(w, h)
 	if !ok {
-		id = t.lookup(string(t.cur))
+		id = t.lookup(string(w))
+		t.memo.put(w, h, id)
 	}
-	t.cur = t.cur[:0]
 	if id >= 0 {
 		yield(id)
 	}
@@ -117,7 +165,6 @@ func (t *tokenizer) lookup(w string) int32 {
 			t.names = append(t.names, tm)
 		}
 	}
-	t.memo[w] = id
 	return id
 }
 
@@ -136,4 +183,68 @@ func term(w string) string {
 		}
 	}
 	return Stem(w)
+}
+
+// fnvOffset is the FNV-1a hash of no bytes.
+const fnvOffset = 2166136261
+
+// wordMemo maps words to term numbers: an open-addressing hash table
+// keyed by the hash the tokenizer computes as it reads each word, which
+// costs less than a map hashing the word again. The zero value is empty.
+type wordMemo struct {
+	slots []memoSlot // a power of two long, at most 3/4 full
+	n     int
+}
+
+type memoSlot struct {
+	word string
+	hash uint32
+	id   int32
+	used bool
+}
+
+// get returns the term number of w, whose hash is h.
+func (m *wordMemo) get(w []byte, h uint32) (int32, bool) {
+	if len(m.slots) == 0 {
+		return 0, false
+	}
+	mask := uint32(len(m.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := &m.slots[i]
+		if !s.used {
+			return 0, false
+		}
+		if s.hash == h && s.word == string(w) {
+			return s.id, true
+		}
+	}
+}
+
+// put adds w, whose hash is h and which is not in m, with term number id.
+func (m *wordMemo) put(w []byte, h uint32, id int32) {
+	if (m.n+1)*4 > len(m.slots)*3 {
+		m.grow()
+	}
+	m.insert(memoSlot{word: string(w), hash: h, id: id, used: true})
+	m.n++
+}
+
+func (m *wordMemo) insert(s memoSlot) {
+	mask := uint32(len(m.slots) - 1)
+	i := s.hash & mask
+	for m.slots[i].used {
+		i = (i + 1) & mask
+	}
+	m.slots[i] = s
+}
+
+// grow doubles the table.
+func (m *wordMemo) grow() {
+	old := m.slots
+	m.slots = make([]memoSlot, max(256, 2*len(old)))
+	for _, s := range old {
+		if s.used {
+			m.insert(s)
+		}
+	}
 }
