@@ -291,6 +291,20 @@ func FuzzHasScheme(f *testing.F) {
 	})
 }
 
+// FuzzCleanText holds cleanText, which returns most headings as they
+// are, to the replacements, collapsing and decoding it skips.
+func FuzzCleanText(f *testing.F) {
+	for _, s := range []string{"", " ", "Your rights", "a  b", " a", "a ", "a\tb", "Caf\u00e9", "a &amp; b", "x&rsquo;s", "a\u00a0b", "a\u0085b", "\x00 a", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := html.UnescapeString(strings.Join(strings.Fields(typographic(s)), " "))
+		if got := cleanText(s); got != want {
+			t.Fatalf("cleanText(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
 // TestLineIndex holds lineIndex to counting newlines before a position.
 func TestLineIndex(t *testing.T) {
 	body := []byte("a\n\nbb\ncc\n\n")

@@ -243,7 +243,35 @@ func nodeText(n ast.Node, src []byte) string {
 		}
 		return ast.WalkContinue, nil
 	})
-	return html.UnescapeString(strings.Join(strings.Fields(typographic(b.String())), " "))
+	return cleanText(b.String())
+}
+
+// cleanText applies typographic replacements to s, collapses its runs of
+// white space to one space, trims it and decodes its entities. Most
+// headings need none of that and are returned as they are.
+func cleanText(s string) string {
+	if isCleanText(s) {
+		return s
+	}
+	return html.UnescapeString(strings.Join(strings.Fields(typographic(s)), " "))
+}
+
+// isCleanText reports whether cleanText would leave s as it is: ASCII
+// with no entity, no white space but single spaces between words, and
+// none at either end.
+func isCleanText(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return s == ""
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 0x80, c == '&', c == '\t', c == '\n', c == '\v', c == '\f', c == '\r':
+			return false
+		case c == ' ' && s[i+1] == ' ':
+			return false
+		}
+	}
+	return true
 }
 
 var typoReplacer = strings.NewReplacer("&ldquo;", "“", "&rdquo;", "”", "&lsquo;", "‘", "&rsquo;", "’", "&ndash;", "–", "&mdash;", "—", "&hellip;", "…", "&laquo;", "«", "&raquo;", "»")
