@@ -265,11 +265,11 @@ func (o *DirOutput) WriteFile(name string, data []byte) error {
 			return fmt.Errorf("write %s: %w", name, unwrapPathError(err))
 		}
 	}
-	err = os.WriteFile(full, data, 0o644)
+	err = writeNewFile(full, data)
 	if made && errors.Is(err, fs.ErrNotExist) {
 		// Another folder's hash: make this one.
 		if err = os.MkdirAll(dir, 0o755); err == nil {
-			err = os.WriteFile(full, data, 0o644)
+			err = writeNewFile(full, data)
 		}
 	}
 	if err != nil {

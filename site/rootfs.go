@@ -39,9 +39,9 @@ type DirCacheFS struct {
 // let go (evicted or the file system closed) and no read is using it.
 type openDir struct {
 	name string
-	r    *os.Root // nil when the folder could not be opened
-	refs int      // reads using r
-	gone bool     // let go: close r when refs falls to 0
+	h    *folderHandle // nil when the folder could not be opened
+	refs int           // reads using h
+	gone bool          // let go: close h when refs falls to 0
 	elem *list.Element
 }
 
@@ -70,16 +70,11 @@ func (c *DirCacheFS) Lstat(name string) (fs.FileInfo, error) { return fs.Lstat(c
 
 func (c *DirCacheFS) ReadLink(name string) (string, error) { return fs.ReadLink(c.root, name) }
 
-// ReadFile reads a file through its folder's root, opened once.
+// ReadFile reads a file through its folder, opened once through the root.
 func (c *DirCacheFS) ReadFile(name string) ([]byte, error) {
 	if fs.ValidPath(name) && name != "." {
-		dir, base := path.Dir(name), path.Base(name)
-		if dir == "." {
-			if data, err := c.r.ReadFile(base); err == nil {
-				return data, nil
-			}
-		} else if d := c.acquire(dir); d != nil {
-			data, err := d.r.ReadFile(base)
+		if d := c.acquire(path.Dir(name)); d != nil {
+			data, err := d.h.readFile(path.Base(name))
 			c.release(d)
 			if err == nil {
 				return data, nil
@@ -97,8 +92,8 @@ func (c *DirCacheFS) acquire(name string) *openDir {
 	d, ok := c.dirs[name]
 	if !ok {
 		d = &openDir{name: name}
-		if r, err := c.r.OpenRoot(name); err == nil {
-			d.r = r
+		if h, err := openFolder(c.r, name); err == nil {
+			d.h = h
 		}
 		c.dirs[name] = d
 		d.elem = c.used.PushFront(d)
@@ -108,7 +103,7 @@ func (c *DirCacheFS) acquire(name string) *openDir {
 	} else {
 		c.used.MoveToFront(d.elem)
 	}
-	if d.r == nil {
+	if d.h == nil {
 		return nil
 	}
 	d.refs++
@@ -120,7 +115,7 @@ func (c *DirCacheFS) release(d *openDir) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if d.refs--; d.refs == 0 && d.gone {
-		d.r.Close()
+		d.h.close()
 	}
 }
 
@@ -130,8 +125,8 @@ func (c *DirCacheFS) letGo(d *openDir) {
 	delete(c.dirs, d.name)
 	c.used.Remove(d.elem)
 	d.gone = true
-	if d.refs == 0 && d.r != nil {
-		d.r.Close()
+	if d.refs == 0 && d.h != nil {
+		d.h.close()
 	}
 }
 
