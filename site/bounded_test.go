@@ -1,0 +1,145 @@
+package site
+
+import (
+	"flag"
+	"html"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/lexers"
+)
+
+// TestHighlighterBoundsNestedLexers checks that a stuck lexer reached
+// through another one leaves its block plain instead of hanging the
+// build: through markdown's and gemtext's fences, Svelte's script
+// language (chroma's delegating lexer collects every token before it
+// returns one), HTTP's content type, and a fence of a fence.
+func TestHighlighterBoundsNestedLexers(t *testing.T) {
+	for _, c := range []struct{ lang, code string }{
+		{"markdown", "```jsonata\n'\n```\n"},
+		{"gemtext", "```jsonata\n'\n```\n"},
+		{"svelte", "<script lang=\"jsonata\">'</script>\n"},
+		{"http", "POST / HTTP/1.1\nContent-Type: text/x-jungle\n\n|=>+\n"},
+		{"markdown", "```svelte\n<script lang=\"jsonata\">'</script>\n```\n"},
+		{"org", "#+BEGIN_SRC markdown\n```svelte\n<script lang=\"squidconf\">::$\t?>\"{%</script>\n```\n#+END_SRC\n"},
+	} {
+		done := make(chan string, 1)
+		go func() {
+			var b strings.Builder
+			newHighlighter().write(&b, c.lang, c.code)
+			done <- b.String()
+		}()
+		select {
+		case got := <-done:
+			if !strings.HasPrefix(got, "<pre") || !strings.Contains(got, "&#39;") && !strings.Contains(got, "=&gt;") && !strings.Contains(got, "{%") {
+				t.Errorf("%s %q: got %q", c.lang, c.code, got)
+			}
+		case <-time.After(20 * time.Second):
+			t.Errorf("highlighting %s %q did not finish", c.lang, c.code)
+		}
+	}
+}
+
+var boundedSeed = flag.Uint64("bounded-seed", 0, "replay TestHighlighterBoundedMatchesChroma with this seed")
+
+// hostilePieces are what short hostile code blocks are made of: quotes,
+// brackets and operators, the openers of embedded languages, and
+// fences naming the lexers that are known to get stuck.
+var hostilePieces = []string{"'", "\"", "`", "{", "}", "[", "]", "(", ")", "<", ">", "/", "\\", "*", "#",
+	"$", "@", "!", "%", "&", "|", ";", ":", "=", ",", ".", "-", "+", "?", "~", "^", "_", " ", "\n", "\t",
+	"\r", "a", "x", "1", "é", "end", "if", "{{", "}}", "{%", "%}", "<?php", "?>", "<%", "%>", "${", "=>",
+	"/*", "*/", "\"\"\"", "<script>", "</script>", "```", "```go\n", "```jsonata\n", "```svelte\n",
+	"<script lang=\"jsonata\">", "Content-Type: text/x-jungle\n\n", "GET / HTTP/1.1\n", "#+BEGIN_SRC jsonata\n"}
+
+// chromaEnds tells whether chroma's own tokenising of code ends, without
+// error, within a second and a million tokens; a tokenising that does
+// not end is left running.
+func chromaEnds(lang, code string) bool {
+	done := make(chan bool, 1)
+	go func() {
+		defer func() {
+			if recover() != nil {
+				done <- false // chroma panics: the block is plain
+			}
+		}()
+		it, err := lexers.Get(lang).Tokenise(nil, code)
+		if err != nil {
+			done <- false // chroma fails: the block is plain
+			return
+		}
+		for n := 0; it() != chroma.EOF; n++ {
+			if n > 1_000_000 {
+				done <- false
+				return
+			}
+		}
+		done <- true
+	}()
+	select {
+	case ok := <-done:
+		return ok
+	case <-time.After(time.Second):
+		return false
+	}
+}
+
+// TestHighlighterBoundedMatchesChroma holds the bounded highlighter to
+// chroma over every registered lexer, on short hostile blocks from a
+// seeded random walk: where chroma ends, the HTML is chroma's; where it
+// does not, the block is plain, and highlighting it ends within seconds.
+func TestHighlighterBoundedMatchesChroma(t *testing.T) {
+	seed := testSeed(t, *boundedSeed, "bounded-seed")
+	rng := rand.New(rand.NewPCG(seed, 0))
+	perLexer := 12
+	if testing.Short() {
+		perLexer = 6
+	}
+	h := newHighlighter()
+	for _, l := range lexers.GlobalLexerRegistry.Lexers {
+		lang := l.Config().Name
+		if _, regex := l.(*chroma.RegexLexer); testing.Short() && regex && rng.IntN(5) > 0 {
+			continue // a fifth of the RegexLexers, and all the others
+		}
+		for range perLexer {
+			var b strings.Builder
+			for range 1 + rng.IntN(8) {
+				b.WriteString(hostilePieces[rng.IntN(len(hostilePieces))])
+			}
+			code := b.String()
+			got, ok := highlightWithin(h, lang, code, 10*time.Second)
+			if !ok {
+				t.Fatalf("seed %d: %s %q: highlighting did not end", seed, lang, code)
+			}
+			// A plain block is checked first against chroma's tokenising
+			// with a bound: chroma's HTML of a block where it does not
+			// end would be waited for in vain.
+			want := "<pre><code>" + html.EscapeString(code) + "</code></pre>\n"
+			if strings.HasPrefix(got, "<pre class=") || chromaEnds(lang, code) {
+				want = referenceHighlight(lang, code)
+			}
+			if got != want {
+				t.Fatalf("seed %d: %s %q:\ngot  %q\nwant %q", seed, lang, code, got, want)
+			}
+		}
+	}
+}
+
+// highlightWithin is h's HTML of code in language lang, and false when
+// it took longer than d.
+func highlightWithin(h *highlighter, lang, code string, d time.Duration) (string, bool) {
+	done := make(chan string, 1)
+	go func() {
+		var b strings.Builder
+		h.write(&b, lang, code)
+		done <- b.String()
+	}()
+	select {
+	case got := <-done:
+		return got, true
+	case <-time.After(d):
+		return "", false
+	}
+}
