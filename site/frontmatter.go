@@ -608,20 +608,32 @@ func parseDate(s string) (t time.Time, clock, ok bool) {
 	return time.Time{}, false, false
 }
 
-// asDate reads a date, and reports whether it has a time of day.
+// asDate reads a date, and reports whether it has a time of day. A year
+// before 1000 or after 9999 is a slip (0000-01-01, 0204-05-01), which
+// would sort the page first or last everywhere and print as a year no
+// reader would believe.
 func asDate(e fmEntry) (time.Time, bool, string) {
 	switch v := e.val.(type) {
 	case time.Time:
 		if v.Location().String() == "time-local" { // TOML's time of day alone
 			return time.Time{}, false, fmt.Sprintf("%s is a time of day without a date; write the date too, for example 2003-11-24T%s", v.Format("15:04:05"), v.Format("15:04:05"))
 		}
-		return v, e.clock, ""
+		return v, e.clock, implausibleYear(v)
 	case string:
 		if t, clock, ok := parseDate(v); ok {
-			return t, clock, ""
+			return t, clock, implausibleYear(t)
 		}
 	}
 	return time.Time{}, false, fmt.Sprintf("%s is not a date; write it as YYYY-MM-DD, for example 2003-11-24, or with a time, such as 2003-11-24T09:30:00Z", describe(e.val))
+}
+
+// implausibleYear is the message for a date whose year is before 1000
+// or after 9999, or "".
+func implausibleYear(t time.Time) string {
+	if y := t.Year(); y < 1000 || y > 9999 {
+		return fmt.Sprintf("%s has the year %d, which cannot be right; write a date such as 2024-05-01", t.Format("2006-01-02"), y)
+	}
+	return ""
 }
 
 func asBool(v any) (bool, string) {

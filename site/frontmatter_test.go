@@ -75,6 +75,12 @@ func TestFrontMatterBadDates(t *testing.T) {
 		{"---", "title: T\ndate: 24/11/2003", `content/x.md:3: date: "24/11/2003" is not a date; write it as YYYY-MM-DD`},
 		{"---", "title: T\nlastmod: 2003-11-24 25:00", `content/x.md:3: lastmod: "2003-11-24 25:00" is not a date`},
 		{"+++", "title = \"T\"\ndate = 07:32:00", `content/x.md:3: date: 07:32:00 is a time of day without a date; write the date too`},
+		{"---", "title: T\ndate: 0000-01-01", `content/x.md:3: date: 0000-01-01 has the year 0, which cannot be right; write a date such as 2024-05-01`},
+		{"---", "title: T\nlastmod: '0999-12-31T10:00:00Z'", `content/x.md:3: lastmod: 0999-12-31 has the year 999, which cannot be right; write a date such as 2024-05-01`},
+		{"---", "title: T\nreview_by: 0001-01-01", `content/x.md:3: review_by: 0001-01-01 has the year 1`},
+		{"+++", "title = \"T\"\nlast_reviewed = 0042-03-04", `content/x.md:3: last_reviewed: 0042-03-04 has the year 42`},
+		{"+++", "title = \"T\"\ndate = 0500-03-04T10:00:00", `content/x.md:3: date: 0500-03-04 has the year 500`},
+		{"---", "title: T\nchanges:\n  - date: 2024-05-01\n    note: Fine.\n  - date: 0000-01-01\n    note: Typed in haste.", `content/x.md:3: changes: change 2: date: 0000-01-01 has the year 0, which cannot be right; write a date such as 2024-05-01`},
 	} {
 		_, errs := parseFM(t, c.delim, c.fm)
 		if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), c.want) {
