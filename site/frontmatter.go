@@ -223,6 +223,9 @@ func yamlEntry(name string, k, v *yaml.Node) (fmEntry, *Error) {
 			first, _ := strconv.Atoi(m[3])
 			return fmEntry{}, errorf(name, line+1, "%s: %s is set twice, on line %d and again here; keep one of them", k.Value, m[2], first+1)
 		}
+		if strings.Contains(err.Error(), "excessive aliasing") {
+			return fmEntry{}, errorf(name, v.Line+1, "%s: this value's aliases (*%s) repeat other values so many times over that the front matter would hold millions of them (a \"billion laughs\"); write the values out instead of repeating them with & and *", k.Value, firstAlias(v))
+		}
 		return fmEntry{}, errorf(name, v.Line+1, "%s: %s", k.Value, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	e := fmEntry{key: k.Value, line: k.Line + 1, val: val}
@@ -238,6 +241,19 @@ func yamlEntry(name string, k, v *yaml.Node) (fmEntry, *Error) {
 		}
 	}
 	return e, nil
+}
+
+// firstAlias is the name of the first alias (*name) in n, or "".
+func firstAlias(n *yaml.Node) string {
+	if n.Kind == yaml.AliasNode {
+		return n.Value
+	}
+	for _, c := range n.Content {
+		if a := firstAlias(c); a != "" {
+			return a
+		}
+	}
+	return ""
 }
 
 // yamlDuplicateKey reports a top-level key set twice, naming both lines.

@@ -465,3 +465,23 @@ func TestKeyLines(t *testing.T) {
 		}
 	}
 }
+
+// A YAML alias bomb (billion laughs: each list repeats the one before
+// nine times over) is refused at the line where it gets too big, saying
+// what to do, without yaml.v3's own words; a modest alias still works.
+func TestFrontMatterAliasBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("title: T\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n")
+	for c := 'b'; c <= 'i'; c++ {
+		fmt.Fprintf(&b, "%c: &%c [%s]\n", c, c, strings.TrimSuffix(strings.Repeat("*"+string(c-1)+", ", 9), ", "))
+	}
+	_, errs := parseFM(t, "---", b.String())
+	want := "content/x.md:6: d: this value's aliases (*c) repeat other values so many times over that the front matter would hold"
+	if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), want) || !strings.Contains(errs[0].Error(), "write the values out instead of repeating them with & and *") {
+		t.Errorf("got %v\nwant %s…", errs, want)
+	}
+	src, errs := parseFM(t, "---", "title: T\nparams:\n  a: &a [x, y]\n  b: *a\n")
+	if len(errs) != 0 || fmt.Sprint(src.fm.Params["params"]) != "map[a:[x y] b:[x y]]" {
+		t.Errorf("a modest alias: %v, %v", errs, src.fm.Params)
+	}
+}
