@@ -2,6 +2,7 @@ package site
 
 import (
 	"reflect"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -75,8 +76,8 @@ type boundedLexer struct {
 	reg  *chroma.LexerRegistry
 
 	once  sync.Once
-	rules *ruleLexer   // when base is a RegexLexer
-	inner chroma.Lexer // otherwise: base with its inner lexers bounded
+	rules *ruleLexer // when base is a RegexLexer
+	inner tokeniser  // otherwise: base with its inner lexers bounded
 	err   error
 }
 
@@ -137,6 +138,16 @@ func (b *boundedLexer) prepare() {
 		return
 	}
 	b.inner = b.rewired(b.base)
+	if v := reflect.ValueOf(b.base); v.Type().String() == "*lexers.httpBodyContentTyper" {
+		if inner, ok := v.Elem().FieldByName("Lexer").Interface().(chroma.Lexer); ok {
+			b.inner = &httpBodyLexer{http: b.bounded(inner), reg: b.reg}
+		}
+	}
+}
+
+// A tokeniser is the part of a chroma Lexer that tokenises.
+type tokeniser interface {
+	Tokenise(opts *chroma.TokeniseOptions, text string) (chroma.Iterator, error)
 }
 
 // lexerType is the type of chroma's Lexer interface.
@@ -171,4 +182,62 @@ func (b *boundedLexer) bounded(l chroma.Lexer) chroma.Lexer {
 		return r
 	}
 	return &boundedLexer{base: l, reg: b.reg}
+}
+
+// An httpBodyLexer is chroma's HTTP lexer with the body lexed by the
+// lexer of its Content-Type from the bounded registry: chroma's looks the
+// type up in its global registry, whose lexers are not bounded (a body of
+// type application/x-svelte reached chroma's delegating lexer, which
+// collects tokens without end from a stuck lexer). It tokenises as
+// chroma's httpBodyContentTyper does, token for token.
+type httpBodyLexer struct {
+	http chroma.Lexer // the HTTP RegexLexer inside chroma's, bounded
+	reg  *chroma.LexerRegistry
+}
+
+// Tokenise: the value of a Content-Type header (up to any ;) picks the
+// body's lexer by MIME type, or by the type after the + when none has it
+// (application/calendar+xml as application/xml). The body's first token
+// comes where the body is, the rest after the HTTP lexer's last token.
+func (h *httpBodyLexer) Tokenise(opts *chroma.TokeniseOptions, text string) (chroma.Iterator, error) {
+	it, err := h.http.Tokenise(opts, text)
+	if err != nil {
+		return nil, err
+	}
+	var contentType string
+	var isContentType bool
+	var body chroma.Iterator
+	return func() chroma.Token {
+		t := it()
+		switch {
+		case t == chroma.EOF:
+			if body != nil {
+				return body()
+			}
+		case t.Type == chroma.Name && strings.ToLower(t.Value) == "content-type":
+			isContentType = true
+		case t.Type == chroma.Literal && isContentType:
+			isContentType = false
+			contentType = strings.TrimSpace(t.Value)
+			if i := strings.Index(contentType, ";"); i > 0 {
+				contentType = strings.TrimSpace(contentType[:i])
+			}
+		case t.Type == chroma.Generic && contentType != "":
+			lexer := h.reg.MatchMimeType(contentType)
+			if lexer == nil && strings.Contains(contentType, "+") {
+				slash, plus := strings.Index(contentType, "/"), strings.LastIndex(contentType, "+")
+				contentType = contentType[:slash+1] + contentType[plus+1:]
+				lexer = h.reg.MatchMimeType(contentType)
+			}
+			if lexer == nil {
+				t.Type = chroma.Text
+				break
+			}
+			if body, err = lexer.Tokenise(nil, t.Value); err != nil {
+				panic(err)
+			}
+			return body()
+		}
+		return t
+	}, nil
 }

@@ -28,6 +28,7 @@ func TestHighlighterBoundsNestedLexers(t *testing.T) {
 		{"gemtext", "```jsonata\n'\n```\n"},
 		{"svelte", "<script lang=\"jsonata\">'</script>\n"},
 		{"http", "POST / HTTP/1.1\nContent-Type: text/x-jungle\n\n|=>+\n"},
+		{"http", "POST / HTTP/1.1\nContent-Type: application/x-svelte\n\n<script lang=\"jsonata\">'</script>\n"},
 		{"markdown", "```svelte\n<script lang=\"jsonata\">'</script>\n```\n"},
 		{"org", "#+BEGIN_SRC markdown\n```svelte\n<script lang=\"squidconf\">::$\t?>\"{%</script>\n```\n#+END_SRC\n"},
 	} {
@@ -155,5 +156,36 @@ func highlightWithin(h *highlighter, lang, code string, d time.Duration) (string
 		return got, true
 	case <-time.After(d):
 		return "", false
+	}
+}
+
+// TestBoundedLexersMatchChroma checks each kind of lexer that embeds
+// others, bounded, against chroma on ordinary code: HTTP bodies by
+// content type (and by the type after +), markdown with front matter
+// and fences, the delegating lexers, a remapping lexer, and a fence of
+// Svelte in Org.
+func TestBoundedLexersMatchChroma(t *testing.T) {
+	h := newHighlighter()
+	for _, c := range []struct{ lang, code string }{
+		{"http", "POST /a HTTP/1.1\nHost: x\nContent-Type: application/json; charset=utf-8\n\n{\"a\": [1, true]}\n"},
+		{"http", "HTTP/1.1 200 OK\nContent-Type: application/calendar+xml\n\n<a b=\"c\">d</a>\n"},
+		{"http", "GET / HTTP/1.1\nContent-Type: text/x-nothing\n\nbody\n"},
+		{"markdown", "---\ntitle: x\n---\n# Head\n\n* item *em*\n\n```go\nfunc f() {}\n```\n"},
+		{"svelte", "<script lang=\"ts\">let a: number = 1;</script>\n<p>{a}</p>\n{#if a}<b>x</b>{/if}\n"},
+		{"erb", "<p><%= @user.name %></p>\n"},
+		{"phtml", "<p><?php echo $x; ?></p>\n"},
+		{"go-html-template", "<p>{{ .Title }}</p>\n"},
+		{"yaml+jinja", "a: {{ b }}\n{% if c %}d: 1{% endif %}\n"},
+		{"common-lisp", "(defun f (x) (* x 2))\n"},
+		{"org", "#+BEGIN_SRC svelte\n<script>let a = 1;</script>\n#+END_SRC\n"},
+		{"html", "<style>a { color: red }</style><script>var a = '<b>';</script>\n"},
+	} {
+		got, ok := highlightWithin(h, c.lang, c.code, 20*time.Second)
+		if want := referenceHighlight(c.lang, c.code); !ok || got != want {
+			t.Errorf("%s %q:\ngot  %q\nwant %q", c.lang, c.code, got, want)
+		}
+		if !strings.HasPrefix(got, "<pre class=\"chroma") {
+			t.Errorf("%s %q: not highlighted: %q", c.lang, c.code, got)
+		}
 	}
 }
