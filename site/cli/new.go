@@ -116,12 +116,16 @@ func insideContent(source, arg string) (string, error) {
 		if err != nil {
 			continue
 		}
-		if rel, err := filepath.Rel(content, abs); err == nil && rel != "." && filepath.IsLocal(rel) {
-			rel = filepath.ToSlash(rel)
-			if strings.HasSuffix(slashed, "/") {
-				rel += "/"
+		// The same folder may be reached through a symbolic link on one
+		// side (/tmp and /private/tmp on macOS).
+		for _, c := range [][2]string{{content, abs}, {realPath(content), realPath(abs)}} {
+			if rel, err := filepath.Rel(c[0], c[1]); err == nil && rel != "." && filepath.IsLocal(rel) {
+				rel = filepath.ToSlash(rel)
+				if strings.HasSuffix(slashed, "/") {
+					rel += "/"
+				}
+				return rel, nil
 			}
-			return rel, nil
 		}
 	}
 	example := "faqs/" + path.Base(slashed)
@@ -129,6 +133,21 @@ func insideContent(source, arg string) (string, error) {
 		example = "faqs/elections.md"
 	}
 	return "", fmt.Errorf("%s is outside content/ (%s), where pages live; write a path inside it, such as %s", arg, content, example)
+}
+
+// realPath is absolute path p with the symbolic links of its longest
+// existing part followed, the rest as written.
+func realPath(p string) string {
+	rest := ""
+	for dir := p; ; dir = filepath.Dir(dir) {
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			return filepath.Join(real, rest)
+		}
+		if filepath.Dir(dir) == dir {
+			return p
+		}
+		rest = filepath.Join(filepath.Base(dir), rest)
+	}
 }
 
 // newPagePath turns the user's PATH into a file inside content/.

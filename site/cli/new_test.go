@@ -63,8 +63,14 @@ func TestNewPathOutsideContent(t *testing.T) {
 			t.Errorf("created %s", p)
 		}
 	}
+	link := filepath.Join(t.TempDir(), "site-link")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct{ arg, made string }{
 		{filepath.Join(content, "faqs", "in-abs.md"), "content/faqs/in-abs.md"},
+		{filepath.Join(link, "content", "faqs", "via-link.md"), "content/faqs/via-link.md"},
+		{filepath.Join(link, "content", "new-folder", "deep.md"), "content/new-folder/deep.md"},
 		{"faqs/../in-dots.md", "content/in-dots.md"},
 		{dir + "/content/faqs/../sec/", "content/sec/_index.md"},
 		{"content/faqs/../in-content-dots.md", "content/in-content-dots.md"},
