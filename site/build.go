@@ -655,7 +655,7 @@ func (r *pageRenderer) convert(ctx context.Context, p *Page, buf *pageBuffers, r
 // with the error of stop when that returns one.
 func (r *pageRenderer) markdown(body []byte, st *renderState, buf *pageBuffers, stop func() error) (err error) {
 	defer recoverStop(&err)
-	pc := parser.NewContext()
+	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	pc.Set(stateKey, st)
 	pc.Set(budgetKey, stop)
 	doc := r.st.md.Parser().Parse(text.NewReader(body), parser.WithContext(pc))

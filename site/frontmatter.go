@@ -223,6 +223,9 @@ func yamlEntry(name string, k, v *yaml.Node) (fmEntry, *Error) {
 			first, _ := strconv.Atoi(m[3])
 			return fmEntry{}, errorf(name, line+1, "%s: %s is set twice, on line %d and again here; keep one of them", k.Value, m[2], first+1)
 		}
+		if strings.Contains(err.Error(), "excessive aliasing") {
+			return fmEntry{}, errorf(name, v.Line+1, "%s: this value's aliases (*%s) repeat other values so many times over that the front matter would hold millions of them (a \"billion laughs\"); write the values out instead of repeating them with & and *", k.Value, firstAlias(v))
+		}
 		return fmEntry{}, errorf(name, v.Line+1, "%s: %s", k.Value, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	e := fmEntry{key: k.Value, line: k.Line + 1, val: val}
@@ -238,6 +241,19 @@ func yamlEntry(name string, k, v *yaml.Node) (fmEntry, *Error) {
 		}
 	}
 	return e, nil
+}
+
+// firstAlias is the name of the first alias (*name) in n, or "".
+func firstAlias(n *yaml.Node) string {
+	if n.Kind == yaml.AliasNode {
+		return n.Value
+	}
+	for _, c := range n.Content {
+		if a := firstAlias(c); a != "" {
+			return a
+		}
+	}
+	return ""
 }
 
 // yamlDuplicateKey reports a top-level key set twice, naming both lines.
@@ -608,20 +624,32 @@ func parseDate(s string) (t time.Time, clock, ok bool) {
 	return time.Time{}, false, false
 }
 
-// asDate reads a date, and reports whether it has a time of day.
+// asDate reads a date, and reports whether it has a time of day. A year
+// before 1000 or after 9999 is a slip (0000-01-01, 0204-05-01), which
+// would sort the page first or last everywhere and print as a year no
+// reader would believe.
 func asDate(e fmEntry) (time.Time, bool, string) {
 	switch v := e.val.(type) {
 	case time.Time:
 		if v.Location().String() == "time-local" { // TOML's time of day alone
 			return time.Time{}, false, fmt.Sprintf("%s is a time of day without a date; write the date too, for example 2003-11-24T%s", v.Format("15:04:05"), v.Format("15:04:05"))
 		}
-		return v, e.clock, ""
+		return v, e.clock, implausibleYear(v)
 	case string:
 		if t, clock, ok := parseDate(v); ok {
-			return t, clock, ""
+			return t, clock, implausibleYear(t)
 		}
 	}
 	return time.Time{}, false, fmt.Sprintf("%s is not a date; write it as YYYY-MM-DD, for example 2003-11-24, or with a time, such as 2003-11-24T09:30:00Z", describe(e.val))
+}
+
+// implausibleYear is the message for a date whose year is before 1000
+// or after 9999, or "".
+func implausibleYear(t time.Time) string {
+	if y := t.Year(); y < 1000 || y > 9999 {
+		return fmt.Sprintf("%s has the year %d, which cannot be right; write a date such as 2024-05-01", t.Format("2006-01-02"), y)
+	}
+	return ""
 }
 
 func asBool(v any) (bool, string) {

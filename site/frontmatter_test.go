@@ -75,6 +75,12 @@ func TestFrontMatterBadDates(t *testing.T) {
 		{"---", "title: T\ndate: 24/11/2003", `content/x.md:3: date: "24/11/2003" is not a date; write it as YYYY-MM-DD`},
 		{"---", "title: T\nlastmod: 2003-11-24 25:00", `content/x.md:3: lastmod: "2003-11-24 25:00" is not a date`},
 		{"+++", "title = \"T\"\ndate = 07:32:00", `content/x.md:3: date: 07:32:00 is a time of day without a date; write the date too`},
+		{"---", "title: T\ndate: 0000-01-01", `content/x.md:3: date: 0000-01-01 has the year 0, which cannot be right; write a date such as 2024-05-01`},
+		{"---", "title: T\nlastmod: '0999-12-31T10:00:00Z'", `content/x.md:3: lastmod: 0999-12-31 has the year 999, which cannot be right; write a date such as 2024-05-01`},
+		{"---", "title: T\nreview_by: 0001-01-01", `content/x.md:3: review_by: 0001-01-01 has the year 1`},
+		{"+++", "title = \"T\"\nlast_reviewed = 0042-03-04", `content/x.md:3: last_reviewed: 0042-03-04 has the year 42`},
+		{"+++", "title = \"T\"\ndate = 0500-03-04T10:00:00", `content/x.md:3: date: 0500-03-04 has the year 500`},
+		{"---", "title: T\nchanges:\n  - date: 2024-05-01\n    note: Fine.\n  - date: 0000-01-01\n    note: Typed in haste.", `content/x.md:3: changes: change 2: date: 0000-01-01 has the year 0, which cannot be right; write a date such as 2024-05-01`},
 	} {
 		_, errs := parseFM(t, c.delim, c.fm)
 		if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), c.want) {
@@ -457,5 +463,25 @@ func TestKeyLines(t *testing.T) {
 				t.Fatalf("round %d: %q: line %d, set %v; want %d, %v", round, k, kl.line(k), kl.has(k), n, ok)
 			}
 		}
+	}
+}
+
+// A YAML alias bomb (billion laughs: each list repeats the one before
+// nine times over) is refused at the line where it gets too big, saying
+// what to do, without yaml.v3's own words; a modest alias still works.
+func TestFrontMatterAliasBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("title: T\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n")
+	for c := 'b'; c <= 'i'; c++ {
+		fmt.Fprintf(&b, "%c: &%c [%s]\n", c, c, strings.TrimSuffix(strings.Repeat("*"+string(c-1)+", ", 9), ", "))
+	}
+	_, errs := parseFM(t, "---", b.String())
+	want := "content/x.md:6: d: this value's aliases (*c) repeat other values so many times over that the front matter would hold"
+	if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), want) || !strings.Contains(errs[0].Error(), "write the values out instead of repeating them with & and *") {
+		t.Errorf("got %v\nwant %s…", errs, want)
+	}
+	src, errs := parseFM(t, "---", "title: T\nparams:\n  a: &a [x, y]\n  b: *a\n")
+	if len(errs) != 0 || fmt.Sprint(src.fm.Params["params"]) != "map[a:[x y] b:[x y]]" {
+		t.Errorf("a modest alias: %v, %v", errs, src.fm.Params)
 	}
 }

@@ -228,7 +228,7 @@ func FuzzFastYAML(f *testing.F) {
 
 // newParserContext, textReader and withContext keep tests short.
 func newParserContext(st *renderState) parser.Context {
-	pc := parser.NewContext()
+	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	pc.Set(stateKey, st)
 	return pc
 }

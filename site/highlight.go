@@ -10,7 +10,6 @@ import (
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/alecthomas/chroma/v2/lexers"
 )
 
 // Bounds of a highlighter's caches. A fence's language is what its author
@@ -28,9 +27,10 @@ const (
 // sees a second time. One highlighter serves one build (one goldmark
 // instance); it is safe for concurrent use.
 type highlighter struct {
-	seed  maphash.Seed
-	limit highlightLimits
-	bufs  sync.Pool // *bytes.Buffer for HTML being written
+	seed     maphash.Seed
+	limit    highlightLimits
+	bufs     sync.Pool                    // *bytes.Buffer for HTML being written
+	registry func() *chroma.LexerRegistry // chroma's lexers, bounded; made when first needed
 
 	mu     sync.Mutex
 	lexers map[string]*codeLexer // language as written -> lexer, nil when none
@@ -50,16 +50,17 @@ type codeKey struct{ lang, code string }
 // for it; codeHTML writes the same HTML.
 var codeFormatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.ClassPrefix(""))
 
-// A codeLexer is the lexer of one fence language: chroma's, and the
-// faster ruleLexer over the same rules where chroma's is a RegexLexer.
+// A codeLexer is the lexer of one fence language: chroma's, bounded,
+// and the faster ruleLexer over the same rules where chroma's is a
+// RegexLexer.
 type codeLexer struct {
-	chroma chroma.Lexer
-	rules  *ruleLexer // nil: tokenise with chroma's own
+	chroma *boundedLexer
+	rules  *ruleLexer // nil: tokenise with chroma's, bounded
 	open   string     // the <pre> and <code> tags, with the language's class
 }
 
 func newHighlighter() *highlighter {
-	return &highlighter{seed: maphash.MakeSeed(),
+	return &highlighter{seed: maphash.MakeSeed(), registry: sync.OnceValue(newBoundedRegistry),
 		limit:  highlightLimits{maxLexerNames, maxSeenBlocks, maxCodeCache},
 		bufs:   sync.Pool{New: func() any { return new(bytes.Buffer) }},
 		lexers: map[string]*codeLexer{}, seen: map[uint64]bool{}, html: map[codeKey]string{}}
@@ -75,12 +76,9 @@ func (h *highlighter) lexer(lang string) *codeLexer {
 	if ok {
 		return l
 	}
-	if found := lexers.Get(lang); found != nil {
-		l = &codeLexer{chroma: found,
+	if found, ok := h.registry().Get(lang).(*boundedLexer); ok {
+		l = &codeLexer{chroma: found, rules: found.ruleLexer(),
 			open: `<pre class="chroma language-` + html.EscapeString(strings.ToLower(lang)) + `"><code>`}
-		if rl, ok := found.(*chroma.RegexLexer); ok {
-			l.rules, _ = newRuleLexer(rl) // on failure, chroma's own tokeniser
-		}
 	}
 	h.mu.Lock()
 	if len(h.lexers) < h.limit.names {
@@ -147,7 +145,8 @@ func (h *highlighter) remember(k codeKey, sum uint64, again bool, out []byte) {
 
 // highlight writes code highlighted with the lexer of lang to b; false
 // when there is none or chroma fails (b then holds part of a block). A
-// panic in chroma's lexers leaves the block plain, as an error would.
+// panic in chroma's lexers leaves the block plain, as an error would, and
+// so does a tokenising that stops moving on (see tokenGuard).
 func (h *highlighter) highlight(b *bytes.Buffer, lang, code string) (ok bool) {
 	lexer := h.lexer(lang)
 	if lexer == nil {
@@ -159,9 +158,14 @@ func (h *highlighter) highlight(b *bytes.Buffer, lang, code string) (ok bool) {
 		}
 	}()
 	cw := codeHTML{b: b}
+	g := newTokenGuard(code)
+	emit := func(t chroma.Token) {
+		g.check(t)
+		cw.token(t)
+	}
 	b.WriteString(lexer.open)
 	if lexer.rules != nil {
-		if lexer.rules.tokens(code, cw.token) != nil {
+		if lexer.rules.tokens(code, emit) != nil {
 			return false
 		}
 	} else {
@@ -170,7 +174,7 @@ func (h *highlighter) highlight(b *bytes.Buffer, lang, code string) (ok bool) {
 			return false
 		}
 		for t := it(); t != chroma.EOF; t = it() {
-			cw.token(t)
+			emit(t)
 		}
 	}
 	cw.end()

@@ -43,6 +43,7 @@ type layouts struct {
 	files   map[string]string // the layout files as written, by name
 	timeout time.Duration     // the budget of one execution
 	running atomic.Int64      // partials that partialCached is running
+	runs    atomic.Int64      // partials that partialCached has run, in every build
 	strings stringTables      // layouts/i18n: each language's interface strings
 
 	// siteWide holds the leaves that may show any page of the site (an
@@ -64,6 +65,12 @@ type cacheKey struct {
 	name string
 	data any
 	key  [2]any
+}
+
+// loopKey is where the cache keeps a loop found through a partial.
+type loopKey struct {
+	set  *templateSet
+	name string
 }
 
 // loadLayouts reads and compiles every template under layouts/. With a
@@ -260,14 +267,18 @@ func (l *layouts) partialCached(s *templateSet, name string, data any, keys ...a
 	if t == nil {
 		return "", fmt.Errorf("no partial layouts/partials/%s", name)
 	}
+	if loop, ok := l.cache.Load(loopKey{s, name}); ok {
+		return "", loop.(*partialLoopError).again()
+	}
 	running := l.running.Add(1)
 	defer l.running.Add(-1)
 	if partialsTooDeep(running) {
 		return "", &partialLoopError{}
 	}
+	l.runs.Add(1)
 	var b bytes.Buffer
 	if err := t.Execute(newBudgetWriter(context.Background(), &b, budgetFor(l.timeout, 0), s.marks), data); err != nil {
-		return "", partialLoop(err, name)
+		return "", l.partialLoop(err, s, name)
 	}
 	out := template.HTML(b.String())
 	l.cache.Store(k, out)

@@ -127,7 +127,7 @@ func (s *Site) PageProse(p *Page) (prose []ProseBlock) {
 		return nil
 	}
 	st := &renderState{page: p, site: s, lines: lineIndex{body: body, first: p.src.bodyLine}, keepProse: true}
-	pc := parser.NewContext()
+	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	pc.Set(stateKey, st)
 	pc.Set(budgetKey, deadlineStop(context.Background(), time.Now().Add(proseTimeout)))
 	var err error

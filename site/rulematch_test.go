@@ -29,7 +29,7 @@ func TestNativeMatchesRegexp2(t *testing.T) {
 		if !ok {
 			continue
 		}
-		l, err := newRuleLexer(base)
+		l, err := newRuleLexer(base, lexers.GlobalLexerRegistry)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

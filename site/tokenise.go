@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/alecthomas/chroma/v2"
-	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/dlclark/regexp2/v2"
 	"github.com/dlclark/regexp2/v2/syntax"
 )
@@ -27,6 +26,7 @@ import (
 // chroma's own tokeniser. A ruleLexer is safe for concurrent use.
 type ruleLexer struct {
 	lexer  *chroma.RegexLexer    // a copy of the registered lexer, owner of rules
+	reg    *chroma.LexerRegistry // where embedded lexers are looked up
 	rules  chroma.CompiledRules  // rules as chroma compiled and mutated them
 	states map[string][]ruleTest // per state, one test per rule
 }
@@ -56,11 +56,12 @@ var errStuck = errors.New("lexer makes no progress")
 // copy of a lexer to read the compiled rules; chroma names no state so.
 const captureState = "charter: compiled rules"
 
-// newRuleLexer makes a ruleLexer with the rules of a registered lexer.
-// The rules are compiled again, by chroma, for a copy of the lexer: that
-// is how they are reached, as chroma keeps a lexer's compiled rules to
-// itself but hands them to every mutator.
-func newRuleLexer(base *chroma.RegexLexer) (*ruleLexer, error) {
+// newRuleLexer makes a ruleLexer with the rules of a registered lexer,
+// which looks lexers it embeds up in reg. The rules are compiled again,
+// by chroma, for a copy of the lexer: that is how they are reached, as
+// chroma keeps a lexer's compiled rules to itself but hands them to every
+// mutator.
+func newRuleLexer(base *chroma.RegexLexer, reg *chroma.LexerRegistry) (*ruleLexer, error) {
 	raw, err := base.Rules()
 	if err != nil {
 		return nil, err
@@ -77,7 +78,7 @@ func newRuleLexer(base *chroma.RegexLexer) (*ruleLexer, error) {
 	if err != nil {
 		return nil, err
 	}
-	lexer.SetRegistry(lexers.GlobalLexerRegistry)
+	lexer.SetRegistry(reg)
 	it, err := lexer.Tokenise(&chroma.TokeniseOptions{State: captureState}, "x")
 	if err != nil {
 		return nil, err
@@ -87,7 +88,7 @@ func newRuleLexer(base *chroma.RegexLexer) (*ruleLexer, error) {
 	if compiled == nil {
 		return nil, errors.New("chroma did not hand over the compiled rules")
 	}
-	l := &ruleLexer{lexer: lexer, rules: compiled, states: map[string][]ruleTest{}}
+	l := &ruleLexer{lexer: lexer, reg: reg, rules: compiled, states: map[string][]ruleTest{}}
 	for state, rules := range compiled {
 		tests := make([]ruleTest, len(rules))
 		for i, r := range rules {
@@ -121,18 +122,33 @@ func firstChars(r *chroma.CompiledRule) *syntax.CharSet {
 	return &code.FcPrefix.PrefixSet
 }
 
+// defaultTokenise are chroma's default options: root state, line
+// endings made LF.
+var defaultTokenise = chroma.TokeniseOptions{State: "root", EnsureLF: true}
+
 // tokens tokenises text as chroma's Tokenise does with its default
-// options (root state, line endings made LF) and calls emit with each
-// token, empty ones included, as chroma's iterator returns them.
+// options and calls emit with each token, empty ones included, as
+// chroma's iterator returns them.
 func (l *ruleLexer) tokens(text string, emit func(chroma.Token)) error {
-	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	return l.tokenise(&defaultTokenise, text, emit)
+}
+
+// tokenise is tokens with chroma's options (nil for the default), as
+// chroma's Using emitters tokenise embedded code.
+func (l *ruleLexer) tokenise(opts *chroma.TokeniseOptions, text string, emit func(chroma.Token)) error {
+	if opts == nil {
+		opts = &defaultTokenise
+	}
+	if opts.EnsureLF {
+		text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	}
 	end := utf8.RuneCountInString(text)
-	if l.lexer.Config().EnsureNL && !strings.HasSuffix(text, "\n") {
+	if !opts.Nested && l.lexer.Config().EnsureNL && !strings.HasSuffix(text, "\n") {
 		text += "\n"
 	}
-	r := ruleRun{lexer: l, end: end, state: chroma.LexerState{
-		Lexer: l.lexer, Registry: lexers.GlobalLexerRegistry, Text: []rune(text),
-		Stack: []string{"root"}, Rules: l.rules, MutatorContext: map[any]any{},
+	r := ruleRun{lexer: l, end: end, start: opts.State, state: chroma.LexerState{
+		Lexer: l.lexer, Registry: l.reg, Text: []rune(text),
+		Stack: []string{opts.State}, Rules: l.rules, MutatorContext: map[any]any{},
 	}}
 	return r.run(emit)
 }
@@ -142,7 +158,8 @@ func (l *ruleLexer) tokens(text string, emit func(chroma.Token)) error {
 type ruleRun struct {
 	lexer   *ruleLexer
 	state   chroma.LexerState
-	end     int // runes to tokenise: the text without a newline added
+	end     int    // runes to tokenise: the text without a newline added
+	start   string // the state tokenising starts in
 	pending []chroma.Iterator
 }
 
@@ -166,8 +183,8 @@ func (r *ruleRun) run(emit func(chroma.Token)) error {
 		if end < 0 {
 			// chroma, after Pygments: an unmatched newline empties the
 			// stack; any other character is an error token.
-			if s.Text[s.Pos] == '\n' && s.State != "root" {
-				s.Stack = []string{"root"}
+			if s.Text[s.Pos] == '\n' && s.State != r.start {
+				s.Stack = []string{r.start}
 				continue
 			}
 			s.Pos++

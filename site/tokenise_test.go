@@ -89,7 +89,7 @@ func TestRuleLexerMatchesChroma(t *testing.T) {
 		if !ok {
 			continue
 		}
-		l, err := newRuleLexer(base)
+		l, err := newRuleLexer(base, lexers.GlobalLexerRegistry)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
@@ -124,7 +124,7 @@ func checkRuleLexer(t *testing.T, seed uint64, name string, base chroma.Lexer, l
 // exclude: on the generated site's languages most rules have one, and
 // at a space most of PowerShell's root rules are skipped.
 func TestRuleLexerSkipsRules(t *testing.T) {
-	l, err := newRuleLexer(lexers.Get("powershell").(*chroma.RegexLexer))
+	l, err := newRuleLexer(lexers.Get("powershell").(*chroma.RegexLexer), lexers.GlobalLexerRegistry)
 	if err != nil {
 		t.Fatal(err)
 	}

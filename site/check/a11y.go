@@ -227,12 +227,16 @@ func checkLinkText(p *Page, d *Document, report func(Finding)) {
 	}
 }
 
+// checkAmbiguousLinks reports, once per link text, links with the same
+// text (as assistive technology names them, case aside) that go to
+// different places. The finding is at the first link that goes
+// elsewhere than the first one. A page that lists many pages of one
+// title (a section's navigation on every page of it) gives one finding,
+// not one a link: one a link made findings grow with the square of the
+// pages (four million at 2,000 pages).
 func checkAmbiguousLinks(p *Page, d *Document, report func(Finding)) {
-	type first struct {
-		href string
-		n    *Node
-	}
-	seen := map[string]first{}
+	var order []string // names with more than one place, in the order found
+	groups := map[string]*linkGroup{}
 	for _, n := range d.Elements {
 		if !isLink(n) || n.AttrOr("role") == "doc-backlink" {
 			continue // a footnote's way back to its reference, read in its context
@@ -241,19 +245,68 @@ func checkAmbiguousLinks(p *Page, d *Document, report func(Finding)) {
 		if name == "" {
 			continue
 		}
-		href := absoluteHref(p.URL, n.AttrOr("href"))
-		f0, ok := seen[name]
-		if !ok {
-			seen[name] = first{href, n}
+		g := groups[name]
+		if g == nil {
+			groups[name] = &linkGroup{first: n, href: absoluteHref(p.URL, n.AttrOr("href")), places: map[string]bool{}}
 			continue
 		}
-		if f0.href != href {
-			f := p.at(n)
-			f.Message = fmt.Sprintf("two links called %q go to different places: %s (at %d:%d) and %s", truncate(accessibleName(d, n), 60), f0.href, f0.n.Line, f0.n.Col, href)
-			f.Fix = "give each link text that names its own destination"
-			report(f)
+		if g.add(n, absoluteHref(p.URL, n.AttrOr("href"))) {
+			order = append(order, name)
 		}
 	}
+	for _, name := range order {
+		report(groups[name].finding(p, d))
+	}
+}
+
+// A linkGroup is the links of a page with one name: the first, and those
+// that go elsewhere.
+type linkGroup struct {
+	first     *Node
+	href      string
+	links     int             // links with the name after the first
+	elsewhere int             // those that go elsewhere than the first
+	other     *Node           // the first link that goes elsewhere
+	hrefs     []string        // where the others go, in order, each once
+	places    map[string]bool // hrefs, as a set
+}
+
+// add counts link n, which goes to href; true when it is the first that
+// goes elsewhere than the first link.
+func (g *linkGroup) add(n *Node, href string) bool {
+	g.links++
+	if href == g.href {
+		return false
+	}
+	g.elsewhere++
+	if !g.places[href] {
+		g.places[href] = true
+		g.hrefs = append(g.hrefs, href)
+	}
+	if g.other != nil {
+		return false
+	}
+	g.other = n
+	return true
+}
+
+// finding reports the group at its first link that goes elsewhere; with
+// one such link, as the finding of that link always read.
+func (g *linkGroup) finding(p *Page, d *Document) Finding {
+	f := p.at(g.other)
+	name := truncate(accessibleName(d, g.other), 60)
+	if g.elsewhere == 1 {
+		f.Message = fmt.Sprintf("two links called %q go to different places: %s (at %d:%d) and %s", name, g.href, g.first.Line, g.first.Col, g.hrefs[0])
+	} else {
+		shown := g.hrefs[:min(len(g.hrefs), 3)]
+		more := ""
+		if n := len(g.hrefs) - len(shown); n > 0 {
+			more = fmt.Sprintf(" and %d more", n)
+		}
+		f.Message = fmt.Sprintf("%d links called %q go to %d different places: %s (at %d:%d), %s%s", g.links+1, name, len(g.hrefs)+1, g.href, g.first.Line, g.first.Col, strings.Join(shown, ", "), more)
+	}
+	f.Fix = "give each link text that names its own destination"
+	return f
 }
 
 // absoluteHref resolves a relative href against the page's URL path, so

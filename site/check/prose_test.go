@@ -190,3 +190,17 @@ func TestGoldmarkExtrasAreNotFaults(t *testing.T) {
 		t.Errorf("findings: %v", placesOf(fs))
 	}
 }
+
+// Links to headings whose ids keep accented letters and other scripts
+// (as GitHub and Hugo make them) are found by charter check, written as
+// the id, percent-encoded, or in an HTML href; a link to the id that the
+// ASCII-only rule made is reported.
+func TestCheckFragmentsWithAccents(t *testing.T) {
+	fs := checkFindings(t, map[string]string{
+		"content/p.md": "---\ntitle: P\ndescription: d\n---\n## Hawliau’r ŵyr\n\n## Ελληνικά\n\nSee [it](#hawliaur-ŵyr), [that](#%CE%B5%CE%BB%CE%BB%CE%B7%CE%BD%CE%B9%CE%BA%CE%AC).\n",
+		"content/q.md": "---\ntitle: Q\ndescription: d\n---\nSee [them](p.md#hawliaur-ŵyr) and [the old id](p.md#hawliaur-yr).\n",
+	}, "broken-fragment")
+	if len(fs) != 1 || !strings.Contains(fs[0].Message, "hawliaur-yr") || fs[0].File != "content/q.md" {
+		t.Errorf("got %v, want one broken-fragment finding for #hawliaur-yr in content/q.md", fs)
+	}
+}

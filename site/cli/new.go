@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -38,7 +39,12 @@ func runNew(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "charter new: give one path, such as faqs/elections.md")
 		return 2
 	}
-	rel, err := newPagePath(fs.Arg(0))
+	arg, err := insideContent(*source, fs.Arg(0))
+	if err != nil {
+		fmt.Fprintf(stderr, "charter new: %v\n", err)
+		return 2
+	}
+	rel, err := newPagePath(arg)
 	if err != nil {
 		fmt.Fprintf(stderr, "charter new: %v\n", err)
 		return 2
@@ -84,6 +90,64 @@ func runNew(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "Preview it with charter serve at http://127.0.0.1:1313%s\n", urlPath)
 	return 0
+}
+
+// insideContent turns an absolute PATH, or one with .. in it, into a
+// path relative to the content folder of the site at source, and leaves
+// any other as it is (relative to content/ already). A PATH with ..
+// counts from content/, as any PATH does, or else from the current
+// folder, as a shell completes it. A PATH that ends up outside content/
+// is an error: charter new once wrote /tmp/x.md as content/tmp/x.md.
+func insideContent(source, arg string) (string, error) {
+	slashed := filepath.ToSlash(arg)
+	if !filepath.IsAbs(arg) && !slices.Contains(strings.Split(slashed, "/"), "..") {
+		return arg, nil
+	}
+	content, err := filepath.Abs(filepath.Join(source, "content"))
+	if err != nil {
+		return "", err
+	}
+	tries := []string{arg}
+	if !filepath.IsAbs(arg) {
+		tries = []string{filepath.Join(content, strings.TrimPrefix(slashed, "content/")), arg}
+	}
+	for _, try := range tries {
+		abs, err := filepath.Abs(try)
+		if err != nil {
+			continue
+		}
+		// The same folder may be reached through a symbolic link on one
+		// side (/tmp and /private/tmp on macOS).
+		for _, c := range [][2]string{{content, abs}, {realPath(content), realPath(abs)}} {
+			if rel, err := filepath.Rel(c[0], c[1]); err == nil && rel != "." && filepath.IsLocal(rel) {
+				rel = filepath.ToSlash(rel)
+				if strings.HasSuffix(slashed, "/") {
+					rel += "/"
+				}
+				return rel, nil
+			}
+		}
+	}
+	example := "faqs/" + path.Base(slashed)
+	if path.Ext(example) != ".md" {
+		example = "faqs/elections.md"
+	}
+	return "", fmt.Errorf("%s is outside content/ (%s), where pages live; write a path inside it, such as %s", arg, content, example)
+}
+
+// realPath is absolute path p with the symbolic links of its longest
+// existing part followed, the rest as written.
+func realPath(p string) string {
+	rest := ""
+	for dir := p; ; dir = filepath.Dir(dir) {
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			return filepath.Join(real, rest)
+		}
+		if filepath.Dir(dir) == dir {
+			return p
+		}
+		rest = filepath.Join(filepath.Base(dir), rest)
+	}
 }
 
 // newPagePath turns the user's PATH into a file inside content/.

@@ -41,3 +41,46 @@ func TestNewRefusesIgnoredNames(t *testing.T) {
 		t.Errorf("new faqs/v2.0-notes.md: %s", stderr)
 	}
 }
+
+// charter new takes an absolute path, or one with .., only when it ends
+// up inside the site's content folder; any other is refused, naming the
+// path and what to write instead, and nothing is created. Before,
+// "/tmp/abs.md" made content/tmp/abs.md.
+func TestNewPathOutsideContent(t *testing.T) {
+	dir := writeSite(t, "small")
+	content := filepath.Join(dir, "content")
+	for _, arg := range []string{
+		filepath.Join(t.TempDir(), "abs.md"), "/tmp/abs.md", "../abs.md", "faqs/../../abs.md",
+		filepath.Join(dir, "abs.md"), dir + "/content/../layouts/abs.md", "content/../abs.md",
+	} {
+		code, stdout, stderr := runCmd(t, context.Background(), "new", "--source", dir, arg)
+		if code != 2 || stdout != "" || !strings.Contains(stderr, arg) || !strings.Contains(stderr, "outside content/") || !strings.Contains(stderr, "such as faqs/abs.md") {
+			t.Errorf("new %s: exit %d\nstdout: %s\nstderr: %s", arg, code, stdout, stderr)
+		}
+	}
+	for _, p := range []string{filepath.Join(dir, "abs.md"), filepath.Join(content, "tmp", "abs.md"), filepath.Join(dir, "layouts", "abs.md"), filepath.Join(content, "abs.md")} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("created %s", p)
+		}
+	}
+	link := filepath.Join(t.TempDir(), "site-link")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ arg, made string }{
+		{filepath.Join(content, "faqs", "in-abs.md"), "content/faqs/in-abs.md"},
+		{filepath.Join(link, "content", "faqs", "via-link.md"), "content/faqs/via-link.md"},
+		{filepath.Join(link, "content", "new-folder", "deep.md"), "content/new-folder/deep.md"},
+		{"faqs/../in-dots.md", "content/in-dots.md"},
+		{dir + "/content/faqs/../sec/", "content/sec/_index.md"},
+		{"content/faqs/../in-content-dots.md", "content/in-content-dots.md"},
+	} {
+		code, stdout, stderr := runCmd(t, context.Background(), "new", "--source", dir, c.arg)
+		if code != 0 || !strings.Contains(stdout, "Created "+c.made) {
+			t.Errorf("new %s: exit %d\nstdout: %s\nstderr: %s", c.arg, code, stdout, stderr)
+		}
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(c.made))); err != nil {
+			t.Errorf("new %s: %v", c.arg, err)
+		}
+	}
+}
