@@ -25,6 +25,29 @@ var errFastUnsupported = errors.New("not supported by the fast executor")
 // fastEscaper is an html/template escaper applied to one value.
 type fastEscaper func(v any) (string, error)
 
+// stringEscaper is what an escaper does to a value of type string (not
+// a named string type such as template.HTML, which has a content type):
+// for a chain of escapers, where each escapes the string of the one
+// before, and for a field of type string.
+func stringEscaper(name string) func(string) string {
+	switch name {
+	case "_html_template_htmlescaper", "_html_template_attrescaper", "_html_template_rcdataescaper":
+		return func(s string) string { return htmlReplace(s, htmlReplacementTable) }
+	case "_html_template_urlfilter":
+		return func(s string) string {
+			if !isSafeURL(s) {
+				return "#ZgotmplZ"
+			}
+			return s
+		}
+	case "_html_template_urlnormalizer":
+		return func(s string) string { return processURLValue(true, s) }
+	case "_html_template_urlescaper":
+		return func(s string) string { return processURLValue(false, s) }
+	}
+	return nil
+}
+
 // fastEscapers are the escapers the fast executor implements, by the
 // names html/template gives them in a pipeline.
 func fastEscaperFor(name string) fastEscaper {

@@ -40,8 +40,9 @@ type fastLeaf struct {
 // fastProgram is the compiled templates of one template set, from an
 // entry template. It is safe for concurrent use.
 type fastProgram struct {
-	entry *fastTemplate // nil when the templates could not be compiled
-	err   error         // why they could not
+	entry  *fastTemplate // nil when the templates could not be compiled
+	err    error         // why they could not
+	states sync.Pool     // *fastState, for their stacks
 }
 
 // fastTemplate is one compiled template: its body and how many variables
@@ -114,10 +115,17 @@ func (p *fastProgram) run(w *budgetWriter, data any) (err error, ok bool) {
 	if data == nil {
 		data = noValue{}
 	}
-	s := &fastState{w: w}
+	s, _ := p.states.Get().(*fastState)
+	if s == nil {
+		s = &fastState{}
+	}
+	s.w = w
 	f := s.frame(p.entry.nvars)
 	f[0] = data
 	_, err = p.entry.body(s, data, f)
+	s.release(f)
+	s.w = nil
+	p.states.Put(s) // not after a panic: its stack may be left in use
 	if err == nil {
 		return nil, true
 	}
@@ -288,14 +296,8 @@ func (c *fastCompiler) action(n *parse.ActionNode) (fastNode, error) {
 			return ctlNone, err
 		}, nil
 	}
-	cmds := n.Pipe.Cmds
-	if len(cmds) >= 2 {
-		last := cmds[len(cmds)-1]
-		if id, ok := last.Args[0].(*parse.IdentifierNode); ok && len(last.Args) == 1 && c.funcs[id.Ident] == nil {
-			if esc := fastEscaperFor(id.Ident); esc != nil {
-				return c.escapedAction(&parse.PipeNode{NodeType: parse.NodePipe, Pos: n.Pipe.Pos, Cmds: cmds[:len(cmds)-1]}, esc)
-			}
-		}
+	if f, err := c.escapedAction(n.Pipe); f != nil || err != nil {
+		return f, err
 	}
 	pipe, err := c.pipeline(n.Pipe)
 	if err != nil {
@@ -314,23 +316,100 @@ func (c *fastCompiler) action(n *parse.ActionNode) (fastNode, error) {
 	}, nil
 }
 
-// escapedAction compiles an action whose last command is an escaper.
-func (c *fastCompiler) escapedAction(pipe *parse.PipeNode, esc fastEscaper) (fastNode, error) {
-	p, err := c.pipeline(pipe)
+// escapedAction compiles an action whose pipeline ends in escapers, as
+// html/template leaves nearly all: the value, then the escapers, each on
+// the string of the one before (which stringEscaper does without
+// boxing). A field or method of type string reaches the escapers as a
+// string. It returns nil for any other pipeline.
+func (c *fastCompiler) escapedAction(pipe *parse.PipeNode) (fastNode, error) {
+	cmds := pipe.Cmds
+	k := len(cmds)
+	for k > 1 && isEscaperCmd(cmds[k-1]) {
+		k--
+	}
+	if k == len(cmds) {
+		return nil, nil
+	}
+	first := fastEscaperFor(cmds[k].Args[0].(*parse.IdentifierNode).Ident)
+	var rest []func(string) string
+	for _, cmd := range cmds[k+1:] {
+		rest = append(rest, stringEscaper(cmd.Args[0].(*parse.IdentifierNode).Ident))
+	}
+	firstStr := stringEscaper(cmds[k].Args[0].(*parse.IdentifierNode).Ident)
+	value, err := c.stringOrValue(&parse.PipeNode{NodeType: parse.NodePipe, Pos: pipe.Pos, Cmds: cmds[:k]})
 	if err != nil {
 		return nil, err
 	}
 	return func(s *fastState, dot any, vars []any) (ctl, error) {
-		v, err := p(s, dot, vars)
+		v, str, isStr, err := value(s, dot, vars)
 		if err != nil {
 			return ctlNone, err
 		}
-		str, err := esc(v)
-		if err != nil {
+		if isStr && firstStr != nil {
+			str = firstStr(str)
+		} else if str, err = first(v); err != nil {
 			return ctlNone, err
+		}
+		for _, e := range rest {
+			str = e(str)
 		}
 		return ctlNone, s.writeString(str)
 	}, nil
+}
+
+// isEscaperCmd reports a command that is an escaper of its own, taking
+// only the value before it, whose string form stringEscaper knows.
+func isEscaperCmd(cmd *parse.CommandNode) bool {
+	id, ok := cmd.Args[0].(*parse.IdentifierNode)
+	return ok && len(cmd.Args) == 1 && fastEscaperFor(id.Ident) != nil && stringEscaper(id.Ident) != nil
+}
+
+// stringEval gives a value, or a string (isStr) without boxing it.
+type stringEval func(s *fastState, dot any, vars []any) (v any, str string, isStr bool, err error)
+
+// stringOrValue compiles the pipeline before an action's escapers: a
+// field chain alone gives a string field or method result as a string.
+func (c *fastCompiler) stringOrValue(p *parse.PipeNode) (stringEval, error) {
+	if len(p.Cmds) == 1 && len(p.Cmds[0].Args) == 1 {
+		if f, ok := p.Cmds[0].Args[0].(*parse.FieldNode); ok {
+			return c.fieldString(func(_ *fastState, dot any, _ []any) (any, error) { return dot, nil }, f.Ident), nil
+		}
+	}
+	pipe, err := c.pipeline(p)
+	if err != nil {
+		return nil, err
+	}
+	return func(s *fastState, dot any, vars []any) (any, string, bool, error) {
+		v, err := pipe(s, dot, vars)
+		return v, "", false, err
+	}, nil
+}
+
+// fieldString compiles .A.B on recv, giving B as a string when it is a
+// field or a method of type string.
+func (c *fastCompiler) fieldString(recv fastEval, names []string) stringEval {
+	sites := make([]*fieldSite, len(names))
+	for i, name := range names {
+		sites[i] = &fieldSite{name: name}
+	}
+	last := sites[len(sites)-1]
+	inner := sites[:len(sites)-1]
+	return func(s *fastState, dot any, vars []any) (any, string, bool, error) {
+		r, err := recv(s, dot, vars)
+		if err != nil {
+			return nil, "", false, err
+		}
+		for _, f := range inner {
+			if r, err = fieldOf(s, dot, vars, f, r, nil, missingArg{}); err != nil {
+				return nil, "", false, err
+			}
+		}
+		if str, ok := stringField(last, r); ok {
+			return nil, str, true, nil
+		}
+		v, err := fieldOf(s, dot, vars, last, r, nil, missingArg{})
+		return v, "", false, err
+	}
 }
 
 // ifWith compiles {{ if }} and {{ with }}, with their else branches.
@@ -663,8 +742,16 @@ func (c *fastCompiler) fieldChain(recv fastEval, names []string, args []parse.No
 // methodArg is an argument of a method, converted to the method's
 // parameter type once the method is known.
 type methodArg struct {
-	node parse.Node
-	eval fastEval // nil for a constant
+	node  parse.Node
+	eval  fastEval                   // nil for a constant
+	konst atomic.Pointer[constValue] // a constant's last conversion
+}
+
+// constValue is a constant converted for a parameter type.
+type constValue struct {
+	typ reflect.Type
+	v   any
+	err error
 }
 
 func (c *fastCompiler) methodArgs(args []parse.Node) ([]methodArg, error) {
@@ -699,8 +786,15 @@ func fieldOf(s *fastState, dot any, vars []any, f *fieldSite, r any, args []meth
 	case st.err != nil:
 		return nil, st.err
 	case st.method.Func.IsValid():
-		if st.call0 != nil && len(args) == 0 && noFinal {
+		switch {
+		case st.call0 != nil && len(args) == 0 && noFinal:
 			return st.call0(r)
+		case st.call1 != nil && len(args) == 1 && noFinal:
+			a, err := methodArgValue(s, dot, vars, &args[0], st.method.Type.In(1))
+			if err != nil {
+				return nil, err
+			}
+			return st.call1(r, a)
 		}
 		return callMethod(s, dot, vars, st.method, r, args, final)
 	case len(args) > 0 || !noFinal:
@@ -739,8 +833,8 @@ func callMethod(s *fastState, dot any, vars []any, m reflect.Method, r any, args
 	}
 	in := make([]reflect.Value, n+1)
 	in[0] = reflect.ValueOf(r)
-	for i, a := range args {
-		v, err := methodArgValue(s, dot, vars, a, ft.In(i+1))
+	for i := range args {
+		v, err := methodArgValue(s, dot, vars, &args[i], ft.In(i+1))
 		if err != nil {
 			return nil, err
 		}
@@ -757,9 +851,14 @@ func callMethod(s *fastState, dot any, vars []any, m reflect.Method, r any, args
 }
 
 // methodArgValue evaluates an argument for a parameter of type typ.
-func methodArgValue(s *fastState, dot any, vars []any, a methodArg, typ reflect.Type) (any, error) {
+func methodArgValue(s *fastState, dot any, vars []any, a *methodArg, typ reflect.Type) (any, error) {
 	if a.eval == nil {
-		return constantArg(a.node, typ)
+		if k := a.konst.Load(); k != nil && k.typ == typ {
+			return k.v, k.err
+		}
+		v, err := constantArg(a.node, typ)
+		a.konst.Store(&constValue{typ, v, err})
+		return v, err
 	}
 	v, err := a.eval(s, dot, vars)
 	if err != nil {

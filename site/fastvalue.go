@@ -105,6 +105,8 @@ type fieldStep struct {
 	typ    reflect.Type
 	method reflect.Method // with method.Func set, for a method
 	call0  func(recv any) (any, error)
+	call1  func(recv, arg any) (any, error) // for a method of one argument
+	str    func(recv any) string              // for a method or field of type string
 	index  []int // of a struct field
 	ptr    bool  // the field is reached through a pointer to the struct
 	mapKey bool
@@ -145,6 +147,13 @@ func resolveField(t reflect.Type, name string) *fieldStep {
 	if m, ok := t.MethodByName(name); ok {
 		st.method = m
 		st.call0 = methodCall0(m)
+		st.call1 = methodCall1(m)
+		switch f := m.Func.Interface().(type) {
+		case func(*Page) string:
+			st.str = func(r any) string { return f(r.(*Page)) }
+		case func(*Site) string:
+			st.str = func(r any) string { return f(r.(*Site)) }
+		}
 		return st
 	}
 	switch t.Kind() {
@@ -180,7 +189,29 @@ func structField(st *fieldStep, t reflect.Type, name string) error {
 		return errFastUnsupported
 	}
 	st.index = f.Index
+	if f.Type == reflect.TypeFor[string]() && st.ptr && len(f.Index) == 1 {
+		i := f.Index[0]
+		st.str = func(r any) string { return reflect.ValueOf(r).Elem().Field(i).String() }
+	}
 	return nil
+}
+
+// stringField gives the name f of r as a string, when it is a field of
+// type string of a struct r points to (not nil), or a method of type
+// string.
+func stringField(f *fieldSite, r any) (string, bool) {
+	switch r.(type) {
+	case noValue, nilAny, nil:
+		return "", false
+	}
+	st := f.step(reflect.TypeOf(r))
+	if st.err != nil || st.str == nil {
+		return "", false
+	}
+	if st.ptr && reflect.ValueOf(r).IsNil() {
+		return "", false
+	}
+	return st.str(r), true
 }
 
 // methodCall0 is a direct call of a method that takes no arguments and
@@ -208,6 +239,23 @@ func methodCall0(m reflect.Method) func(any) (any, error) {
 		return func(r any) (any, error) { return f(r.(*Site)), nil }
 	case func(time.Time) bool:
 		return func(r any) (any, error) { return f(r.(time.Time)), nil }
+	}
+	return nil
+}
+
+// methodCall1 is a direct call of a method of one argument, for the
+// method types layouts use most, or nil. The argument has been converted
+// to the parameter's type.
+func methodCall1(m reflect.Method) func(any, any) (any, error) {
+	switch f := m.Func.Interface().(type) {
+	case func(*Page, int) template.HTML:
+		return func(r, a any) (any, error) { return f(r.(*Page), a.(int)), nil }
+	case func(*Page, string) *Page:
+		return func(r, a any) (any, error) { return f(r.(*Page), a.(string)), nil }
+	case func(*Site, string) *Page:
+		return func(r, a any) (any, error) { return f(r.(*Site), a.(string)), nil }
+	case func(time.Time, time.Time) bool:
+		return func(r, a any) (any, error) { return f(r.(time.Time), a.(time.Time)), nil }
 	}
 	return nil
 }
