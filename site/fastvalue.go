@@ -106,9 +106,9 @@ type fieldStep struct {
 	method reflect.Method // with method.Func set, for a method
 	call0  func(recv any) (any, error)
 	call1  func(recv, arg any) (any, error) // for a method of one argument
-	str    func(recv any) string              // for a method or field of type string
-	index  []int // of a struct field
-	ptr    bool  // the field is reached through a pointer to the struct
+	str    func(recv any) string            // for a method or field of type string
+	index  []int                            // of a struct field
+	ptr    bool                             // the field is reached through a pointer to the struct
 	mapKey bool
 	err    error // the name cannot be reached on this type
 }
