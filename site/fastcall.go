@@ -70,7 +70,7 @@ func (c *fastCompiler) callFunc(name string, fn reflect.Value, args []parse.Node
 	}
 	params := make([]reflect.Type, numIn)
 	for i := range numIn {
-		if i < numFixed {
+		if i < numFixed || !ft.IsVariadic() {
 			params[i] = ft.In(i)
 		} else {
 			params[i] = ft.In(ft.NumIn() - 1).Elem()
@@ -320,7 +320,7 @@ func (c *fastCompiler) builtin2(name string, args []parse.Node, final bool) (fas
 }
 
 // compare is text/template's eq, ne, lt, le, gt and ge on two strings,
-// two integers or (for eq and ne) two booleans or two pointers of one
+// two integers, two floats (not NaN) or (for eq and ne) two booleans or two pointers of one
 // type; other values are left to html/template.
 func compare(name string, a, b any) (any, error) {
 	if sa, ok := a.(string); ok {
@@ -335,6 +335,16 @@ func compare(name string, a, b any) (any, error) {
 		return compared(name, strings.Compare(ra.String(), rb.String())), nil
 	case ra.CanInt() && rb.CanInt():
 		return compared(name, cmpInt(ra.Int(), rb.Int())), nil
+	case ra.CanFloat() && rb.CanFloat():
+		x, y := ra.Float(), rb.Float()
+		switch {
+		case x == y:
+			return compared(name, 0), nil
+		case x < y:
+			return compared(name, -1), nil
+		case x > y:
+			return compared(name, 1), nil
+		}
 	case ra.Kind() == reflect.Pointer && ra.Type() == rb.Type() && (name == "eq" || name == "ne"):
 		if a == b {
 			return compared(name, 0), nil

@@ -176,7 +176,15 @@ func unsupported(format string, args ...any) error {
 
 // compileFast compiles the template entry of set, and the templates it
 // calls, as html/template has escaped them: it must have executed entry.
-func compileFast(set *template.Template, funcs template.FuncMap, entry string) (*fastProgram, error) {
+//
+// A panic while compiling (a bug) leaves the templates to html/template.
+func compileFast(set *template.Template, funcs template.FuncMap, entry string) (p *fastProgram, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("fast executor: compiling %s: %v", entry, r)
+			p = &fastProgram{err: err}
+		}
+	}()
 	c := &fastCompiler{set: set, funcs: funcs, tmpls: map[string]*fastTemplate{}}
 	t, err := c.template(entry)
 	if err != nil {
@@ -700,8 +708,10 @@ func (c *fastCompiler) operand(n parse.Node) (fastEval, error) {
 // to an argument of type any.
 func idealConstant(n *parse.NumberNode) (any, error) {
 	switch {
-	case n.IsComplex, n.IsFloat && strings.ContainsAny(n.Text, ".eEpP"):
-		return nil, unsupported("number %s", n.Text) // a float, or left to text/template
+	case n.IsComplex:
+		return nil, unsupported("number %s", n.Text)
+	case n.IsFloat && !isHexInt(n.Text) && !strings.HasPrefix(n.Text, "'") && strings.ContainsAny(n.Text, ".eEpP"):
+		return n.Float64, nil
 	case n.IsInt:
 		i := int(n.Int64)
 		if int64(i) != n.Int64 {
@@ -710,6 +720,11 @@ func idealConstant(n *parse.NumberNode) (any, error) {
 		return i, nil
 	}
 	return nil, unsupported("number %s", n.Text)
+}
+
+// isHexInt is text/template's: a hexadecimal integer, not a float.
+func isHexInt(s string) bool {
+	return len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && !strings.ContainsAny(s, "pP")
 }
 
 // fieldChain compiles .A.B.C on the receiver recv: the last name gets the
@@ -778,13 +793,13 @@ func fieldOf(s *fastState, dot any, vars []any, f *fieldSite, r any, args []meth
 	case noValue:
 		return noValue{}, nil
 	case nilAny, nil:
-		return nil, errFastUnsupported
+		return nil, fmt.Errorf("%w: .%s of nil", errFastUnsupported, f.name)
 	}
 	st := f.step(reflect.TypeOf(r))
 	_, noFinal := final.(missingArg)
 	switch {
 	case st.err != nil:
-		return nil, st.err
+		return nil, fmt.Errorf("%w: .%s of %T", st.err, f.name, r)
 	case st.method.Func.IsValid():
 		switch {
 		case st.call0 != nil && len(args) == 0 && noFinal:
@@ -896,10 +911,14 @@ func constantArg(n parse.Node, typ reflect.Type) (any, error) {
 		}
 		v.SetBool(n.True)
 	case *parse.NumberNode:
-		if !n.IsInt || v.CanInt() == false {
+		switch {
+		case n.IsInt && v.CanInt():
+			v.SetInt(n.Int64)
+		case n.IsFloat && v.CanFloat():
+			v.SetFloat(n.Float64)
+		default:
 			return nil, errFastUnsupported
 		}
-		v.SetInt(n.Int64)
 	case *parse.NilNode:
 		if !canBeNil(typ) {
 			return nil, errFastUnsupported

@@ -276,3 +276,18 @@ func randomFrontMatter(r *rand.Rand, i int, section bool) string {
 	b.WriteString("---\n")
 	return b.String()
 }
+
+// TestFastExecutorFinalArgument runs functions that take the value of the
+// command before them as their last, fixed, argument. Compiling such a
+// call once took the type of that argument as a variadic one's and
+// panicked, which stopped the build.
+func TestFastExecutorFinalArgument(t *testing.T) {
+	fsys := fstest.MapFS{
+		"content/_index.md":            {Data: []byte("---\ntitle: Home <&>\n---\nHello.\n")},
+		"content/a.md":                 {Data: []byte("---\ntitle: Page \"a\"\nweight: 2\n---\nText.\n")},
+		"layouts/_default/home.html":   {Data: []byte(`<h1>{{ .Title | upper }}</h1>{{ .Weight | add 1 }}{{ .Title | hasPrefix "H" }}{{ .Title | truncate 3 }}`)},
+		"layouts/_default/page.html":   {Data: []byte(`<p title="{{ .Title | lower }}">{{ .Title | printf "%s!" }}{{ .Weight | sub 5 }}</p>`)},
+		"layouts/_default/baseof.html": {Data: []byte(`{{ block "main" . }}{{ end }}`)},
+	}
+	requireFast(t, checkFastExecutor(t, fsys, Config{}))
+}

@@ -310,7 +310,7 @@ func convert(v any, typ reflect.Type) (any, error) {
 		}
 		return rv.Elem().Interface(), nil
 	}
-	return nil, errFastUnsupported
+	return nil, fmt.Errorf("%w: a %s for a %s", errFastUnsupported, vt, typ)
 }
 
 // zeroOf is the zero value of a type that can be nil, as an interface.
