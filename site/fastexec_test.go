@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"charter/site/internal/gensite"
 )
 
 var fastSeed = flag.Uint64("fast-seed", 0, "seed of TestFastExecutorRandomSites (0: random)")
@@ -290,4 +292,14 @@ func TestFastExecutorFinalArgument(t *testing.T) {
 		"layouts/_default/baseof.html": {Data: []byte(`{{ block "main" . }}{{ end }}`)},
 	}
 	requireFast(t, checkFastExecutor(t, fsys, Config{}))
+}
+
+// TestFastExecutorGeneratedSite compares the two on a site of the
+// benchmarks' generator, with code on half the blocks.
+func TestFastExecutorGeneratedSite(t *testing.T) {
+	dir := t.TempDir()
+	if err := gensite.WriteWith(dir, 100, "..", gensite.Options{Words: 300, Code: true}); err != nil {
+		t.Fatal(err)
+	}
+	requireFast(t, checkFastExecutor(t, os.DirFS(dir), Config{Minify: true, Fingerprint: true}))
 }
