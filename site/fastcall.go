@@ -55,27 +55,11 @@ func (c *fastCompiler) callFunc(name string, fn reflect.Value, args []parse.Node
 	if ft.Kind() != reflect.Func || checkFuncType(ft) != nil {
 		return nil, unsupported("function %s", name)
 	}
-	numIn := len(args)
-	if final {
-		numIn++
+	params, err := paramTypes(name, ft, len(args), final)
+	if err != nil {
+		return nil, err
 	}
-	numFixed := len(args)
-	if ft.IsVariadic() {
-		numFixed = ft.NumIn() - 1
-		if numIn < numFixed {
-			return nil, unsupported("arguments of %s", name)
-		}
-	} else if numIn != ft.NumIn() {
-		return nil, unsupported("arguments of %s", name)
-	}
-	params := make([]reflect.Type, numIn)
-	for i := range numIn {
-		if i < numFixed || !ft.IsVariadic() {
-			params[i] = ft.In(i)
-		} else {
-			params[i] = ft.In(ft.NumIn() - 1).Elem()
-		}
-	}
+	numIn := len(params)
 	evals := make([]fastEval, len(args))
 	for i, a := range args {
 		e, err := c.arg(a, params[i])
@@ -108,6 +92,33 @@ func (c *fastCompiler) callFunc(name string, fn reflect.Value, args []parse.Node
 		}
 		return invoke(a)
 	}, nil
+}
+
+// paramTypes is the type of each argument of a call of a function of
+// type ft, with n arguments and the final value if final.
+func paramTypes(name string, ft reflect.Type, n int, final bool) ([]reflect.Type, error) {
+	numIn := n
+	if final {
+		numIn++
+	}
+	numFixed := n
+	if ft.IsVariadic() {
+		numFixed = ft.NumIn() - 1
+		if numIn < numFixed {
+			return nil, unsupported("arguments of %s", name)
+		}
+	} else if numIn != ft.NumIn() {
+		return nil, unsupported("arguments of %s", name)
+	}
+	params := make([]reflect.Type, numIn)
+	for i := range numIn {
+		if i < numFixed || !ft.IsVariadic() {
+			params[i] = ft.In(i)
+		} else {
+			params[i] = ft.In(ft.NumIn() - 1).Elem()
+		}
+	}
+	return params, nil
 }
 
 // arg compiles an argument for a parameter of type typ: a constant is

@@ -19,7 +19,6 @@ package site
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"html/template"
 	"reflect"
@@ -933,7 +932,7 @@ func constantArg(n parse.Node, typ reflect.Type) (any, error) {
 // fastRun executes a compiled program into w within the budget, or
 // reports that html/template must run it (ok false), having discarded
 // what it wrote.
-func fastRun(p *fastProgram, ctx context.Context, w *bytes.Buffer, data any, bg budget, marks *templateMarks) (error, bool) {
+func fastRun(ctx context.Context, p *fastProgram, w *bytes.Buffer, data any, bg budget, marks *templateMarks) (error, bool) {
 	start := w.Len()
 	err, ok := p.run(newBudgetWriter(ctx, w, bg, marks), data)
 	if !ok {
@@ -942,7 +941,7 @@ func fastRun(p *fastProgram, ctx context.Context, w *bytes.Buffer, data any, bg 
 	return err, ok
 }
 
-// fastProgramFor returns the leaf's program, or nil until html/template
+// program returns the leaf's program, or nil until html/template
 // has run it once.
 func (f *fastLeaf) program() *fastProgram {
 	if f == nil {
@@ -962,5 +961,3 @@ func (f *fastLeaf) compileOnce(set *template.Template, funcs template.FuncMap, e
 		f.prog.Store(p)
 	})
 }
-
-var _ = errors.Is

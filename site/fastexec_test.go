@@ -86,7 +86,7 @@ func compareFast(t *testing.T, l *layouts, leaf string, p *Page, stats *fastStat
 		return
 	}
 	var got bytes.Buffer
-	gerr, ok := fastRun(prog, ctx, &got, p, bg, l.marks)
+	gerr, ok := fastRun(ctx, prog, &got, p, bg, l.marks)
 	switch {
 	case !ok:
 		stats.gaveUp++

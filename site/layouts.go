@@ -229,7 +229,7 @@ func (l *layouts) compile(files map[string]string, funcs template.FuncMap) (*tem
 func (l *layouts) execute(ctx context.Context, w *bytes.Buffer, leaf string, data any, bg budget) error {
 	fast := l.fast[leaf]
 	if p := fast.program(); p != nil && !l.stdlib {
-		if err, ok := fastRun(p, ctx, w, data, bg, l.marks); ok {
+		if err, ok := fastRun(ctx, p, w, data, bg, l.marks); ok {
 			return err
 		}
 	}
@@ -302,7 +302,7 @@ func (s *templateSet) runPartial(t *template.Template, name string, data any, bg
 	f, _ := s.partials.LoadOrStore(name, &fastLeaf{})
 	fast := f.(*fastLeaf)
 	if p := fast.program(); p != nil && !s.stdlib {
-		if err, ok := fastRun(p, context.Background(), &b, data, bg, s.marks); ok {
+		if err, ok := fastRun(context.Background(), p, &b, data, bg, s.marks); ok {
 			return &b, err
 		}
 	}
