@@ -51,6 +51,30 @@ func (c *fastCompiler) call(name string, args []parse.Node, final bool) (fastCmd
 // callFunc compiles a call of a layout function: its arguments are
 // converted to its parameter types, as text/template's evalCall does.
 func (c *fastCompiler) callFunc(name string, fn reflect.Value, args []parse.Node, final bool) (fastCmd, error) {
+	fc, err := c.funcCall(name, fn, args, final)
+	if err != nil {
+		return nil, err
+	}
+	invoke := adapterFor(fn)
+	return func(s *fastState, dot any, vars []any, fin any) (any, error) {
+		a, err := fc.args(s, dot, vars, fin)
+		defer s.release(a)
+		if err != nil {
+			return nil, err
+		}
+		return invoke(a)
+	}, nil
+}
+
+// funcCall is the compiled arguments of a call of a layout function.
+type funcCall struct {
+	evals     []fastEval
+	finalType reflect.Type // nil without a final value
+	numIn     int
+}
+
+// funcCall compiles the arguments of a call of fn.
+func (c *fastCompiler) funcCall(name string, fn reflect.Value, args []parse.Node, final bool) (*funcCall, error) {
 	ft := fn.Type()
 	if ft.Kind() != reflect.Func || checkFuncType(ft) != nil {
 		return nil, unsupported("function %s", name)
@@ -59,39 +83,91 @@ func (c *fastCompiler) callFunc(name string, fn reflect.Value, args []parse.Node
 	if err != nil {
 		return nil, err
 	}
-	numIn := len(params)
-	evals := make([]fastEval, len(args))
+	fc := &funcCall{evals: make([]fastEval, len(args)), numIn: len(params)}
 	for i, a := range args {
-		e, err := c.arg(a, params[i])
-		if err != nil {
+		if fc.evals[i], err = c.arg(a, params[i]); err != nil {
 			return nil, err
 		}
-		evals[i] = e
 	}
-	var finalType reflect.Type
 	if final {
-		finalType = params[numIn-1]
+		fc.finalType = params[len(params)-1]
 	}
-	invoke := adapterFor(fn)
-	return func(s *fastState, dot any, vars []any, fin any) (any, error) {
-		a := s.frame(numIn)
+	return fc, nil
+}
+
+// args evaluates the arguments into a frame, which the caller releases.
+func (fc *funcCall) args(s *fastState, dot any, vars []any, fin any) ([]any, error) {
+	a := s.frame(fc.numIn)
+	for i, e := range fc.evals {
+		v, err := e(s, dot, vars)
+		if err != nil {
+			return a, err
+		}
+		a[i] = v
+	}
+	if fc.finalType != nil {
+		v, err := convert(fin, fc.finalType)
+		if err != nil {
+			return a, err
+		}
+		a[fc.numIn-1] = v
+	}
+	return a, nil
+}
+
+// stringCall compiles a call of a layout function of type string, alone
+// in the pipeline before an action's escapers, to give its string
+// without boxing it; nil for any other call.
+func (c *fastCompiler) stringCall(cmd *parse.CommandNode) (stringEval, error) {
+	id, ok := cmd.Args[0].(*parse.IdentifierNode)
+	if !ok || fastEscaperFor(id.Ident) != nil || strings.HasPrefix(id.Ident, "_") {
+		return nil, nil
+	}
+	fn, ok := c.funcs[id.Ident]
+	if !ok {
+		return nil, nil
+	}
+	invoke := stringAdapterFor(reflect.ValueOf(fn))
+	if invoke == nil {
+		return nil, nil
+	}
+	fc, err := c.funcCall(id.Ident, reflect.ValueOf(fn), cmd.Args[1:], false)
+	if err != nil {
+		return nil, err
+	}
+	return func(s *fastState, dot any, vars []any) (any, string, bool, error) {
+		a, err := fc.args(s, dot, vars, missingArg{})
 		defer s.release(a)
-		for i, e := range evals {
-			v, err := e(s, dot, vars)
-			if err != nil {
-				return nil, err
-			}
-			a[i] = v
+		if err != nil {
+			return nil, "", false, err
 		}
-		if finalType != nil {
-			v, err := convert(fin, finalType)
-			if err != nil {
-				return nil, err
-			}
-			a[numIn-1] = v
-		}
-		return invoke(a)
+		str, err := invoke(a)
+		return nil, str, err == nil, err
 	}, nil
+}
+
+// stringAdapterFor calls a function of type string directly, for the
+// types of the layout functions that return one; nil for any other.
+func stringAdapterFor(fn reflect.Value) func(a []any) (string, error) {
+	switch f := fn.Interface().(type) {
+	case func(string) string:
+		return func(a []any) (string, error) { return f(a[0].(string)), nil }
+	case func(time.Time) string:
+		return func(a []any) (string, error) { return f(a[0].(time.Time)), nil }
+	case func(any, string) (string, error):
+		return func(a []any) (string, error) { return stringResult(f(a[0], a[1].(string))) }
+	case func(any, time.Time) (string, error):
+		return func(a []any) (string, error) { return stringResult(f(a[0], a[1].(time.Time))) }
+	}
+	return nil
+}
+
+// stringResult is result for a string.
+func stringResult(s string, err error) (string, error) {
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", errFastUnsupported, err)
+	}
+	return s, nil
 }
 
 // paramTypes is the type of each argument of a call of a function of

@@ -375,11 +375,17 @@ func isEscaperCmd(cmd *parse.CommandNode) bool {
 type stringEval func(s *fastState, dot any, vars []any) (v any, str string, isStr bool, err error)
 
 // stringOrValue compiles the pipeline before an action's escapers: a
-// field chain alone gives a string field or method result as a string.
+// field chain alone gives a string field or method result as a string,
+// and so does a call of a layout function of type string.
 func (c *fastCompiler) stringOrValue(p *parse.PipeNode) (stringEval, error) {
 	if len(p.Cmds) == 1 && len(p.Cmds[0].Args) == 1 {
 		if f, ok := p.Cmds[0].Args[0].(*parse.FieldNode); ok {
 			return c.fieldString(func(_ *fastState, dot any, _ []any) (any, error) { return dot, nil }, f.Ident), nil
+		}
+	}
+	if len(p.Cmds) == 1 {
+		if f, err := c.stringCall(p.Cmds[0]); f != nil || err != nil {
+			return f, err
 		}
 	}
 	pipe, err := c.pipeline(p)
