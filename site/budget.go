@@ -152,18 +152,37 @@ func (w *budgetWriter) Write(p []byte) (int, error) {
 			return 0, err
 		}
 	}
-	if w.writes++; w.writes&31 == 0 {
-		if err := w.ctx.Err(); err != nil {
-			return 0, err
-		}
-		if time.Now().After(w.deadline) {
-			return 0, errOverBudget
-		}
-	}
-	if w.buf.Len()+len(p) > w.limit {
-		return 0, errTooLarge
+	if err := w.check(len(p)); err != nil {
+		return 0, err
 	}
 	return w.buf.Write(p)
+}
+
+// writeString is Write for a string, for the fast executor: a string is
+// never a mark.
+func (w *budgetWriter) writeString(s string) error {
+	if err := w.check(len(s)); err != nil {
+		return err
+	}
+	w.buf.WriteString(s)
+	return nil
+}
+
+// check counts a write of n bytes and stops it when the execution is
+// cancelled, past its deadline (looked at every 32nd write) or too large.
+func (w *budgetWriter) check(n int) error {
+	if w.writes++; w.writes&31 == 0 {
+		if err := w.ctx.Err(); err != nil {
+			return err
+		}
+		if time.Now().After(w.deadline) {
+			return errOverBudget
+		}
+	}
+	if w.buf.Len()+n > w.limit {
+		return errTooLarge
+	}
+	return nil
 }
 
 // mark counts template depth from the empty writes guard put at the start

@@ -58,6 +58,13 @@ type templateSet struct {
 	entry  map[string]string             // leaf -> the template to execute
 	base   *template.Template            // partials and baseof, for partialCached
 	marks  *templateMarks                // see guard
+
+	// The fast executor's programs (fastexec.go): of each leaf, and of
+	// each partial partialCached runs, by name (a *fastLeaf).
+	funcs    template.FuncMap
+	fast     map[string]*fastLeaf
+	partials sync.Map
+	stdlib   bool // run html/template only: the fast executor's oracle
 }
 
 type cacheKey struct {
@@ -167,8 +174,9 @@ func layoutLinkError(p string) *Error {
 // compile parses the layout files into leaf templates, each with the
 // partials and baseof.html.
 func (l *layouts) compile(files map[string]string, funcs template.FuncMap) (*templateSet, Errors) {
-	s := &templateSet{leaves: map[string]*template.Template{}, entry: map[string]string{}}
+	s := &templateSet{leaves: map[string]*template.Template{}, entry: map[string]string{}, fast: map[string]*fastLeaf{}}
 	fm := maps.Clone(funcs)
+	s.funcs = fm
 	fm["partialCached"] = func(name string, data any, keys ...any) (template.HTML, error) {
 		return l.partialCached(s, name, data, keys...)
 	}
@@ -199,6 +207,7 @@ func (l *layouts) compile(files map[string]string, funcs template.FuncMap) (*tem
 		}
 		s.leaves[name] = set
 		s.entry[name] = name
+		s.fast[name] = &fastLeaf{}
 		n += countTemplates(set)
 		if onlyDefines(set.Lookup(name)) {
 			for _, b := range []string{path.Dir(name) + "/baseof.html", "_default/baseof.html"} {
@@ -221,8 +230,20 @@ func (l *layouts) compile(files map[string]string, funcs template.FuncMap) (*tem
 // execute runs a leaf template within the time budget, stopping when ctx
 // is cancelled. An error from the minified templates is looked for again
 // in the templates as written, whose lines it names.
+//
+// The fast executor runs the leaf once html/template has run it without
+// error; where it gives up, html/template runs it.
 func (l *layouts) execute(ctx context.Context, w *bytes.Buffer, leaf string, data any, bg budget) error {
+	fast := l.fast[leaf]
+	if p := fast.program(); p != nil && !l.stdlib {
+		if err, ok := fastRun(ctx, p, w, data, bg, l.marks); ok {
+			return err
+		}
+	}
 	err := l.leaves[leaf].ExecuteTemplate(newBudgetWriter(ctx, w, bg, l.marks), l.entry[leaf], data)
+	if err == nil {
+		fast.compileOnce(l.leaves[leaf], l.funcs, l.entry[leaf])
+	}
 	if err != nil && l.src != nil && !overBudget(ctx, err) {
 		var discard bytes.Buffer
 		if err2 := l.src.leaves[leaf].ExecuteTemplate(newBudgetWriter(ctx, &discard, bg, l.src.marks), l.src.entry[leaf], data); err2 != nil {
@@ -276,13 +297,31 @@ func (l *layouts) partialCached(s *templateSet, name string, data any, keys ...a
 		return "", &partialLoopError{}
 	}
 	l.runs.Add(1)
-	var b bytes.Buffer
-	if err := t.Execute(newBudgetWriter(context.Background(), &b, budgetFor(l.timeout, 0), s.marks), data); err != nil {
+	b, err := s.runPartial(t, name, data, budgetFor(l.timeout, 0))
+	if err != nil {
 		return "", l.partialLoop(err, s, name)
 	}
 	out := template.HTML(b.String())
 	l.cache.Store(k, out)
 	return out, nil
+}
+
+// runPartial executes a partial for partialCached, on the fast executor
+// once html/template has run it without error.
+func (s *templateSet) runPartial(t *template.Template, name string, data any, bg budget) (*bytes.Buffer, error) {
+	var b bytes.Buffer
+	f, _ := s.partials.LoadOrStore(name, &fastLeaf{})
+	fast := f.(*fastLeaf)
+	if p := fast.program(); p != nil && !s.stdlib {
+		if err, ok := fastRun(context.Background(), p, &b, data, bg, s.marks); ok {
+			return &b, err
+		}
+	}
+	if err := t.Execute(newBudgetWriter(context.Background(), &b, bg, s.marks), data); err != nil {
+		return nil, err
+	}
+	fast.compileOnce(s.base, s.funcs, "partials/"+name)
+	return &b, nil
 }
 
 // onlyDefines reports whether a template's body is blank, so that it
