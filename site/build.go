@@ -687,11 +687,18 @@ func (r *pageRenderer) execute(ctx context.Context, p *Page, rd *rendered, w *by
 	var xerr error
 	bg := budgetFor(r.st.lay.timeout, len(rd.content))
 	run := on.run(ctx, bg.time, func() { xerr = r.st.lay.execute(ctx, w, name, p, bg) })
-	if run == nil && xerr == nil {
+	if run != nil {
+		// The layout was left running: xerr is still its to write.
+		if ctx.Err() != nil {
+			return nil, nil, true
+		}
+		return nil, r.pageError(errorf("layouts/"+name, 0, "%s", budgetMessage(run, bg)), p), true
+	}
+	if xerr == nil {
 		p.rendered.Store(nil)
 		return w.Bytes(), nil, false
 	}
-	if run == nil && !overBudget(ctx, xerr) {
+	if !overBudget(ctx, xerr) {
 		p.rendered.Store(nil)
 		e := r.st.lay.explain(xerr)
 		if msg := panicInFunc(xerr); msg != "" {
@@ -702,7 +709,7 @@ func (r *pageRenderer) execute(ctx context.Context, p *Page, rd *rendered, w *by
 	if ctx.Err() != nil {
 		return nil, nil, true
 	}
-	if msg := budgetMessage(cmp.Or(run, xerr), bg); msg != "" {
+	if msg := budgetMessage(xerr, bg); msg != "" {
 		return nil, r.pageError(errorf("layouts/"+name, 0, "%s", msg), p), true
 	}
 	return nil, r.pageError(r.st.lay.explain(xerr), p), true
