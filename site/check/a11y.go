@@ -202,6 +202,9 @@ var vagueLinkText = map[string]bool{"click here": true, "here": true, "more": tr
 
 // vague returns why a link's name does not describe it, or "".
 func vague(name string) string {
+	if !mayBeVague(name) {
+		return ""
+	}
 	s := strings.ToLower(strings.TrimRight(name, ".,;:!?…)» "))
 	s = strings.TrimLeft(s, "(« ")
 	if vagueLinkText[s] {
@@ -211,6 +214,24 @@ func vague(name string) string {
 		return fmt.Sprintf("the link text is a bare address, %s, which screen readers spell out", truncate(name, 60))
 	}
 	return ""
+}
+
+// mayBeVague reports whether vague(name) may find something, from the
+// first letter of the link text after any "(", "«" and spaces, which for
+// every vague text and bare address is one of c, h, m, r, w in either
+// case (no other letter has those as its lower case). Most link text is
+// let go without lower-casing it.
+func mayBeVague(name string) bool {
+	for {
+		switch {
+		case strings.HasPrefix(name, "("), strings.HasPrefix(name, " "):
+			name = name[1:]
+		case strings.HasPrefix(name, "«"):
+			name = name[len("«"):]
+		default:
+			return name != "" && strings.IndexByte("chmrwCHMRW", name[0]) >= 0
+		}
+	}
 }
 
 func checkLinkText(p *Page, d *Document, report func(Finding)) {

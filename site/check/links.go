@@ -150,6 +150,7 @@ func (t *urlTable) id(url string) uint32 {
 		return id
 	}
 	id = uint32(len(t.urls))
+	url = strings.Clone(url) // kept: not the page's HTML, which the tree's strings share
 	t.urls = append(t.urls, url)
 	t.ids[url] = id
 	return id
@@ -214,7 +215,7 @@ func collectFacts(p *Page, urls *urlTable) *pageFacts {
 	d := p.Doc()
 	f := &pageFacts{urls: urls}
 	if t := d.title(); t != nil {
-		f.title = t.TextContent()
+		f.title = strings.Clone(t.TextContent()) // not the page's HTML, which the tree's strings share
 	}
 	skip := d.skipLink()
 	md := markdownURLs(p)

@@ -80,11 +80,30 @@ func splitWords(ws []word, b *Block) []word {
 			if strings.Contains(f, "://") || strings.HasPrefix(f, "www.") {
 				continue // a bare address
 			}
-			ws = append(ws, word{text: f, lower: strings.ToLower(strings.TrimFunc(f, notLetter)), line: l.Line})
+			ws = append(ws, word{text: f, lower: strings.ToLower(trimNotLetters(f)), line: l.Line})
 		}
 	}
 	return ws
 }
+
+// trimNotLetters is strings.TrimFunc(w, notLetter), with the ASCII at
+// its ends trimmed without decoding runes.
+func trimNotLetters(w string) string {
+	i, j := 0, len(w)
+	for i < j && w[i] < utf8.RuneSelf && !isASCIILetter(w[i]) {
+		i++
+	}
+	for j > i && w[j-1] < utf8.RuneSelf && !isASCIILetter(w[j-1]) {
+		j--
+	}
+	w = w[i:j]
+	if len(w) > 0 && (w[0] >= utf8.RuneSelf || w[len(w)-1] >= utf8.RuneSelf) {
+		return strings.TrimFunc(w, notLetter)
+	}
+	return w
+}
+
+func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
 // checkSentences warns about long sentences, and about paragraphs of many.
 func checkSentences(line int, words []word, warn func(int, string, string, string)) {
@@ -160,12 +179,13 @@ func excerpt(ws []word) string {
 func checkAbbreviations(words []word, seen map[string]bool, warn func(int, string, string, string)) {
 	depth := 0
 	for i, w := range words {
+		upper, open, closed := countBytes(w.text)
 		abbr := ""
-		if w.lower != w.text || strings.ContainsAny(w.text, "()") {
-			abbr = abbreviation(w.text) // only words with capitals can be
+		if upper >= 2 {
+			abbr = abbreviation(w.text) // only words with two capitals can be
 		}
-		inside := depth > 0 || strings.HasPrefix(strings.TrimLeft(w.text, `"'‘“`), "(")
-		depth = max(0, depth+strings.Count(w.text, "(")-strings.Count(w.text, ")"))
+		inside := depth > 0 || opensBracket(w.text)
+		depth = max(0, depth+open-closed)
 		if abbr == "" || seen[abbr] {
 			continue
 		}
@@ -176,6 +196,35 @@ func checkAbbreviations(words []word, seen map[string]bool, warn func(int, strin
 		warn(w.line, "abbreviation",
 			fmt.Sprintf("the abbreviation %s is used before it is spelled out", abbr),
 			fmt.Sprintf("write it out in full the first time, with (%s) after it, as in \"Information Commissioner's Office (ICO)\"", abbr))
+	}
+}
+
+// countBytes counts the capitals A to Z in w, and its brackets ( and ).
+func countBytes(w string) (upper, open, closed int) {
+	for i := 0; i < len(w); i++ {
+		switch c := w[i]; {
+		case c >= 'A' && c <= 'Z':
+			upper++
+		case c == '(':
+			open++
+		case c == ')':
+			closed++
+		}
+	}
+	return upper, open, closed
+}
+
+// opensBracket reports whether w starts with (, after any quotes.
+func opensBracket(w string) bool {
+	for {
+		switch {
+		case strings.HasPrefix(w, `"`), strings.HasPrefix(w, "'"):
+			w = w[1:]
+		case strings.HasPrefix(w, "‘"), strings.HasPrefix(w, "“"):
+			w = w[len("‘"):] // both three bytes
+		default:
+			return strings.HasPrefix(w, "(")
+		}
 	}
 }
 

@@ -45,6 +45,7 @@ type tokenSource interface {
 // and FuzzParse hold it to x/net.
 type lexTokens struct {
 	src []byte // as given
+	str string // src as a string, whose slices are the attribute values
 	buf []byte // a copy the lexer may change (it lower-cases names in place)
 	l   *tdhtml.Lexer
 
@@ -74,12 +75,14 @@ type queued struct {
 	attrs     []Attr
 }
 
-func newLexTokens(src []byte) *lexTokens {
+// newLexTokens tokenizes src, whose text str is: the attribute values it
+// gives are slices of str.
+func newLexTokens(src []byte, str string) *lexTokens {
 	// One byte of room, so that the lexer's end marker does not move
 	// the buffer: token offsets come from where their bytes lie in it.
 	buf := make([]byte, len(src), len(src)+1)
 	copy(buf, src)
-	t := &lexTokens{src: src, buf: buf, l: tdhtml.NewLexer(parse.NewInputBytes(buf))}
+	t := &lexTokens{src: src, str: str, buf: buf, l: tdhtml.NewLexer(parse.NewInputBytes(buf))}
 	if bytes.IndexByte(src, 0) >= 0 {
 		t.switchToXnet(0) // NUL bytes, which x/net replaces by context, and the lexer ends at
 	}
@@ -194,11 +197,12 @@ loop:
 				t.switchToXnet(start)
 				return
 			}
-			if bytes.IndexByte(d, '&') >= 0 {
+			val := unquote(t.l.AttrVal())
+			if bytes.IndexByte(val, '&') >= 0 && !plainRefs(val) {
 				entity = true
 			}
 			if !hasAttr(attrs, key) {
-				attrs = append(attrs, Attr{Key: intern(key), Val: string(unquote(t.l.AttrVal()))})
+				attrs = append(attrs, Attr{Key: intern(key), Val: t.attrVal(val)})
 			}
 		case tdhtml.StartTagCloseToken, tdhtml.StartTagVoidToken:
 			end = t.at(d) + len(d)
@@ -249,6 +253,66 @@ loop:
 	case "noscript", "noembed", "noframes":
 		t.rawUntil(end, name)
 	}
+}
+
+// attrVal is an attribute value, val, as the lexer gives it (a slice of
+// buf), with its character references decoded: a slice of str when it
+// has none.
+func (t *lexTokens) attrVal(val []byte) string {
+	if bytes.IndexByte(val, '&') >= 0 {
+		return html.UnescapeString(string(convertNewlines(val))) // plainRefs: decoded alike in attributes and text
+	}
+	if len(val) == 0 {
+		return ""
+	}
+	off := t.at(val)
+	return t.str[off : off+len(val)]
+}
+
+// plainRefs reports whether each & of an attribute value starts a
+// character reference that x/net decodes in an attribute as it does in
+// text: a numeric one ended by a semicolon, or one of the named ones a
+// minifier writes (&amp; &lt; &gt; &quot; &apos;). Those html.UnescapeString
+// decodes as x/net's tokenizer does the value.
+func plainRefs(v []byte) bool {
+	for i := bytes.IndexByte(v, '&'); i >= 0; i = bytes.IndexByte(v, '&') {
+		v = v[i+1:]
+		n := numericRef(v)
+		if n == 0 {
+			for _, name := range []string{"amp;", "lt;", "gt;", "quot;", "apos;"} {
+				if bytes.HasPrefix(v, []byte(name)) {
+					n = len(name)
+					break
+				}
+			}
+		}
+		if n == 0 {
+			return false
+		}
+		v = v[n:]
+	}
+	return true
+}
+
+// numericRef is the length of the numeric character reference that v
+// starts with after its &, "#43;" or "#x2B;", with its semicolon; 0 when
+// v does not start with one.
+func numericRef(v []byte) int {
+	if len(v) < 3 || v[0] != '#' {
+		return 0
+	}
+	i, hex := 1, false
+	if v[1] == 'x' || v[1] == 'X' {
+		i, hex = 2, true
+	}
+	start := i
+	for i < len(v) && i-start < 8 && (v[i] >= '0' && v[i] <= '9' || hex && (v[i]|0x20 >= 'a' && v[i]|0x20 <= 'f')) {
+		i++
+	}
+	if i == start || i >= len(v) || v[i] != ';' {
+		return 0
+	}
+	return i + 1
 }
 
 // rawTextElement reports the elements whose content x/net reads as raw

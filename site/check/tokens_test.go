@@ -72,7 +72,7 @@ func dump(d *Document) string {
 // ParseWithXnet and DumpDocument let the external tests hold Parse to
 // the x/net reference.
 var (
-	ParseWithXnet = func(src []byte) *Document { return parseTokens(src, newXnetTokens(src)) }
+	ParseWithXnet = func(src []byte) *Document { return parseTokens(src, string(src), newXnetTokens(src)) }
 	DumpDocument  = dump
 )
 
