@@ -280,10 +280,11 @@ func spelledOutAfter(abbr string, words []word) bool {
 
 func checkWordsToAvoid(words []word, warn func(int, string, string, string)) {
 	for i, w := range words {
-		if len(w.lower) < 2 || strings.IndexByte("ufcelnaip", w.lower[0]) < 0 {
+		if len(w.lower) < 2 || w.lower[0] < 'a' || w.lower[0] > 'z' {
 			continue // no word to avoid starts so
 		}
-		for k, a := range wordsToAvoid {
+		for _, k := range avoidByLetter[w.lower[0]-'a'] {
+			a := wordsToAvoid[k]
 			if matchesAt(words, i, avoidParts[k]) {
 				warn(words[i].line, "avoid-words",
 					fmt.Sprintf("%q is a word plain-English guides ask writers to avoid", phraseAt(words, i, a.stem)),
@@ -298,6 +299,15 @@ var avoidParts = func() [][]string {
 	out := make([][]string, len(wordsToAvoid))
 	for i, a := range wordsToAvoid {
 		out[i] = strings.Fields(a.stem)
+	}
+	return out
+}()
+
+// avoidByLetter lists, for each letter a to z, the indices in
+// wordsToAvoid of the entries that start with it, in order.
+var avoidByLetter = func() (out [26][]int) {
+	for k, a := range wordsToAvoid {
+		out[a.stem[0]-'a'] = append(out[a.stem[0]-'a'], k)
 	}
 	return out
 }()

@@ -4,12 +4,13 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
 )
 
-var plainSeed = flag.Uint64("plain-seed", 0, "replay TestPlainEnglishMatchesSlow and TestVagueMatchesSlow with this seed only")
+var plainSeed = flag.Uint64("plain-seed", 0, "replay the seeded tests of fastpath_test.go with this seed only")
 
 // plainSeeds are the seeds of a seeded test: the one given with
 // -plain-seed, else n fixed ones and one from the clock.
@@ -197,4 +198,25 @@ func slowVague(name string) string {
 		return fmt.Sprintf("the link text is a bare address, %s, which screen readers spell out", truncate(name, 60))
 	}
 	return ""
+}
+
+// TestUnescapeURLMatchesSlow holds unescapeURL, which lets a URL without
+// % go as written, to url.PathUnescape on random URLs.
+func TestUnescapeURLMatchesSlow(t *testing.T) {
+	parts := []string{"/", "a", "%20", "%", "%2", "%zz", "+", "é", "#", "?", "&", ";", " ", "%2F", "\x00", "%C3%A9"}
+	for _, seed := range plainSeeds(t, 20000) {
+		rng := rand.New(rand.NewPCG(seed, 11))
+		var b strings.Builder
+		for range rng.IntN(6) {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		u := b.String()
+		want := u
+		if v, err := url.PathUnescape(u); err == nil {
+			want = v
+		}
+		if got := unescapeURL(u); got != want {
+			t.Fatalf("seed %d (replay with -plain-seed %d): unescapeURL(%q) = %q, want %q", seed, seed, u, got, want)
+		}
+	}
 }
