@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 var plainSeed = flag.Uint64("plain-seed", 0, "replay the seeded tests of fastpath_test.go with this seed only")
@@ -219,4 +221,46 @@ func TestUnescapeURLMatchesSlow(t *testing.T) {
 			t.Fatalf("seed %d (replay with -plain-seed %d): unescapeURL(%q) = %q, want %q", seed, seed, u, got, want)
 		}
 	}
+}
+
+// TestSentenceWordsMatchSlow holds endsSentence and hasLetterOrDigit,
+// which look at ASCII without decoding runes, to the versions that
+// decoded every word, on random words.
+func TestSentenceWordsMatchSlow(t *testing.T) {
+	parts := []string{"a", "J", ".", "!", "?", "\"", "'", "’", "”", ")", "]", "*", "_", "e.g", "Mr", "(", "‘", "“", "[", "é", "1", "٣", "—", "\xff", " "}
+	for _, seed := range plainSeeds(t, 20000) {
+		rng := rand.New(rand.NewPCG(seed, 13))
+		var b strings.Builder
+		for range rng.IntN(6) {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		w := b.String()
+		if got, want := endsSentence(w), slowEndsSentence(w); got != want {
+			t.Fatalf("seed %d (replay with -plain-seed %d): endsSentence(%q) = %v, want %v", seed, seed, w, got, want)
+		}
+		slowHas := strings.IndexFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
+		if got := hasLetterOrDigit(w); got != slowHas {
+			t.Fatalf("seed %d (replay with -plain-seed %d): hasLetterOrDigit(%q) = %v, want %v", seed, seed, w, got, slowHas)
+		}
+	}
+}
+
+// slowEndsSentence is endsSentence as it was, before its ASCII shortcut.
+func slowEndsSentence(w string) bool {
+	w = strings.TrimRight(w, `"'’”)]*_`)
+	if w == "" {
+		return false
+	}
+	switch w[len(w)-1] {
+	case '!', '?':
+		return true
+	case '.':
+		lw := strings.ToLower(strings.TrimLeft(w, `"'‘“([`))
+		if nonFinal[lw] {
+			return false
+		}
+		r, size := utf8.DecodeRuneInString(lw)
+		return !(size+1 == len(lw) && unicode.IsLetter(r))
+	}
+	return false
 }

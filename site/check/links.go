@@ -37,7 +37,7 @@ type ref struct {
 	href      string
 	id        uint32 // href's number in the site's urlTable, once packed
 	line, col int    // see refAt
-	tag       uint8 // index in refTags
+	tag       uint8  // index in refTags
 	flags     uint8
 }
 

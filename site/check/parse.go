@@ -200,7 +200,7 @@ func (p *parser) readAttrs(tag string, more bool) []Attr {
 	if more {
 		p.scratch = p.z.attrs(p.scratch)
 	}
-	if len(p.scratch) > 0 {
+	if len(p.scratch) > 0 && !p.z.noDuplicates() {
 		p.duplicateAttrs(tag)
 	}
 	if len(p.scratch) == 0 {

@@ -131,6 +131,11 @@ func checkSentences(line int, words []word, warn func(int, string, string, strin
 }
 
 func endsSentence(w string) bool {
+	if w != "" {
+		if c := w[len(w)-1]; c < utf8.RuneSelf && strings.IndexByte(`"')]*_.!?`, c) < 0 {
+			return false // most words: nothing to trim, and no full stop
+		}
+	}
 	w = strings.TrimRight(w, `"'’”)]*_`)
 	if w == "" {
 		return false
@@ -153,11 +158,26 @@ func endsSentence(w string) bool {
 func countWords(ws []word) int {
 	n := 0
 	for _, w := range ws {
-		if strings.IndexFunc(w.text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
+		if hasLetterOrDigit(w.text) {
 			n++
 		}
 	}
 	return n
+}
+
+// hasLetterOrDigit reports whether s holds a letter or a digit, looking
+// at its ASCII without decoding runes.
+func hasLetterOrDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return strings.IndexFunc(s[i:], func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
+		}
+		if isASCIILetter(c) || c >= '0' && c <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 func excerpt(ws []word) string {

@@ -34,6 +34,9 @@ type tokenSource interface {
 	text() []byte            // the text of a text or doctype token
 	tagName() []byte         // the name of a start or end tag
 	attrs(dst []Attr) []Attr // appends the start tag's attributes
+	// noDuplicates reports that the start tag is known to write no
+	// attribute name twice, so the parser need not look for repeats.
+	noDuplicates() bool
 }
 
 // lexTokens is the tokenSource Parse uses: tdewolff's HTML lexer, some
@@ -49,14 +52,15 @@ type lexTokens struct {
 	buf []byte // a copy the lexer may change (it lower-cases names in place)
 	l   *tdhtml.Lexer
 
-	kind    tokKind
-	off     int
-	rawB    []byte
-	textB   []byte
-	name    []byte
-	attrB   []Attr
-	attrBuf []Attr
-	rawText bool // the next text token is the content of a script or style
+	kind     tokKind
+	off      int
+	rawB     []byte
+	textB    []byte
+	name     []byte
+	attrB    []Attr
+	attrBuf  []Attr
+	rawText  bool // the next text token is the content of a script or style
+	distinct bool // the current start tag's attribute names, as the lexer read them, are all different
 
 	queue []queued // tokens of an element tokenized by x/net
 
@@ -113,8 +117,10 @@ func (t *lexTokens) text() []byte {
 }
 func (t *lexTokens) tagName() []byte         { return t.name }
 func (t *lexTokens) attrs(dst []Attr) []Attr { return append(dst, t.attrB...) }
+func (t *lexTokens) noDuplicates() bool      { return t.x == nil && t.distinct }
 
 func (t *lexTokens) next() tokKind {
+	t.distinct = false
 	if len(t.queue) > 0 {
 		q := t.queue[0]
 		t.queue = t.queue[1:]
@@ -186,6 +192,7 @@ func (t *lexTokens) startTag(data []byte) {
 	attrs := t.attrBuf[:0] // reused: the parser copies the attributes it keeps
 	defer func() { t.attrBuf = attrs[:0] }()
 	entity := false // x/net decodes values by rules of its own: it reads such a tag
+	distinct := true
 loop:
 	for {
 		tt, d := t.l.Next()
@@ -203,6 +210,8 @@ loop:
 			}
 			if !hasAttr(attrs, key) {
 				attrs = append(attrs, Attr{Key: intern(key), Val: t.attrVal(val)})
+			} else {
+				distinct = false
 			}
 		case tdhtml.StartTagCloseToken, tdhtml.StartTagVoidToken:
 			end = t.at(d) + len(d)
@@ -221,7 +230,7 @@ loop:
 		return
 	}
 	t.kind, t.off, t.rawB, t.name = kind, start, t.src[start:end], name
-	t.attrB = attrs
+	t.attrB, t.distinct = attrs, distinct && !entity
 	if entity {
 		// An "&copy=" in a URL stays as written, for one.
 		z := html.NewTokenizer(bytes.NewReader(t.rawB))

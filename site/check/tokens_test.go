@@ -43,6 +43,7 @@ func (x *xnetTokens) raw() []byte             { return x.cur }
 func (x *xnetTokens) text() []byte            { return x.z.Text() }
 func (x *xnetTokens) tagName() []byte         { return x.name }
 func (x *xnetTokens) attrs(dst []Attr) []Attr { return xnetAttrs(x.z, x.more, dst) }
+func (x *xnetTokens) noDuplicates() bool      { return false }
 
 // dump writes a document's tree, positions and problems, to compare two
 // parses of the same HTML.
@@ -95,6 +96,13 @@ func TestParseMatchesXnetCases(t *testing.T) {
 		`<a href="x"<b>odd</b>`,
 		`<img src="a.png"alt="no space">`,
 		`<P>UPPER</P><SVG><Path D="M0"/></SVG>`,
+		// Repeated attributes right after a tag without (the lexer's
+		// shortcut must not carry over to queued or x/net tokens).
+		`<p class=a><svg><path d=1 d=2/></svg><p id=x id=y>`,
+		`<a href=x><img src="a&#43;b" alt=1 alt=2><b c=1 C=2>`,
+		`<p title=x><noscript a=1 a=2>x</noscript><i a=1 b=2 a=3>`,
+		`<link href="/x.css" integrity="sha384-a&#43;b&#x2F;c&amp;d&lt;&gt;&quot;&apos;" rel=x>`,
+		`<a href="?a=1&amp;copy=2&#43" title="&#0;&#x110000;&#128;">x</a>`,
 	}
 	for i, c := range cases {
 		src := []byte(c)
