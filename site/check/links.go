@@ -91,10 +91,11 @@ func (p *Page) refAt(rf ref) Finding {
 	return Finding{Line: rf.line, Col: rf.col}
 }
 
-// appendRef packs rf onto b: its URL's number in urls, its line and
-// column, and its tag and flags, as unsigned varints.
-func appendRef(b []byte, rf ref, urls *urlTable) []byte {
-	b = binary.AppendUvarint(b, uint64(urls.id(rf.href)))
+// appendRef packs rf onto b: its URL's number (rf.id, which
+// urlTable.number gave), its line and column, and its tag and flags, as
+// unsigned varints.
+func appendRef(b []byte, rf ref) []byte {
+	b = binary.AppendUvarint(b, uint64(rf.id))
 	b = binary.AppendUvarint(b, uint64(rf.line))
 	b = binary.AppendUvarint(b, uint64(rf.col))
 	return binary.AppendUvarint(b, uint64(rf.tag)<<refFlagBits|uint64(rf.flags))
@@ -165,24 +166,35 @@ type urlTable struct {
 
 func newURLTable() *urlTable { return &urlTable{ids: map[string]uint32{}} }
 
-// id is the number of url, given it the first time.
-func (t *urlTable) id(url string) uint32 {
+// number sets the id of each ref to the number of its URL, which a URL
+// is given the first time. It takes the table's lock once for all of
+// them, and once more only for URLs the table did not have: the pages
+// share most of their URLs, and the workers that check them the lock.
+func (t *urlTable) number(refs []ref) {
+	missing := false
 	t.mu.RLock()
-	id, ok := t.ids[url]
+	for i := range refs {
+		id, ok := t.ids[refs[i].href]
+		refs[i].id = id
+		missing = missing || !ok
+	}
 	t.mu.RUnlock()
-	if ok {
-		return id
+	if !missing {
+		return
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if id, ok := t.ids[url]; ok {
-		return id
+	for i := range refs {
+		url := refs[i].href
+		id, ok := t.ids[url]
+		if !ok {
+			id = uint32(len(t.urls))
+			url = strings.Clone(url) // kept: not the page's HTML, which the tree's strings share
+			t.urls = append(t.urls, url)
+			t.ids[url] = id
+		}
+		refs[i].id = id
 	}
-	id = uint32(len(t.urls))
-	url = strings.Clone(url) // kept: not the page's HTML, which the tree's strings share
-	t.urls = append(t.urls, url)
-	t.ids[url] = id
-	return id
 }
 
 // url is the URL numbered id.
@@ -251,6 +263,7 @@ func collectFacts(p *Page, urls *urlTable) *pageFacts {
 	}
 	skip := d.skipLink()
 	md := markdownURLs(p)
+	var refs []ref
 	for _, n := range d.Elements {
 		if id, ok := n.Attr("id"); ok {
 			f.ids = append(f.ids, id)
@@ -258,22 +271,30 @@ func collectFacts(p *Page, urls *urlTable) *pageFacts {
 		if name, ok := n.Attr("name"); ok && n.Tag == "a" {
 			f.ids = append(f.ids, name)
 		}
+		if n.flags&fURL == 0 {
+			continue // no URLs: most elements
+		}
 		for _, a := range urlAttrs[n.Tag] {
 			v, ok := n.Attr(a)
 			if !ok {
 				continue
 			}
 			if a != "srcset" {
-				f.refs = appendRef(f.refs, newRef(p, n, strings.TrimSpace(v), n == skip, md), urls)
+				refs = append(refs, newRef(p, n, strings.TrimSpace(v), n == skip, md))
 				continue
 			}
 			for _, u := range srcsetURLs(v) {
-				f.refs = appendRef(f.refs, newRef(p, n, strings.TrimSpace(u), n == skip, md), urls)
+				refs = append(refs, newRef(p, n, strings.TrimSpace(u), n == skip, md))
 			}
 		}
 	}
+	urls.number(refs)
+	var packed []byte
+	for _, rf := range refs {
+		packed = appendRef(packed, rf)
+	}
 	f.ids = internAll(compactSorted(f.ids))
-	f.refs = slices.Clone(f.refs) // the facts of every page are kept: no spare room
+	f.refs = slices.Clone(packed) // the facts of every page are kept: no spare room
 	return f
 }
 

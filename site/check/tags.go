@@ -26,6 +26,7 @@ const (
 	fDefItem                          // dd, dt
 	fP                                // p
 	fForeign                          // svg, math
+	fURL                              // has attributes that hold URLs: a key of urlAttrs
 )
 
 var tagTable = map[string]tagFlags{}
@@ -111,6 +112,9 @@ func init() {
 	addFlags(fDefItem, "dd", "dt")
 	addFlags(fP, "p")
 	addFlags(fForeign, "svg", "math")
+	for tag := range urlAttrs {
+		addFlags(fURL, tag)
+	}
 	indexTags()
 }
 
