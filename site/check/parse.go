@@ -52,7 +52,7 @@ func (d *Document) ID(id string) *Node {
 // HTML has no problems.
 func Parse(src []byte) *Document {
 	str := string(src)
-	return parseTokens(src, str, newLexTokens(src, str))
+	return parseTokens(src, str, newScanTokens(src, str))
 }
 
 // parseTokens builds the tree from a token source over src, whose text

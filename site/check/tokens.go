@@ -138,6 +138,12 @@ func (t *lexTokens) next() tokKind {
 			t.kind, t.off, t.rawB = tokEOF, len(t.src), nil
 			return tokEOF
 		case tdhtml.CommentToken, tdhtml.XMLToken, tdhtml.TemplateToken:
+			if tt == tdhtml.CommentToken && oddComment(data) {
+				// x/net ends <!--> and <!---> at once, and a comment
+				// at --!>: it reads on from here.
+				t.switchToXnet(t.at(data))
+				return t.xnext()
+			}
 			t.set(tokComment, data)
 		case tdhtml.DoctypeToken:
 			t.set(tokDoctype, data)
@@ -274,6 +280,9 @@ func (t *lexTokens) attrVal(val []byte) string {
 	if len(val) == 0 {
 		return ""
 	}
+	if bytes.IndexByte(val, '\r') >= 0 {
+		return string(convertNewlines(val)) // as x/net gives it
+	}
 	off := t.at(val)
 	return t.str[off : off+len(val)]
 }
@@ -322,6 +331,18 @@ func numericRef(v []byte) int {
 		return 0
 	}
 	return i + 1
+}
+
+// oddComment reports whether a comment token of the lexer is one that
+// x/net might end elsewhere: one that starts with <!--> or <!--->, holds
+// --!, or does not end with -->.
+func oddComment(data []byte) bool {
+	body, ok := bytes.CutPrefix(data, []byte("<!--"))
+	if !ok {
+		return false // <!x>, <?x>: bogus comments, which both end at >
+	}
+	return bytes.HasPrefix(body, []byte(">")) || bytes.HasPrefix(body, []byte("->")) ||
+		bytes.Contains(body, []byte("--!")) || !bytes.HasSuffix(body, []byte("-->"))
 }
 
 // rawTextElement reports the elements whose content x/net reads as raw
