@@ -2,17 +2,19 @@ package check
 
 import (
 	"bytes"
+	"strings"
 
 	"golang.org/x/net/html"
 )
 
 // scanTokens is the tokenSource Parse uses: a scanner for HTML written
-// as the build writes it (lower-case names, attributes quoted or plain,
-// no NUL bytes), some three times as fast as the lexer of lexTokens on
-// our pages because it only looks for what such HTML holds. From the
-// first token written any other way (an svg element, an upper-case tag,
-// a value with an entity it does not know) it hands the rest of the page
-// to lexTokens, which gives x/net's tokens for any input. FuzzParse and
+// as the build writes it (lower-case tag names, attributes quoted or
+// plain, no NUL bytes), about twice as fast as lexTokens on our pages
+// because it only looks for what such HTML holds. Like x/net's tokenizer,
+// it reads svg and math elements as any other. From the first token
+// written any other way (an upper-case tag name, a value with an entity
+// it does not know, a < in an attribute name) it hands the rest of the
+// page to lexTokens, which gives x/net's tokens for any input. FuzzParse and
 // TestParseMatchesXnetCases hold it to x/net.
 type scanTokens struct {
 	src []byte
@@ -31,6 +33,8 @@ type scanTokens struct {
 	rawEnd   int  // after the start tag of a raw text element: where its text ends, else -1
 	rcdata   bool // that text has its entities decoded (title, textarea)
 
+	foreign bool // an svg or math start tag has been read
+
 	// rest, once set, tokenizes the input from byte restOff on.
 	rest    *lexTokens
 	restOff int
@@ -44,9 +48,14 @@ func newScanTokens(src []byte, str string) *scanTokens {
 	return t
 }
 
-// handOver has lexTokens tokenize the input from byte from on.
+// handOver has lexTokens tokenize the input from byte from on; after an
+// svg or math start tag, x/net, since lexTokens reads such elements whole
+// and would not know it is inside one.
 func (t *scanTokens) handOver(from int) {
 	t.rest, t.restOff = newLexTokens(t.src[from:], t.str[from:]), from
+	if t.foreign {
+		t.rest.switchToXnet(0)
+	}
 }
 
 func (t *scanTokens) offset() int {
@@ -222,6 +231,7 @@ func (t *scanTokens) startTag() bool {
 	}
 	t.token(kind, end)
 	t.name, t.attrB, t.distinct = name, attrs, distinct
+	t.foreign = t.foreign || string(name) == "svg" || string(name) == "math"
 	return true
 }
 
@@ -229,14 +239,18 @@ func (t *scanTokens) startTag() bool {
 // it.
 func (t *scanTokens) attr(i int) (Attr, int, bool) {
 	s := t.src
-	start := i
-	for i < len(s) && isAttrNameByte(s[i]) {
+	start, upper := i, false
+	for i < len(s) && (isAttrNameByte(s[i]) || s[i] >= 'A' && s[i] <= 'Z') {
+		upper = upper || s[i] <= 'Z' && s[i] >= 'A'
 		i++
 	}
 	if i == start || i >= len(s) {
 		return Attr{}, 0, false
 	}
 	key := intern(s[start:i])
+	if upper {
+		key = strings.ToLower(string(s[start:i])) // as x/net gives it: viewBox is viewbox
+	}
 	if s[i] != '=' {
 		// A name alone, which x/net would join to a value after spaces.
 		j := i
@@ -291,7 +305,7 @@ func (t *scanTokens) attr(i int) (Attr, int, bool) {
 func (t *scanTokens) rawText(name []byte, end int, selfClosing bool) bool {
 	switch string(name) {
 	case "script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "title", "textarea":
-	case "plaintext", "svg", "math":
+	case "plaintext":
 		return false
 	default:
 		return true
@@ -325,6 +339,22 @@ func startsTag(s []byte, i int) bool {
 	}
 	c := s[i+1]
 	return c|0x20 >= 'a' && c|0x20 <= 'z' || c == '/' || c == '!' || c == '?'
+}
+
+// hasTagStart reports whether text holds a < that x/net would read as the
+// start of a tag or the like (see startsTag).
+func hasTagStart(text []byte) bool {
+	for i := bytes.IndexByte(text, '<'); i >= 0; {
+		if startsTag(text, i) {
+			return true
+		}
+		j := bytes.IndexByte(text[i+1:], '<')
+		if j < 0 {
+			return false
+		}
+		i += 1 + j
+	}
+	return false
 }
 
 // textEnd is the end of the text that starts at s[i]: the next < that

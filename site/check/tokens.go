@@ -137,8 +137,13 @@ func (t *lexTokens) next() tokKind {
 		case tdhtml.ErrorToken:
 			t.kind, t.off, t.rawB = tokEOF, len(t.src), nil
 			return tokEOF
-		case tdhtml.CommentToken, tdhtml.XMLToken, tdhtml.TemplateToken:
-			if tt == tdhtml.CommentToken && oddComment(data) {
+		case tdhtml.XMLToken, tdhtml.TemplateToken:
+			// An xml element, which the lexer reads whole: x/net reads
+			// on from here.
+			t.switchToXnet(t.at(data))
+			return t.xnext()
+		case tdhtml.CommentToken:
+			if oddComment(data) {
 				// x/net ends <!--> and <!---> at once, and a comment
 				// at --!>: it reads on from here.
 				t.switchToXnet(t.at(data))
@@ -149,9 +154,10 @@ func (t *lexTokens) next() tokKind {
 			t.set(tokDoctype, data)
 			t.textB = bytes.TrimSpace(t.l.Text())
 		case tdhtml.TextToken:
-			if !t.rawText && bytes.Contains(data, []byte("</")) {
-				// An end tag the lexer read as text (</>, </0): x/net
-				// drops it or reads a comment.
+			if !t.rawText && hasTagStart(data) {
+				// A tag or comment the lexer read as text (</>, </0,
+				// an unclosed <![CDATA[): x/net drops it or reads a
+				// comment.
 				t.switchToXnet(t.at(data))
 				return t.xnext()
 			}
@@ -170,6 +176,7 @@ func (t *lexTokens) next() tokKind {
 			}
 			t.set(tokEnd, data)
 			t.name = t.l.Text()
+			t.rawText = false // an empty script or style: the text after is not its content
 		case tdhtml.StartTagToken:
 			if t.startTag(data); t.x != nil {
 				return t.xnext()

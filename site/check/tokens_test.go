@@ -135,6 +135,9 @@ var parseCases = []string{
 	`<p a=&amp; b="&#43;&#x2B;&quot;" c="&copy" d="&foo;" e='&lt;&gt;'>`,
 	`<noscript><p>a</p></noscript><iframe>x</iframe><xmp>y</xmp><noembed>z</noembed><plaintext>w`,
 	`<title/>x<script/>y<p/>`,
+	`<svg class=i aria-hidden=true viewBox="0 0 24 24" VIEWBOX=x><title>a &amp; b</title><path d="M0 0"/><circle r=1 /></svg>`,
+	`<math><mi mathVariant=bold>x</mi></math><svg><foreignObject><p>x</p></foreignObject><![CDATA[y]]></svg>`,
+	`<sCript></sCript>&ac;0<style></style>&amp;<script></script>&lt;`,
 	`<div><p>unclosed`,
 	`<p a="unterminated`, `<p a=`, `<p a`, `<p `, `<!--`, `</p`, `<!doctype html`,
 }
