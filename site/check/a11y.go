@@ -253,7 +253,13 @@ func checkAmbiguousLinks(p *Page, d *Document, report func(Finding)) {
 		href string
 		n    *Node
 	}
-	seen := map[string]first{}
+	links := 0
+	for _, n := range d.Elements {
+		if isLink(n) {
+			links++
+		}
+	}
+	seen := make(map[string]first, links) // most link text differs: room for all at once
 	for _, n := range d.Elements {
 		if !isLink(n) || n.AttrOr("role") == "doc-backlink" {
 			continue // a footnote's way back to its reference, read in its context

@@ -86,7 +86,8 @@ func TestPlainEnglishMatchesSlow(t *testing.T) {
 }
 
 // slowPlainEnglish is checkPlainEnglish as it was, word for word, before
-// splitWords and checkAbbreviations were made faster.
+// splitWords and checkAbbreviations were made faster: its words are in
+// lower case (never fold), which checkWordsToAvoid compares as it did.
 func slowPlainEnglish(p *Page, report func(Finding)) {
 	if p.Source == "" || len(p.Prose) == 0 || !english(p.Lang) {
 		return
@@ -126,7 +127,7 @@ func slowSplitWords(ws []word, b *Block) []word {
 			if strings.Contains(f, "://") || strings.HasPrefix(f, "www.") {
 				continue
 			}
-			ws = append(ws, word{text: f, lower: strings.ToLower(strings.TrimFunc(f, notLetter)), line: l.Line})
+			ws = append(ws, word{text: f, bare: strings.ToLower(strings.TrimFunc(f, notLetter)), line: l.Line})
 		}
 	}
 	return ws
@@ -136,7 +137,7 @@ func slowCheckAbbreviations(words []word, seen map[string]bool, warn func(int, s
 	depth := 0
 	for i, w := range words {
 		abbr := ""
-		if w.lower != w.text || strings.ContainsAny(w.text, "()") {
+		if w.bare != w.text || strings.ContainsAny(w.text, "()") {
 			abbr = abbreviation(w.text)
 		}
 		inside := depth > 0 || strings.HasPrefix(strings.TrimLeft(w.text, `"'‘“`), "(")

@@ -35,10 +35,52 @@ var nonFinal = map[string]bool{"e.g.": true, "i.e.": true, "etc.": true, "mr.": 
 
 // A word is one whitespace-separated token of prose and its line.
 type word struct {
-	text  string
-	lower string // lower case, without the punctuation around it
-	line  int
+	text string
+	// bare is the word without the punctuation around it, in lower case;
+	// or when fold is set (a word all ASCII, the most common), as written,
+	// and the methods that compare it fold its capitals, so that it need
+	// not be copied.
+	bare string
+	fold bool
+	line int
 }
+
+// newWord is the word f, on line.
+func newWord(f string, line int) word {
+	bare := trimNotLetters(f)
+	for i := 0; i < len(bare); i++ {
+		if bare[i] >= utf8.RuneSelf {
+			return word{text: f, bare: strings.ToLower(bare), line: line}
+		}
+	}
+	return word{text: f, bare: bare, fold: true, line: line}
+}
+
+// lowerByte is byte i of the word's bare form in lower case.
+func (w word) lowerByte(i int) byte {
+	c := w.bare[i]
+	if w.fold && c >= 'A' && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	return c
+}
+
+// lowerHasPrefix reports whether the word's bare form in lower case
+// starts with prefix, itself in lower case.
+func (w word) lowerHasPrefix(prefix string) bool {
+	if len(w.bare) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if w.lowerByte(i) != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerIs reports whether the word's bare form in lower case is s.
+func (w word) lowerIs(s string) bool { return len(w.bare) == len(s) && w.lowerHasPrefix(s) }
 
 func checkPlainEnglish(p *Page, _ *Document, report func(Finding)) {
 	if p.Source == "" || len(p.Prose) == 0 || !english(p.Lang) {
@@ -80,7 +122,7 @@ func splitWords(ws []word, b *Block) []word {
 			if strings.Contains(f, "://") || strings.HasPrefix(f, "www.") {
 				continue // a bare address
 			}
-			ws = append(ws, word{text: f, lower: strings.ToLower(trimNotLetters(f)), line: l.Line})
+			ws = append(ws, newWord(f, l.Line))
 		}
 	}
 	return ws
@@ -300,10 +342,10 @@ func spelledOutAfter(abbr string, words []word) bool {
 
 func checkWordsToAvoid(words []word, warn func(int, string, string, string)) {
 	for i, w := range words {
-		if len(w.lower) < 2 || w.lower[0] < 'a' || w.lower[0] > 'z' {
+		if len(w.bare) < 2 || w.lowerByte(0) < 'a' || w.lowerByte(0) > 'z' {
 			continue // no word to avoid starts so
 		}
-		for _, k := range avoidByLetter[w.lower[0]-'a'] {
+		for _, k := range avoidByLetter[w.lowerByte(0)-'a'] {
 			a := wordsToAvoid[k]
 			if matchesAt(words, i, avoidParts[k]) {
 				warn(words[i].line, "avoid-words",
@@ -336,13 +378,13 @@ var avoidByLetter = func() (out [26][]int) {
 // start) or are the phrase (several whole words).
 func matchesAt(words []word, i int, parts []string) bool {
 	if len(parts) == 1 {
-		return strings.HasPrefix(words[i].lower, parts[0])
+		return words[i].lowerHasPrefix(parts[0])
 	}
 	if i+len(parts) > len(words) {
 		return false
 	}
 	for k, p := range parts {
-		if words[i+k].lower != p {
+		if !words[i+k].lowerIs(p) {
 			return false
 		}
 	}
