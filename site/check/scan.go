@@ -251,28 +251,35 @@ func (t *scanTokens) attr(i int) (Attr, int, bool) {
 	if upper {
 		key = strings.ToLower(string(s[start:i])) // as x/net gives it: viewBox is viewbox
 	}
-	if s[i] != '=' {
-		// A name alone, which x/net would join to a value after spaces.
-		j := i
-		for j < len(s) && isTagSpace(s[j]) {
-			j++
-		}
-		if j < len(s) && s[j] == '=' || s[i] == '/' && (i+1 >= len(s) || s[i+1] != '>') {
-			return Attr{}, 0, false
-		}
-		if !isTagSpace(s[i]) && s[i] != '>' && s[i] != '/' {
-			return Attr{}, 0, false
-		}
-		return Attr{Key: key}, i, true
+	if s[i] == '=' {
+		val, end, ok := t.attrValue(i + 1)
+		return Attr{Key: key, Val: val}, end, ok
 	}
-	i++
+	// A name alone, which x/net would join to a value after spaces.
+	j := i
+	for j < len(s) && isTagSpace(s[j]) {
+		j++
+	}
+	if j < len(s) && s[j] == '=' || s[i] == '/' && (i+1 >= len(s) || s[i+1] != '>') {
+		return Attr{}, 0, false
+	}
+	if !isTagSpace(s[i]) && s[i] != '>' && s[i] != '/' {
+		return Attr{}, 0, false
+	}
+	return Attr{Key: key}, i, true
+}
+
+// attrValue reads the attribute value at s[i], after its =, quoted or
+// plain, returning it decoded and the index after it.
+func (t *scanTokens) attrValue(i int) (string, int, bool) {
+	s := t.src
 	var val []byte
 	vStart := i
 	if i < len(s) && (s[i] == '"' || s[i] == '\'') {
 		q := s[i]
 		j := bytes.IndexByte(s[i+1:], q)
 		if j < 0 {
-			return Attr{}, 0, false
+			return "", 0, false
 		}
 		vStart = i + 1
 		val, i = s[i+1:i+1+j], i+1+j+1
@@ -283,19 +290,19 @@ func (t *scanTokens) attr(i int) (Attr, int, bool) {
 		}
 		val, i = s[i:j], j
 		if len(val) == 0 || val[len(val)-1] == '/' || bytes.ContainsAny(val, "\"'=<`") {
-			return Attr{}, 0, false
+			return "", 0, false
 		}
 	}
 	if bytes.IndexByte(val, '\r') >= 0 {
-		return Attr{}, 0, false
+		return "", 0, false
 	}
 	if bytes.IndexByte(val, '&') >= 0 {
 		if !plainRefs(val) {
-			return Attr{}, 0, false
+			return "", 0, false
 		}
-		return Attr{Key: key, Val: html.UnescapeString(string(val))}, i, true
+		return html.UnescapeString(string(val)), i, true
 	}
-	return Attr{Key: key, Val: t.str[vStart : vStart+len(val)]}, i, true
+	return t.str[vStart : vStart+len(val)], i, true
 }
 
 // rawText notes, after the start tag of an element whose content x/net
