@@ -88,6 +88,7 @@ type parser struct {
 	scratch []Attr
 	names   [][]byte
 
+	tagNames   nameCache      // tag names
 	foreign    int            // number of svg and math elements open
 	endedEarly map[string]int // elements closed by a misnested end tag: their own end tag is not stray
 	bodyEnded  bool
@@ -110,7 +111,7 @@ func (p *parser) run() {
 		case tokStart, tokSelfClosing:
 			p.startTag(tt == tokSelfClosing)
 		case tokEnd:
-			p.end(intern(p.z.tagName()))
+			p.end(p.tagNames.intern(p.z.tagName()))
 		}
 	}
 }
@@ -234,7 +235,7 @@ func (p *parser) text(b []byte) {
 }
 
 func (p *parser) startTag(selfClosing bool) {
-	tag := intern(p.z.tagName())
+	tag := p.tagNames.intern(p.z.tagName())
 	more := true
 	n := p.newNode(tag)
 	n.Attrs = p.readAttrs(tag, more)

@@ -35,6 +35,8 @@ type scanTokens struct {
 
 	foreign bool // an svg or math start tag has been read
 
+	names nameCache // attribute names
+
 	// rest, once set, tokenizes the input from byte restOff on.
 	rest    *lexTokens
 	restOff int
@@ -247,7 +249,7 @@ func (t *scanTokens) attr(i int) (Attr, int, bool) {
 	if i == start || i >= len(s) {
 		return Attr{}, 0, false
 	}
-	key := intern(s[start:i])
+	key := t.names.intern(s[start:i])
 	if upper {
 		key = strings.ToLower(string(s[start:i])) // as x/net gives it: viewBox is viewbox
 	}
@@ -326,6 +328,24 @@ func (t *scanTokens) rawText(name []byte, end int, selfClosing bool) bool {
 	}
 	t.rawEnd, t.rcdata = close, string(name) == "title" || string(name) == "textarea"
 	return true
+}
+
+// A nameCache holds names interned lately, one in each slot: a page
+// repeats a few tag and attribute names, which it finds again by a
+// comparison rather than an atom lookup.
+type nameCache [64]string
+
+// intern is intern(b), from the cache when it holds b.
+func (c *nameCache) intern(b []byte) string {
+	if len(b) == 0 {
+		return intern(b)
+	}
+	slot := &c[(int(b[0])*31+int(b[len(b)-1])*7+len(b))&63]
+	if *slot == string(b) {
+		return *slot
+	}
+	*slot = intern(b)
+	return *slot
 }
 
 // tagNameEnd is the index after the tag name that starts at s[i]: lower-case
