@@ -39,13 +39,15 @@ type tokenSource interface {
 	noDuplicates() bool
 }
 
-// lexTokens is the tokenSource Parse uses: tdewolff's HTML lexer, some
-// three times as fast as x/net's tokenizer on our pages, made to give
-// x/net's tokens. An svg or math element, which the lexer returns whole,
+// lexTokens is the tokenSource that scanTokens hands the rest of a page
+// to from the first token it does not read itself: tdewolff's HTML
+// lexer, some three times as fast as x/net's tokenizer on our pages, made
+// to give x/net's tokens. An svg or math element, which the lexer returns whole,
 // and a start tag whose attributes hold entities are tokenized by x/net;
 // from anything written oddly enough that the two could split it apart
-// differently, x/net reads the rest of the page. TestParseMatchesXnet
-// and FuzzParse hold it to x/net.
+// differently, x/net reads the rest of the page. TestParseMatchesXnet,
+// TestParseMatchesXnetCases and FuzzParse hold it to x/net, alone and
+// behind scanTokens.
 type lexTokens struct {
 	src []byte // as given
 	str string // src as a string, whose slices are the attribute values
