@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"context"
 	"html"
 	"strings"
@@ -80,7 +81,7 @@ func proseBlock(n ast.Node, src []byte, li *lineIndex) (ProseBlock, bool) {
 				flush()
 				line = l
 			}
-			cur.WriteString(inlineText(c.Segment.Value(src)))
+			writeInline(&cur, c.Segment.Value(src))
 			if c.SoftLineBreak() || c.HardLineBreak() {
 				cur.WriteByte(' ')
 			}
@@ -106,6 +107,16 @@ func proseBlock(n ast.Node, src []byte, li *lineIndex) (ProseBlock, bool) {
 // and character references resolved.
 func inlineText(v []byte) string {
 	return html.UnescapeString(string(util.UnescapePunctuations(v)))
+}
+
+// writeInline writes inlineText(v) to b, and v as it is when it has
+// neither escapes nor references (most text), without copying it first.
+func writeInline(b *strings.Builder, v []byte) {
+	if bytes.IndexByte(v, '\\') < 0 && bytes.IndexByte(v, '&') < 0 {
+		b.Write(v)
+		return
+	}
+	b.WriteString(inlineText(v))
 }
 
 // proseTimeout bounds PageProse's parse of one page, which the build

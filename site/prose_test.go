@@ -3,8 +3,10 @@ package site
 import (
 	"context"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -42,6 +44,24 @@ func TestPageProseMatchesBuild(t *testing.T) {
 		}
 		if compared < 10 {
 			t.Errorf("%s: only %d pages with prose compared", name, compared)
+		}
+	}
+}
+
+// TestWriteInlineMatchesInlineText holds writeInline, which writes text
+// without escapes or references as it is, to inlineText on random text.
+func TestWriteInlineMatchesInlineText(t *testing.T) {
+	parts := []string{"a", " ", "\\", "\\*", "&", "&amp;", "&#43;", "&copy", "é", "*", "\n", "\\\\", "&lt;"}
+	for seed := uint64(1); seed <= 20000; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 19))
+		var v strings.Builder
+		for range rng.IntN(6) {
+			v.WriteString(parts[rng.IntN(len(parts))])
+		}
+		var got strings.Builder
+		writeInline(&got, []byte(v.String()))
+		if want := inlineText([]byte(v.String())); got.String() != want {
+			t.Fatalf("seed %d: writeInline(%q) wrote %q, want %q", seed, v.String(), got.String(), want)
 		}
 	}
 }

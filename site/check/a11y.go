@@ -202,6 +202,9 @@ var vagueLinkText = map[string]bool{"click here": true, "here": true, "more": tr
 
 // vague returns why a link's name does not describe it, or "".
 func vague(name string) string {
+	if !mayBeVague(name) {
+		return ""
+	}
 	s := strings.ToLower(strings.TrimRight(name, ".,;:!?…)» "))
 	s = strings.TrimLeft(s, "(« ")
 	if vagueLinkText[s] {
@@ -211,6 +214,24 @@ func vague(name string) string {
 		return fmt.Sprintf("the link text is a bare address, %s, which screen readers spell out", truncate(name, 60))
 	}
 	return ""
+}
+
+// mayBeVague reports whether vague(name) may find something, from the
+// first letter of the link text after any "(", "«" and spaces, which for
+// every vague text and bare address is one of c, h, m, r, w in either
+// case (no other letter has those as its lower case). Most link text is
+// let go without lower-casing it.
+func mayBeVague(name string) bool {
+	for {
+		switch {
+		case strings.HasPrefix(name, "("), strings.HasPrefix(name, " "):
+			name = name[1:]
+		case strings.HasPrefix(name, "«"):
+			name = name[len("«"):]
+		default:
+			return name != "" && strings.IndexByte("chmrwCHMRW", name[0]) >= 0
+		}
+	}
 }
 
 func checkLinkText(p *Page, d *Document, report func(Finding)) {
@@ -235,8 +256,14 @@ func checkLinkText(p *Page, d *Document, report func(Finding)) {
 // not one a link: one a link made findings grow with the square of the
 // pages (four million at 2,000 pages).
 func checkAmbiguousLinks(p *Page, d *Document, report func(Finding)) {
-	var order []string // names with more than one place, in the order found
-	groups := map[string]*linkGroup{}
+	links := 0
+	for _, n := range d.Elements {
+		if isLink(n) {
+			links++
+		}
+	}
+	var order []string                           // names with more than one place, in the order found
+	groups := make(map[string]*linkGroup, links) // most link text differs: room for all at once
 	for _, n := range d.Elements {
 		if !isLink(n) || n.AttrOr("role") == "doc-backlink" {
 			continue // a footnote's way back to its reference, read in its context
@@ -247,7 +274,7 @@ func checkAmbiguousLinks(p *Page, d *Document, report func(Finding)) {
 		}
 		g := groups[name]
 		if g == nil {
-			groups[name] = &linkGroup{first: n, href: absoluteHref(p.URL, n.AttrOr("href")), places: map[string]bool{}}
+			groups[name] = &linkGroup{first: n, href: absoluteHref(p.URL, n.AttrOr("href"))}
 			continue
 		}
 		if g.add(n, absoluteHref(p.URL, n.AttrOr("href"))) {
@@ -268,7 +295,7 @@ type linkGroup struct {
 	elsewhere int             // those that go elsewhere than the first
 	other     *Node           // the first link that goes elsewhere
 	hrefs     []string        // where the others go, in order, each once
-	places    map[string]bool // hrefs, as a set
+	places    map[string]bool // hrefs, as a set; nil until one goes elsewhere
 }
 
 // add counts link n, which goes to href; true when it is the first that
@@ -279,6 +306,9 @@ func (g *linkGroup) add(n *Node, href string) bool {
 		return false
 	}
 	g.elsewhere++
+	if g.places == nil {
+		g.places = map[string]bool{}
+	}
 	if !g.places[href] {
 		g.places[href] = true
 		g.hrefs = append(g.hrefs, href)

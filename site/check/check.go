@@ -176,7 +176,7 @@ func Run(s *Site, opts Options) []Finding {
 // build's own findings, as Run returns them.
 func siteFindings(s *Site, per [][]Finding, opts Options) []Finding {
 	idx := newSiteIndex(s)
-	lr := &linkRule{site: s, index: idx}
+	lr := &linkRule{site: s, index: idx, resolved: new(sync.Map)}
 	parallel(len(s.Pages), func(i int) {
 		per[i] = append(per[i], runRule(s, s.Pages[i], lr)...)
 	})

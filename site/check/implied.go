@@ -130,7 +130,7 @@ func (p *parser) misnested(n *Node, by cause) {
 // end handles an end tag.
 func (p *parser) end(tag string) {
 	by := cause{tag: tag, end: true}
-	f := tagTable[tag]
+	f := flagsOf(tag)
 	if p.foreign > 0 {
 		if !p.closeFirst(0, tag, 0, by, 0) {
 			p.stray(tag)

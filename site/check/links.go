@@ -35,8 +35,9 @@ func (f *pageFacts) hasID(id string) bool {
 // finding about it needs no second parse.
 type ref struct {
 	href      string
-	line, col int   // see refAt
-	tag       uint8 // index in refTags
+	id        uint32 // href's number in the site's urlTable, once packed
+	line, col int    // see refAt
+	tag       uint8  // index in refTags
 	flags     uint8
 }
 
@@ -44,6 +45,9 @@ type ref struct {
 const (
 	refSkipLink = 1 << iota // the page's skip link
 	refMarkdown             // written in the page's Markdown, on line
+	refLocal                // local: checked with the page alone
+
+	refFlagBits = 3
 )
 
 // refTags are the elements whose attributes urlAttrs lists, by a ref's tag.
@@ -60,6 +64,7 @@ var urlAttrs = map[string][]string{
 func (rf ref) url() string      { return rf.href }
 func (rf ref) tagName() string  { return refTags[rf.tag] }
 func (rf ref) isSkipLink() bool { return rf.flags&refSkipLink != 0 }
+func (rf ref) isLocal() bool    { return rf.flags&refLocal != 0 }
 
 // local reports whether checking the ref needs no other page: it points
 // to a place on its own page ("#part"), or has a scheme, which the link
@@ -86,43 +91,68 @@ func (p *Page) refAt(rf ref) Finding {
 	return Finding{Line: rf.line, Col: rf.col}
 }
 
-// appendRef packs rf onto b: its URL's number in urls, its line and
-// column, and its tag and flags, as unsigned varints.
-func appendRef(b []byte, rf ref, urls *urlTable) []byte {
-	b = binary.AppendUvarint(b, uint64(urls.id(rf.href)))
+// appendRef packs rf onto b: its URL's number (rf.id, which
+// urlTable.number gave), its line and column, and its tag and flags, as
+// unsigned varints.
+func appendRef(b []byte, rf ref) []byte {
+	b = binary.AppendUvarint(b, uint64(rf.id))
 	b = binary.AppendUvarint(b, uint64(rf.line))
 	b = binary.AppendUvarint(b, uint64(rf.col))
-	return binary.AppendUvarint(b, uint64(rf.tag)<<2|uint64(rf.flags))
+	return binary.AppendUvarint(b, uint64(rf.tag)<<refFlagBits|uint64(rf.flags))
+}
+
+// nextRef reads the packed ref at the start of b: its four numbers and
+// its length in bytes, 0 when b does not start with one.
+func nextRef(b []byte) (v [4]uint64, size int) {
+	for i := range v {
+		x, n := binary.Uvarint(b[size:])
+		if n <= 0 {
+			return v, 0 // not written by appendRef: a bug, and nothing more to read
+		}
+		v[i], size = x, size+n
+	}
+	return v, size
 }
 
 // eachRef calls yield with each of the page's refs, in the order of the
 // page, until it returns false.
-func (f *pageFacts) eachRef(yield func(ref) bool) {
+func (f *pageFacts) eachRef(yield func(ref) bool) { f.eachRefFlagged(0, yield) }
+
+// eachRefFlagged is eachRef over the refs that have every flag in want;
+// the others are skipped before their URL is looked up.
+func (f *pageFacts) eachRefFlagged(want uint8, yield func(ref) bool) {
 	for b := f.refs; len(b) > 0; {
-		var v [4]uint64
-		for i := range v {
-			x, n := binary.Uvarint(b)
-			if n <= 0 {
-				return // not written by appendRef: a bug, and nothing more to read
-			}
-			v[i], b = x, b[n:]
+		v, n := nextRef(b)
+		if n == 0 {
+			return
 		}
-		rf := ref{href: f.urls.url(uint32(v[0])), line: int(v[1]), col: int(v[2]), tag: uint8(v[3] >> 2), flags: uint8(v[3] & 3)}
+		b = b[n:]
+		flags := uint8(v[3] & (1<<refFlagBits - 1))
+		if flags&want != want {
+			continue
+		}
+		rf := ref{href: f.urls.url(uint32(v[0])), id: uint32(v[0]), line: int(v[1]), col: int(v[2]), tag: uint8(v[3] >> refFlagBits), flags: flags}
 		if !yield(rf) {
 			return
 		}
 	}
 }
 
-// keepRefs keeps only the refs that keep says to.
-func (f *pageFacts) keepRefs(keep func(ref) bool) {
-	var b []byte
-	for rf := range f.eachRef {
-		if keep(rf) {
-			b = appendRef(b, rf, f.urls)
+// dropLocalRefs keeps only the refs that are not local (see ref.local),
+// as they were packed.
+func (f *pageFacts) dropLocalRefs() {
+	var out []byte
+	for b := f.refs; len(b) > 0; {
+		v, n := nextRef(b)
+		if n == 0 {
+			break
 		}
+		if v[3]&refLocal == 0 {
+			out = append(out, b[:n]...)
+		}
+		b = b[n:]
 	}
-	f.refs = b
+	f.refs = out
 }
 
 // urlTable numbers the URLs of a site's pages, which share most of them
@@ -136,23 +166,35 @@ type urlTable struct {
 
 func newURLTable() *urlTable { return &urlTable{ids: map[string]uint32{}} }
 
-// id is the number of url, given it the first time.
-func (t *urlTable) id(url string) uint32 {
+// number sets the id of each ref to the number of its URL, which a URL
+// is given the first time. It takes the table's lock once for all of
+// them, and once more only for URLs the table did not have: the pages
+// share most of their URLs, and the workers that check them the lock.
+func (t *urlTable) number(refs []ref) {
+	missing := false
 	t.mu.RLock()
-	id, ok := t.ids[url]
+	for i := range refs {
+		id, ok := t.ids[refs[i].href]
+		refs[i].id = id
+		missing = missing || !ok
+	}
 	t.mu.RUnlock()
-	if ok {
-		return id
+	if !missing {
+		return
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if id, ok := t.ids[url]; ok {
-		return id
+	for i := range refs {
+		url := refs[i].href
+		id, ok := t.ids[url]
+		if !ok {
+			id = uint32(len(t.urls))
+			url = strings.Clone(url) // kept: not the page's HTML, which the tree's strings share
+			t.urls = append(t.urls, url)
+			t.ids[url] = id
+		}
+		refs[i].id = id
 	}
-	id = uint32(len(t.urls))
-	t.urls = append(t.urls, url)
-	t.ids[url] = id
-	return id
 }
 
 // url is the URL numbered id.
@@ -184,6 +226,9 @@ func newRef(p *Page, n *Node, url string, skip bool, md map[mdKey]bool) ref {
 	if at.File != "" {
 		rf.flags |= refMarkdown
 	}
+	if rf.local() {
+		rf.flags |= refLocal
+	}
 	rf.line, rf.col = at.Line, at.Col
 	return rf
 }
@@ -214,10 +259,11 @@ func collectFacts(p *Page, urls *urlTable) *pageFacts {
 	d := p.Doc()
 	f := &pageFacts{urls: urls}
 	if t := d.title(); t != nil {
-		f.title = t.TextContent()
+		f.title = strings.Clone(t.TextContent()) // not the page's HTML, which the tree's strings share
 	}
 	skip := d.skipLink()
 	md := markdownURLs(p)
+	var refs []ref
 	for _, n := range d.Elements {
 		if id, ok := n.Attr("id"); ok {
 			f.ids = append(f.ids, id)
@@ -225,22 +271,30 @@ func collectFacts(p *Page, urls *urlTable) *pageFacts {
 		if name, ok := n.Attr("name"); ok && n.Tag == "a" {
 			f.ids = append(f.ids, name)
 		}
+		if n.flags&fURL == 0 {
+			continue // no URLs: most elements
+		}
 		for _, a := range urlAttrs[n.Tag] {
 			v, ok := n.Attr(a)
 			if !ok {
 				continue
 			}
 			if a != "srcset" {
-				f.refs = appendRef(f.refs, newRef(p, n, strings.TrimSpace(v), n == skip, md), urls)
+				refs = append(refs, newRef(p, n, strings.TrimSpace(v), n == skip, md))
 				continue
 			}
 			for _, u := range srcsetURLs(v) {
-				f.refs = appendRef(f.refs, newRef(p, n, strings.TrimSpace(u), n == skip, md), urls)
+				refs = append(refs, newRef(p, n, strings.TrimSpace(u), n == skip, md))
 			}
 		}
 	}
+	urls.number(refs)
+	var packed []byte
+	for _, rf := range refs {
+		packed = appendRef(packed, rf)
+	}
 	f.ids = internAll(compactSorted(f.ids))
-	f.refs = slices.Clone(f.refs) // the facts of every page are kept: no spare room
+	f.refs = slices.Clone(packed) // the facts of every page are kept: no spare room
 	return f
 }
 
@@ -345,6 +399,13 @@ type linkRule struct {
 	site  *Site
 	index pageFinder
 	local bool // check only the refs that need no other page (see ref.local)
+
+	// resolved, when not nil, holds the output file of each URL (by its
+	// number in the urlTable) whose path starts with / and resolves, as
+	// resolve found it: the pages of a site link to the same few
+	// thousand addresses, which need resolving once. Only for a linkRule
+	// over a site that does not change while it runs.
+	resolved *sync.Map
 }
 
 func (r *linkRule) Name() string { return "broken-link" }
@@ -353,14 +414,16 @@ func (r *linkRule) Check(p *Page, report func(Finding)) {
 	if p.facts == nil {
 		p.facts = collectFacts(p, r.site.urlTable())
 	}
-	for rf := range p.facts.eachRef {
-		if r.local && !rf.local() {
-			continue
-		}
+	var want uint8
+	if r.local {
+		want = refLocal
+	}
+	p.facts.eachRefFlagged(want, func(rf ref) bool {
 		if f, ok := r.checkRef(p, rf); ok {
 			report(f)
 		}
-	}
+		return true
+	})
 }
 
 // checkRef checks one URL; it returns a finding when the URL is broken.
@@ -375,7 +438,7 @@ func (r *linkRule) checkRef(p *Page, rf ref) (Finding, bool) {
 	if u != "" {
 		var f Finding
 		var ok bool
-		if file, f, ok = r.resolve(p, rf, u); !ok {
+		if file, f, ok = r.resolveOnce(p, rf, u); !ok {
 			return f, true
 		}
 	}
@@ -404,6 +467,23 @@ func (r *linkRule) checkRef(p *Page, rf ref) (Finding, bool) {
 	f.Message = fmt.Sprintf("link to %s: %s has no element with the id %q", rf.url(), where, frag)
 	f.Fix = "link to an id the page has, or give the heading that id with ## Heading {#" + frag + "}"
 	return f, true
+}
+
+// resolveOnce is resolve, which it asks once for each URL that starts
+// with / and resolves when r.resolved is set: where such a URL leads does
+// not depend on the page.
+func (r *linkRule) resolveOnce(p *Page, rf ref, u string) (string, Finding, bool) {
+	if r.resolved == nil || !strings.HasPrefix(u, "/") {
+		return r.resolve(p, rf, u)
+	}
+	if file, ok := r.resolved.Load(rf.id); ok {
+		return file.(string), Finding{}, true
+	}
+	file, f, ok := r.resolve(p, rf, u)
+	if ok {
+		r.resolved.Store(rf.id, file)
+	}
+	return file, f, ok
 }
 
 // resolve finds the output file of a URL path; when there is none it

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"unsafe"
 
 	"golang.org/x/net/html/atom"
 )
@@ -50,14 +51,22 @@ func (d *Document) ID(id string) *Node {
 // body start tags) may be left out, as a minifier does, so valid minified
 // HTML has no problems.
 func Parse(src []byte) *Document {
-	return parseTokens(src, newLexTokens(src))
+	str := string(src)
+	return parseTokens(src, str, newScanTokens(src, str))
 }
 
-// parseTokens builds the tree from a token source over src.
-func parseTokens(src []byte, z tokenSource) *Document {
-	p := &parser{z: z, input: src, lastNL: -1, curLine: 1}
+// parseTokens builds the tree from a token source over src, whose text
+// str is: text nodes are slices of it where they can be. The tree's
+// strings may share str's memory, so what outlives the tree copies them.
+func parseTokens(src []byte, str string, z tokenSource) *Document {
+	p := &parser{z: z, input: src, str: str, lastNL: -1, curLine: 1}
 	p.doc = &Document{Root: &Node{Tag: "#document", Line: 1, Col: 1}}
-	p.doc.Elements = make([]*Node, 0, len(src)/64)
+	// About one node a tag (elements, and the text between tags), and one
+	// attribute an = sign: room for them at once.
+	tags := bytes.Count(src, []byte{'<'})
+	p.slab = make([]Node, 0, min(tags+8, 1<<16))
+	p.attrs = make([]Attr, 0, min(bytes.Count(src, []byte{'='})+4, 1<<16))
+	p.doc.Elements = make([]*Node, 0, min(tags/2+8, 1<<16))
 	p.run()
 	return p.doc
 }
@@ -66,6 +75,7 @@ func parseTokens(src []byte, z tokenSource) *Document {
 type parser struct {
 	z     tokenSource
 	input []byte // the HTML, for counting lines
+	str   string // the HTML as a string, for text nodes
 	raw   []byte // the current token as written
 	doc   *Document
 	stack []*Node
@@ -78,6 +88,7 @@ type parser struct {
 	scratch []Attr
 	names   [][]byte
 
+	tagNames   nameCache      // tag names
 	foreign    int            // number of svg and math elements open
 	endedEarly map[string]int // elements closed by a misnested end tag: their own end tag is not stray
 	bodyEnded  bool
@@ -100,7 +111,7 @@ func (p *parser) run() {
 		case tokStart, tokSelfClosing:
 			p.startTag(tt == tokSelfClosing)
 		case tokEnd:
-			p.end(intern(p.z.tagName()))
+			p.end(p.tagNames.intern(p.z.tagName()))
 		}
 	}
 }
@@ -131,6 +142,19 @@ func (p *parser) problem(rule, fix, format string, args ...any) {
 	})
 }
 
+// stringOf is b as a string: a slice of p.str when b is a slice of the
+// input, else a copy.
+func (p *parser) stringOf(b []byte) string {
+	if len(b) == 0 || len(p.input) == 0 {
+		return string(b)
+	}
+	off := int(uintptr(unsafe.Pointer(unsafe.SliceData(b))) - uintptr(unsafe.Pointer(unsafe.SliceData(p.input))))
+	if off < 0 || off+len(b) > len(p.input) || len(p.str) != len(p.input) {
+		return string(b)
+	}
+	return p.str[off : off+len(b)]
+}
+
 func intern(b []byte) string {
 	if a := atom.Lookup(b); a != 0 {
 		return a.String()
@@ -144,7 +168,7 @@ func (p *parser) newNode(tag string) *Node {
 	}
 	p.slab = p.slab[:len(p.slab)+1]
 	n := &p.slab[len(p.slab)-1]
-	n.Tag, n.Line, n.Col, n.flags = tag, p.line, p.col, tagTable[tag]
+	n.Tag, n.Line, n.Col, n.flags = tag, p.line, p.col, flagsOf(tag)
 	return n
 }
 
@@ -177,7 +201,7 @@ func (p *parser) readAttrs(tag string, more bool) []Attr {
 	if more {
 		p.scratch = p.z.attrs(p.scratch)
 	}
-	if len(p.scratch) > 0 {
+	if len(p.scratch) > 0 && !p.z.noDuplicates() {
 		p.duplicateAttrs(tag)
 	}
 	if len(p.scratch) == 0 {
@@ -206,12 +230,12 @@ func (p *parser) text(b []byte) {
 		return
 	}
 	n := p.newNode("")
-	n.Text = string(b)
+	n.Text = p.stringOf(b)
 	top.appendChild(n)
 }
 
 func (p *parser) startTag(selfClosing bool) {
-	tag := intern(p.z.tagName())
+	tag := p.tagNames.intern(p.z.tagName())
 	more := true
 	n := p.newNode(tag)
 	n.Attrs = p.readAttrs(tag, more)

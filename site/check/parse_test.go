@@ -91,3 +91,18 @@ func TestParseTree(t *testing.T) {
 		t.Errorf("p#x not in body: %+v", n)
 	}
 }
+
+// flagsOf gives what tagTable holds for every tag in it, and nothing for
+// tags outside it.
+func TestFlagsOf(t *testing.T) {
+	for tag, f := range tagTable {
+		if got := flagsOf(tag); got != f {
+			t.Errorf("flagsOf(%q) = %b, want %b", tag, got, f)
+		}
+	}
+	for _, tag := range []string{"", "x", "span", "custom-element", "figcaptions", "A", "1", "é"} {
+		if got := flagsOf(tag); got != tagTable[tag] {
+			t.Errorf("flagsOf(%q) = %b, want %b", tag, got, tagTable[tag])
+		}
+	}
+}

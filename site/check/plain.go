@@ -35,10 +35,52 @@ var nonFinal = map[string]bool{"e.g.": true, "i.e.": true, "etc.": true, "mr.": 
 
 // A word is one whitespace-separated token of prose and its line.
 type word struct {
-	text  string
-	lower string // lower case, without the punctuation around it
-	line  int
+	text string
+	// bare is the word without the punctuation around it, in lower case;
+	// or when fold is set (a word all ASCII, the most common), as written,
+	// and the methods that compare it fold its capitals, so that it need
+	// not be copied.
+	bare string
+	fold bool
+	line int
 }
+
+// newWord is the word f, on line.
+func newWord(f string, line int) word {
+	bare := trimNotLetters(f)
+	for i := 0; i < len(bare); i++ {
+		if bare[i] >= utf8.RuneSelf {
+			return word{text: f, bare: strings.ToLower(bare), line: line}
+		}
+	}
+	return word{text: f, bare: bare, fold: true, line: line}
+}
+
+// lowerByte is byte i of the word's bare form in lower case.
+func (w word) lowerByte(i int) byte {
+	c := w.bare[i]
+	if w.fold && c >= 'A' && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	return c
+}
+
+// lowerHasPrefix reports whether the word's bare form in lower case
+// starts with prefix, itself in lower case.
+func (w word) lowerHasPrefix(prefix string) bool {
+	if len(w.bare) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if w.lowerByte(i) != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerIs reports whether the word's bare form in lower case is s.
+func (w word) lowerIs(s string) bool { return len(w.bare) == len(s) && w.lowerHasPrefix(s) }
 
 func checkPlainEnglish(p *Page, _ *Document, report func(Finding)) {
 	if p.Source == "" || len(p.Prose) == 0 || !english(p.Lang) {
@@ -80,11 +122,30 @@ func splitWords(ws []word, b *Block) []word {
 			if strings.Contains(f, "://") || strings.HasPrefix(f, "www.") {
 				continue // a bare address
 			}
-			ws = append(ws, word{text: f, lower: strings.ToLower(strings.TrimFunc(f, notLetter)), line: l.Line})
+			ws = append(ws, newWord(f, l.Line))
 		}
 	}
 	return ws
 }
+
+// trimNotLetters is strings.TrimFunc(w, notLetter), with the ASCII at
+// its ends trimmed without decoding runes.
+func trimNotLetters(w string) string {
+	i, j := 0, len(w)
+	for i < j && w[i] < utf8.RuneSelf && !isASCIILetter(w[i]) {
+		i++
+	}
+	for j > i && w[j-1] < utf8.RuneSelf && !isASCIILetter(w[j-1]) {
+		j--
+	}
+	w = w[i:j]
+	if len(w) > 0 && (w[0] >= utf8.RuneSelf || w[len(w)-1] >= utf8.RuneSelf) {
+		return strings.TrimFunc(w, notLetter)
+	}
+	return w
+}
+
+func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
 // checkSentences warns about long sentences, and about paragraphs of many.
 func checkSentences(line int, words []word, warn func(int, string, string, string)) {
@@ -112,6 +173,11 @@ func checkSentences(line int, words []word, warn func(int, string, string, strin
 }
 
 func endsSentence(w string) bool {
+	if w != "" {
+		if c := w[len(w)-1]; c < utf8.RuneSelf && strings.IndexByte(`"')]*_.!?`, c) < 0 {
+			return false // most words: nothing to trim, and no full stop
+		}
+	}
 	w = strings.TrimRight(w, `"'’”)]*_`)
 	if w == "" {
 		return false
@@ -134,11 +200,26 @@ func endsSentence(w string) bool {
 func countWords(ws []word) int {
 	n := 0
 	for _, w := range ws {
-		if strings.IndexFunc(w.text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
+		if hasLetterOrDigit(w.text) {
 			n++
 		}
 	}
 	return n
+}
+
+// hasLetterOrDigit reports whether s holds a letter or a digit, looking
+// at its ASCII without decoding runes.
+func hasLetterOrDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return strings.IndexFunc(s[i:], func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
+		}
+		if isASCIILetter(c) || c >= '0' && c <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 func excerpt(ws []word) string {
@@ -160,12 +241,13 @@ func excerpt(ws []word) string {
 func checkAbbreviations(words []word, seen map[string]bool, warn func(int, string, string, string)) {
 	depth := 0
 	for i, w := range words {
+		upper, open, closed := countBytes(w.text)
 		abbr := ""
-		if w.lower != w.text || strings.ContainsAny(w.text, "()") {
-			abbr = abbreviation(w.text) // only words with capitals can be
+		if upper >= 2 {
+			abbr = abbreviation(w.text) // only words with two capitals can be
 		}
-		inside := depth > 0 || strings.HasPrefix(strings.TrimLeft(w.text, `"'‘“`), "(")
-		depth = max(0, depth+strings.Count(w.text, "(")-strings.Count(w.text, ")"))
+		inside := depth > 0 || opensBracket(w.text)
+		depth = max(0, depth+open-closed)
 		if abbr == "" || seen[abbr] {
 			continue
 		}
@@ -176,6 +258,35 @@ func checkAbbreviations(words []word, seen map[string]bool, warn func(int, strin
 		warn(w.line, "abbreviation",
 			fmt.Sprintf("the abbreviation %s is used before it is spelled out", abbr),
 			fmt.Sprintf("write it out in full the first time, with (%s) after it, as in \"Information Commissioner's Office (ICO)\"", abbr))
+	}
+}
+
+// countBytes counts the capitals A to Z in w, and its brackets ( and ).
+func countBytes(w string) (upper, open, closed int) {
+	for i := 0; i < len(w); i++ {
+		switch c := w[i]; {
+		case c >= 'A' && c <= 'Z':
+			upper++
+		case c == '(':
+			open++
+		case c == ')':
+			closed++
+		}
+	}
+	return upper, open, closed
+}
+
+// opensBracket reports whether w starts with (, after any quotes.
+func opensBracket(w string) bool {
+	for {
+		switch {
+		case strings.HasPrefix(w, `"`), strings.HasPrefix(w, "'"):
+			w = w[1:]
+		case strings.HasPrefix(w, "‘"), strings.HasPrefix(w, "“"):
+			w = w[len("‘"):] // both three bytes
+		default:
+			return strings.HasPrefix(w, "(")
+		}
 	}
 }
 
@@ -231,10 +342,11 @@ func spelledOutAfter(abbr string, words []word) bool {
 
 func checkWordsToAvoid(words []word, warn func(int, string, string, string)) {
 	for i, w := range words {
-		if len(w.lower) < 2 || strings.IndexByte("ufcelnaip", w.lower[0]) < 0 {
+		if len(w.bare) < 2 || w.lowerByte(0) < 'a' || w.lowerByte(0) > 'z' {
 			continue // no word to avoid starts so
 		}
-		for k, a := range wordsToAvoid {
+		for _, k := range avoidByLetter[w.lowerByte(0)-'a'] {
+			a := wordsToAvoid[k]
 			if matchesAt(words, i, avoidParts[k]) {
 				warn(words[i].line, "avoid-words",
 					fmt.Sprintf("%q is a word plain-English guides ask writers to avoid", phraseAt(words, i, a.stem)),
@@ -253,17 +365,26 @@ var avoidParts = func() [][]string {
 	return out
 }()
 
+// avoidByLetter lists, for each letter a to z, the indices in
+// wordsToAvoid of the entries that start with it, in order.
+var avoidByLetter = func() (out [26][]int) {
+	for k, a := range wordsToAvoid {
+		out[a.stem[0]-'a'] = append(out[a.stem[0]-'a'], k)
+	}
+	return out
+}()
+
 // matchesAt reports whether the words at i start with the stem (a word's
 // start) or are the phrase (several whole words).
 func matchesAt(words []word, i int, parts []string) bool {
 	if len(parts) == 1 {
-		return strings.HasPrefix(words[i].lower, parts[0])
+		return words[i].lowerHasPrefix(parts[0])
 	}
 	if i+len(parts) > len(words) {
 		return false
 	}
 	for k, p := range parts {
-		if words[i+k].lower != p {
+		if !words[i+k].lowerIs(p) {
 			return false
 		}
 	}

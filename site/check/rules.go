@@ -152,7 +152,13 @@ func contentElements(d *Document) []*Node {
 	return out
 }
 
+// unescapeURL decodes the %-escapes of a URL path; one it cannot decode
+// stays as written. A URL without % is as written (the common case, for
+// which url.PathUnescape would scan it to say so).
 func unescapeURL(s string) string {
+	if strings.IndexByte(s, '%') < 0 {
+		return s
+	}
 	if u, err := url.PathUnescape(s); err == nil {
 		return u
 	}

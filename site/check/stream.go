@@ -46,7 +46,7 @@ func (st *Stream) Page(p *Page) {
 		// The links within the page are checked now, and only those to
 		// other pages kept for Finish.
 		fs = append(fs, runRule(st.prefix, p, &linkRule{site: st.prefix, local: true})...)
-		p.facts.keepRefs(func(rf ref) bool { return !rf.local() })
+		p.facts.dropLocalRefs()
 		p.HTML, p.Prose, p.Links = nil, nil, nil
 	} else {
 		p.HTML = slices.Clone(p.HTML)

@@ -26,9 +26,47 @@ const (
 	fDefItem                          // dd, dt
 	fP                                // p
 	fForeign                          // svg, math
+	fURL                              // has attributes that hold URLs: a key of urlAttrs
 )
 
 var tagTable = map[string]tagFlags{}
+
+// tagIndex holds tagTable's entries by the length and first letter of
+// their tag, for flagsOf, which the parser calls for every tag: comparing
+// a few strings is cheaper than hashing one. It is filled by init and
+// only read after.
+var tagIndex [maxTagLen + 1][26][]tagEntry
+
+const maxTagLen = 10 // the longest tag in tagTable: "figcaption", "blockquote"
+
+type tagEntry struct {
+	tag   string
+	flags tagFlags
+}
+
+// flagsOf is tagTable[tag].
+func flagsOf(tag string) tagFlags {
+	if len(tag) == 0 || len(tag) > maxTagLen || tag[0] < 'a' || tag[0] > 'z' {
+		return 0
+	}
+	for _, e := range tagIndex[len(tag)][tag[0]-'a'] {
+		if e.tag == tag {
+			return e.flags
+		}
+	}
+	return 0
+}
+
+// indexTags fills tagIndex from tagTable.
+func indexTags() {
+	for tag, f := range tagTable {
+		if len(tag) > maxTagLen || tag[0] < 'a' || tag[0] > 'z' {
+			panic("check: tag " + tag + " does not fit tagIndex") // a mistake in this file, caught by any test
+		}
+		b := &tagIndex[len(tag)][tag[0]-'a']
+		*b = append(*b, tagEntry{tag, f})
+	}
+}
 
 func addFlags(f tagFlags, tags ...string) {
 	for _, t := range tags {
@@ -74,6 +112,10 @@ func init() {
 	addFlags(fDefItem, "dd", "dt")
 	addFlags(fP, "p")
 	addFlags(fForeign, "svg", "math")
+	for tag := range urlAttrs {
+		addFlags(fURL, tag)
+	}
+	indexTags()
 }
 
 // headingLevel returns 1 to 6 for h1 to h6, else 0.

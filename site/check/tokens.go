@@ -34,28 +34,35 @@ type tokenSource interface {
 	text() []byte            // the text of a text or doctype token
 	tagName() []byte         // the name of a start or end tag
 	attrs(dst []Attr) []Attr // appends the start tag's attributes
+	// noDuplicates reports that the start tag is known to write no
+	// attribute name twice, so the parser need not look for repeats.
+	noDuplicates() bool
 }
 
-// lexTokens is the tokenSource Parse uses: tdewolff's HTML lexer, some
-// three times as fast as x/net's tokenizer on our pages, made to give
-// x/net's tokens. An svg or math element, which the lexer returns whole,
+// lexTokens is the tokenSource that scanTokens hands the rest of a page
+// to from the first token it does not read itself: tdewolff's HTML
+// lexer, some three times as fast as x/net's tokenizer on our pages, made
+// to give x/net's tokens. An svg or math element, which the lexer returns whole,
 // and a start tag whose attributes hold entities are tokenized by x/net;
 // from anything written oddly enough that the two could split it apart
-// differently, x/net reads the rest of the page. TestParseMatchesXnet
-// and FuzzParse hold it to x/net.
+// differently, x/net reads the rest of the page. TestParseMatchesXnet,
+// TestParseMatchesXnetCases and FuzzParse hold it to x/net, alone and
+// behind scanTokens.
 type lexTokens struct {
 	src []byte // as given
+	str string // src as a string, whose slices are the attribute values
 	buf []byte // a copy the lexer may change (it lower-cases names in place)
 	l   *tdhtml.Lexer
 
-	kind    tokKind
-	off     int
-	rawB    []byte
-	textB   []byte
-	name    []byte
-	attrB   []Attr
-	attrBuf []Attr
-	rawText bool // the next text token is the content of a script or style
+	kind     tokKind
+	off      int
+	rawB     []byte
+	textB    []byte
+	name     []byte
+	attrB    []Attr
+	attrBuf  []Attr
+	rawText  bool // the next text token is the content of a script or style
+	distinct bool // the current start tag's attribute names, as the lexer read them, are all different
 
 	queue []queued // tokens of an element tokenized by x/net
 
@@ -74,12 +81,14 @@ type queued struct {
 	attrs     []Attr
 }
 
-func newLexTokens(src []byte) *lexTokens {
+// newLexTokens tokenizes src, whose text str is: the attribute values it
+// gives are slices of str.
+func newLexTokens(src []byte, str string) *lexTokens {
 	// One byte of room, so that the lexer's end marker does not move
 	// the buffer: token offsets come from where their bytes lie in it.
 	buf := make([]byte, len(src), len(src)+1)
 	copy(buf, src)
-	t := &lexTokens{src: src, buf: buf, l: tdhtml.NewLexer(parse.NewInputBytes(buf))}
+	t := &lexTokens{src: src, str: str, buf: buf, l: tdhtml.NewLexer(parse.NewInputBytes(buf))}
 	if bytes.IndexByte(src, 0) >= 0 {
 		t.switchToXnet(0) // NUL bytes, which x/net replaces by context, and the lexer ends at
 	}
@@ -110,8 +119,10 @@ func (t *lexTokens) text() []byte {
 }
 func (t *lexTokens) tagName() []byte         { return t.name }
 func (t *lexTokens) attrs(dst []Attr) []Attr { return append(dst, t.attrB...) }
+func (t *lexTokens) noDuplicates() bool      { return t.x == nil && t.distinct }
 
 func (t *lexTokens) next() tokKind {
+	t.distinct = false
 	if len(t.queue) > 0 {
 		q := t.queue[0]
 		t.queue = t.queue[1:]
@@ -128,15 +139,27 @@ func (t *lexTokens) next() tokKind {
 		case tdhtml.ErrorToken:
 			t.kind, t.off, t.rawB = tokEOF, len(t.src), nil
 			return tokEOF
-		case tdhtml.CommentToken, tdhtml.XMLToken, tdhtml.TemplateToken:
+		case tdhtml.XMLToken, tdhtml.TemplateToken:
+			// An xml element, which the lexer reads whole: x/net reads
+			// on from here.
+			t.switchToXnet(t.at(data))
+			return t.xnext()
+		case tdhtml.CommentToken:
+			if oddComment(data) {
+				// x/net ends <!--> and <!---> at once, and a comment
+				// at --!>: it reads on from here.
+				t.switchToXnet(t.at(data))
+				return t.xnext()
+			}
 			t.set(tokComment, data)
 		case tdhtml.DoctypeToken:
 			t.set(tokDoctype, data)
 			t.textB = bytes.TrimSpace(t.l.Text())
 		case tdhtml.TextToken:
-			if !t.rawText && bytes.Contains(data, []byte("</")) {
-				// An end tag the lexer read as text (</>, </0): x/net
-				// drops it or reads a comment.
+			if !t.rawText && hasTagStart(data) {
+				// A tag or comment the lexer read as text (</>, </0,
+				// an unclosed <![CDATA[): x/net drops it or reads a
+				// comment.
 				t.switchToXnet(t.at(data))
 				return t.xnext()
 			}
@@ -155,6 +178,7 @@ func (t *lexTokens) next() tokKind {
 			}
 			t.set(tokEnd, data)
 			t.name = t.l.Text()
+			t.rawText = false // an empty script or style: the text after is not its content
 		case tdhtml.StartTagToken:
 			if t.startTag(data); t.x != nil {
 				return t.xnext()
@@ -183,6 +207,7 @@ func (t *lexTokens) startTag(data []byte) {
 	attrs := t.attrBuf[:0] // reused: the parser copies the attributes it keeps
 	defer func() { t.attrBuf = attrs[:0] }()
 	entity := false // x/net decodes values by rules of its own: it reads such a tag
+	distinct := true
 loop:
 	for {
 		tt, d := t.l.Next()
@@ -194,11 +219,14 @@ loop:
 				t.switchToXnet(start)
 				return
 			}
-			if bytes.IndexByte(d, '&') >= 0 {
+			val := unquote(t.l.AttrVal())
+			if bytes.IndexByte(val, '&') >= 0 && !plainRefs(val) {
 				entity = true
 			}
 			if !hasAttr(attrs, key) {
-				attrs = append(attrs, Attr{Key: intern(key), Val: string(unquote(t.l.AttrVal()))})
+				attrs = append(attrs, Attr{Key: intern(key), Val: t.attrVal(val)})
+			} else {
+				distinct = false
 			}
 		case tdhtml.StartTagCloseToken, tdhtml.StartTagVoidToken:
 			end = t.at(d) + len(d)
@@ -217,7 +245,7 @@ loop:
 		return
 	}
 	t.kind, t.off, t.rawB, t.name = kind, start, t.src[start:end], name
-	t.attrB = attrs
+	t.attrB, t.distinct = attrs, distinct && !entity
 	if entity {
 		// An "&copy=" in a URL stays as written, for one.
 		z := html.NewTokenizer(bytes.NewReader(t.rawB))
@@ -249,6 +277,81 @@ loop:
 	case "noscript", "noembed", "noframes":
 		t.rawUntil(end, name)
 	}
+}
+
+// attrVal is an attribute value, val, as the lexer gives it (a slice of
+// buf), with its character references decoded: a slice of str when it
+// has none.
+func (t *lexTokens) attrVal(val []byte) string {
+	if bytes.IndexByte(val, '&') >= 0 {
+		return html.UnescapeString(string(convertNewlines(val))) // plainRefs: decoded alike in attributes and text
+	}
+	if len(val) == 0 {
+		return ""
+	}
+	if bytes.IndexByte(val, '\r') >= 0 {
+		return string(convertNewlines(val)) // as x/net gives it
+	}
+	off := t.at(val)
+	return t.str[off : off+len(val)]
+}
+
+// plainRefs reports whether each & of an attribute value starts a
+// character reference that x/net decodes in an attribute as it does in
+// text: a numeric one ended by a semicolon, or one of the named ones a
+// minifier writes (&amp; &lt; &gt; &quot; &apos;). Those html.UnescapeString
+// decodes as x/net's tokenizer does the value.
+func plainRefs(v []byte) bool {
+	for i := bytes.IndexByte(v, '&'); i >= 0; i = bytes.IndexByte(v, '&') {
+		v = v[i+1:]
+		n := numericRef(v)
+		if n == 0 {
+			for _, name := range []string{"amp;", "lt;", "gt;", "quot;", "apos;"} {
+				if bytes.HasPrefix(v, []byte(name)) {
+					n = len(name)
+					break
+				}
+			}
+		}
+		if n == 0 {
+			return false
+		}
+		v = v[n:]
+	}
+	return true
+}
+
+// numericRef is the length of the numeric character reference that v
+// starts with after its &, "#43;" or "#x2B;", with its semicolon; 0 when
+// v does not start with one.
+func numericRef(v []byte) int {
+	if len(v) < 3 || v[0] != '#' {
+		return 0
+	}
+	i, hex := 1, false
+	if v[1] == 'x' || v[1] == 'X' {
+		i, hex = 2, true
+	}
+	start := i
+	for i < len(v) && i-start < 8 && (v[i] >= '0' && v[i] <= '9' || hex && (v[i]|0x20 >= 'a' && v[i]|0x20 <= 'f')) {
+		i++
+	}
+	if i == start || i >= len(v) || v[i] != ';' {
+		return 0
+	}
+	return i + 1
+}
+
+// oddComment reports whether a comment token of the lexer is one that
+// x/net might end elsewhere: one that starts with <!--> or <!--->, holds
+// --!, or does not end with -->.
+func oddComment(data []byte) bool {
+	body, ok := bytes.CutPrefix(data, []byte("<!--"))
+	if !ok {
+		return false // <!x>, <?x>: bogus comments, which both end at >
+	}
+	return bytes.HasPrefix(body, []byte(">")) || bytes.HasPrefix(body, []byte("->")) ||
+		bytes.Contains(body, []byte("--!")) || !bytes.HasSuffix(body, []byte("-->"))
 }
 
 // rawTextElement reports the elements whose content x/net reads as raw

@@ -43,6 +43,7 @@ func (x *xnetTokens) raw() []byte             { return x.cur }
 func (x *xnetTokens) text() []byte            { return x.z.Text() }
 func (x *xnetTokens) tagName() []byte         { return x.name }
 func (x *xnetTokens) attrs(dst []Attr) []Attr { return xnetAttrs(x.z, x.more, dst) }
+func (x *xnetTokens) noDuplicates() bool      { return false }
 
 // dump writes a document's tree, positions and problems, to compare two
 // parses of the same HTML.
@@ -72,39 +73,76 @@ func dump(d *Document) string {
 // ParseWithXnet and DumpDocument let the external tests hold Parse to
 // the x/net reference.
 var (
-	ParseWithXnet = func(src []byte) *Document { return parseTokens(src, newXnetTokens(src)) }
+	ParseWithXnet = func(src []byte) *Document { return parseTokens(src, string(src), newXnetTokens(src)) }
 	DumpDocument  = dump
 )
 
 // Parse gives what the x/net tokenizer gave on the parser's own cases,
 // valid and invalid, and on hand-picked awkward HTML.
 func TestParseMatchesXnetCases(t *testing.T) {
-	cases := []string{
-		`<!DOCTYPE html><P Class=x class=y id='a&amp;b' checked>Fish &amp; chips<BR/><title>A &amp; B</title>`,
-		`<script>if (a<b) x='&amp;'</script><style>p>a{}</style><svg viewBox="0 0 1 1"><circle r=1 /><text>a&amp;b</text></svg>`,
-		`<a href="?a=1&copy=2&amp;b=3&not">x &copy y &notit; z</a><img alt=a&amp;b src=x>`,
-		"<p>line\r\nbreak\rhere</p><textarea>a &lt; b\r\n</textarea><pre>\n\nx</pre>",
-		`<math><mi>x</mi></math><p>after`,
-		`<!-- c --><!x><?xml x?><p>bogus</p></br></p></>`,
-		`<div a="unterminated`,
-		`<p title='x' title="y" TITLE=z>dup</p>`,
-		`<noscript><p>no <a href=/x>js</a></p></noscript>`,
-		`<iframe src=x><p>raw</p></iframe><xmp><b>raw</b></xmp>`,
-		"<p>\x00nul</p>",
-		`<table><tr><td>1<td>2</table><select><option>a<option>b</select>`,
-		`<a href="x"<b>odd</b>`,
-		`<img src="a.png"alt="no space">`,
-		`<P>UPPER</P><SVG><Path D="M0"/></SVG>`,
-	}
-	for i, c := range cases {
+	for i, c := range parseCases {
 		src := []byte(c)
-		if got, want := dump(Parse(src)), dump(ParseWithXnet(src)); got != want {
+		want := dump(ParseWithXnet(src))
+		if got := dump(Parse(src)); got != want {
 			t.Errorf("case %d %q:\n--- got\n%s--- want (x/net)\n%s", i, c, got, want)
+		}
+		if got := dump(parseWithLexer(src)); got != want {
+			t.Errorf("case %d %q: lexTokens:\n--- got\n%s--- want (x/net)\n%s", i, c, got, want)
 		}
 	}
 }
 
-// FuzzParse holds Parse to x/net's tokenizer on any input: the same tree,
+// parseWithLexer parses src with lexTokens alone, which Parse hands what
+// scanTokens does not read.
+func parseWithLexer(src []byte) *Document {
+	str := string(src)
+	return parseTokens(src, str, newLexTokens(src, str))
+}
+
+// parseCases are hand-picked awkward HTML, for TestParseMatchesXnetCases
+// and as seeds of FuzzParse.
+var parseCases = []string{
+	`<!DOCTYPE html><P Class=x class=y id='a&amp;b' checked>Fish &amp; chips<BR/><title>A &amp; B</title>`,
+	`<script>if (a<b) x='&amp;'</script><style>p>a{}</style><svg viewBox="0 0 1 1"><circle r=1 /><text>a&amp;b</text></svg>`,
+	`<a href="?a=1&copy=2&amp;b=3&not">x &copy y &notit; z</a><img alt=a&amp;b src=x>`,
+	"<p>line\r\nbreak\rhere</p><textarea>a &lt; b\r\n</textarea><pre>\n\nx</pre>",
+	`<math><mi>x</mi></math><p>after`,
+	`<!-- c --><!x><?xml x?><p>bogus</p></br></p></>`,
+	`<div a="unterminated`,
+	`<p title='x' title="y" TITLE=z>dup</p>`,
+	`<noscript><p>no <a href=/x>js</a></p></noscript>`,
+	`<iframe src=x><p>raw</p></iframe><xmp><b>raw</b></xmp>`,
+	"<p>\x00nul</p>",
+	`<table><tr><td>1<td>2</table><select><option>a<option>b</select>`,
+	`<a href="x"<b>odd</b>`,
+	`<img src="a.png"alt="no space">`,
+	`<P>UPPER</P><SVG><Path D="M0"/></SVG>`,
+	// Repeated attributes right after a tag without (the lexer's
+	// shortcut must not carry over to queued or x/net tokens).
+	`<p class=a><svg><path d=1 d=2/></svg><p id=x id=y>`,
+	`<a href=x><img src="a&#43;b" alt=1 alt=2><b c=1 C=2>`,
+	`<p title=x><noscript a=1 a=2>x</noscript><i a=1 b=2 a=3>`,
+	`<link href="/x.css" integrity="sha384-a&#43;b&#x2F;c&amp;d&lt;&gt;&quot;&apos;" rel=x>`,
+	`<a href="?a=1&amp;copy=2&#43" title="&#0;&#x110000;&#128;">x</a>`,
+	// What scanTokens reads itself, and what it hands over to lexTokens.
+	`<!DOCTYPE html><!-- a --><!----><!--><!---><p>x<!-- b --!> c --><!-- d --->`,
+	`<!doctype HTML><!DOCTYPE html5><!doctype  html><html lang=en-GB><title>A &amp; B</title><textarea>a &lt;b&gt;</textarea>`,
+	`<script type=application/ld+json>{"a":"</p>"}</script ><style>p>a{}</style><script></script><script>a</SCRIPT>`,
+	`<p a = "x" b ="y" c= z><p a="x"b><input disabled/><input disabled /><a href=x/><a href=x/y>`,
+	"a < b <3 <= c <\n<p>x</p\n><p>y</p >z</0></><p\tclass=a\nid=b>t</p>",
+	"<p title=\"a\r\nb\" class='c\nd'>x</p><p a=\"x\" a='y' A=z>",
+	`<P>x</P><aB>y</aB><a-b>z</a-b><h1>t</h1><p_x>u<svg><path d=1 /></svg><math></math>`,
+	`<p a=&amp; b="&#43;&#x2B;&quot;" c="&copy" d="&foo;" e='&lt;&gt;'>`,
+	`<noscript><p>a</p></noscript><iframe>x</iframe><xmp>y</xmp><noembed>z</noembed><plaintext>w`,
+	`<title/>x<script/>y<p/>`,
+	`<svg class=i aria-hidden=true viewBox="0 0 24 24" VIEWBOX=x><title>a &amp; b</title><path d="M0 0"/><circle r=1 /></svg>`,
+	`<math><mi mathVariant=bold>x</mi></math><svg><foreignObject><p>x</p></foreignObject><![CDATA[y]]></svg>`,
+	`<sCript></sCript>&ac;0<style></style>&amp;<script></script>&lt;`,
+	`<div><p>unclosed`,
+	`<p a="unterminated`, `<p a=`, `<p a`, `<p `, `<!--`, `</p`, `<!doctype html`,
+}
+
+// FuzzParse holds Parse (scanTokens, and lexTokens alone) to x/net's tokenizer on any input: the same tree,
 // positions and problems, and never a panic.
 func FuzzParse(f *testing.F) {
 	for _, c := range []string{
@@ -115,9 +153,16 @@ func FuzzParse(f *testing.F) {
 	} {
 		f.Add([]byte(c))
 	}
+	for _, c := range parseCases {
+		f.Add([]byte(c))
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		if got, want := dump(Parse(src)), dump(ParseWithXnet(src)); got != want {
+		want := dump(ParseWithXnet(src))
+		if got := dump(Parse(src)); got != want {
 			t.Errorf("%q:\n--- got\n%s--- want (x/net)\n%s", src, got, want)
+		}
+		if got := dump(parseWithLexer(src)); got != want {
+			t.Errorf("%q: lexTokens:\n--- got\n%s--- want (x/net)\n%s", src, got, want)
 		}
 	})
 }
