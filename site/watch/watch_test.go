@@ -66,7 +66,9 @@ func TestEditorFilesIgnored(t *testing.T) {
 }
 
 func TestBurstIsOneBatch(t *testing.T) {
-	root, w := setup(t, Options{})
+	// A Quiet of 50ms, not 4ms: on a loaded machine the test's own writes
+	// can be 4ms apart, and the first would go alone, as a one-file save.
+	root, w := setup(t, Options{Quiet: 50 * time.Millisecond})
 	for i := range 200 {
 		os.WriteFile(filepath.Join(root, "content", "a", "p"+string(rune('a'+i%26))+".md"), []byte{byte(i)}, 0o644)
 	}
