@@ -194,24 +194,25 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 		return r.indexOnly(ctx)
 	}
 	if !b.cfg.Serve && !b.cfg.KeepGoing {
-		r.frags = newFragChecker(st)
+		r.frags = newFragChecker()
 	}
 	errs = r.writeStatic(ctx, in.static, true)
 	site.assets = b.assets
 	perrs, problems := r.render(ctx, site.AllPages)
 	errs = append(errs, perrs...)
+	var fragErrs Errors
+	if r.frags != nil { // and the pages' ids go before the search index comes
+		fragErrs = r.frags.finish(r.idsOf(ctx))
+	}
 	// The search index is built beside the rest, which is mostly serial.
 	var tail [2]Errors
-	var fragErrs Errors
 	parallel(ctx, 2, func(i int) {
 		if i == 0 {
 			tail[0] = r.writeIndex()
 			return
 		}
 		tail[1] = append(r.copyFiles(ctx, in.assets), r.writeExtras(ctx)...)
-		if r.frags != nil {
-			fragErrs = r.frags.finish()
-		} else {
+		if r.frags == nil {
 			fragErrs = r.checkFragments(site.AllPages)
 		}
 	})
