@@ -390,14 +390,22 @@ type pageRenderer struct {
 	// links as pages render; nil when st keeps them all, to check at the end.
 	frags *fragChecker
 
-	mu    sync.Mutex
-	wrote []string
+	mu sync.Mutex
+	// wrote is the names of the files written, packed as a page's ids are
+	// (see idSet): one string a build holds until its end, rather than
+	// one a file.
+	wrote []byte
 }
 
+// written lists the names of the files written, sorted.
 func (r *pageRenderer) written() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	w := slices.Clone(r.wrote)
+	var w []string
+	idSet(r.wrote).each(func(name string) bool {
+		w = append(w, name)
+		return true
+	})
 	slices.Sort(w)
 	return w
 }

@@ -363,7 +363,7 @@ var frontMatterKeys = [...]string{"title", "description", "nav_title", "slug", "
 // is unset. It warns about an unknown key that looks like a misspelt
 // known one.
 func typedFrontMatter(name string, entries []fmEntry) (fm FrontMatter, warns, errs Errors) {
-	fm = FrontMatter{Params: map[string]any{}}
+	fm = FrontMatter{}
 	for _, e := range entries {
 		if !slices.Contains(frontMatterKeys[:], e.key) {
 			if k := nearKey(e.key); k != "" {
@@ -432,6 +432,9 @@ func (fm *FrontMatter) set(e fmEntry) (msg string) {
 	case "changes":
 		fm.Changes, msg = asChanges(e.val)
 	default:
+		if fm.Params == nil { // most pages have none: no map for each
+			fm.Params = map[string]any{}
+		}
 		fm.Params[e.key] = e.val
 	}
 	return msg
