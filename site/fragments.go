@@ -223,11 +223,12 @@ func (c *fragChecker) finish(idsOf func(path string) idSet) Errors {
 			}
 		}
 	}
-	c.pending, c.ids = map[string][]fragRef{}, map[string]idHashes{}
 	found := map[string]idSet{}
 	for _, f := range c.broken {
 		ids, ok := found[f.target]
-		if !ok {
+		// A page without ids, or stopped over its budget, has none to
+		// find again.
+		if !ok && c.ids[f.target] != "" {
 			ids = idsOf(f.target)
 			found[f.target] = ids
 		}
@@ -235,7 +236,7 @@ func (c *fragChecker) finish(idsOf func(path string) idSet) Errors {
 			errs = append(errs, e)
 		}
 	}
-	c.broken = nil
+	c.pending, c.ids, c.broken = map[string][]fragRef{}, map[string]idHashes{}, nil
 	return errs.sorted()
 }
 
