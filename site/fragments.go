@@ -196,7 +196,7 @@ func (c *fragChecker) rendered(p *Page, res *pageResult) {
 		c.check(f)
 	}
 	delete(c.pending, p.Path)
-	res.refs = nil
+	res.ids, res.refs = "", nil // the build holds res until the last page has rendered
 }
 
 // check keeps f when the page it points to has rendered without the id.
