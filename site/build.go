@@ -194,24 +194,25 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 		return r.indexOnly(ctx)
 	}
 	if !b.cfg.Serve && !b.cfg.KeepGoing {
-		r.frags = newFragChecker(st)
+		r.frags = newFragChecker()
 	}
 	errs = r.writeStatic(ctx, in.static, true)
 	site.assets = b.assets
 	perrs, problems := r.render(ctx, site.AllPages)
 	errs = append(errs, perrs...)
+	var fragErrs Errors
+	if r.frags != nil { // and the pages' ids go before the search index comes
+		fragErrs = r.frags.finish(r.idsOf(ctx))
+	}
 	// The search index is built beside the rest, which is mostly serial.
 	var tail [2]Errors
-	var fragErrs Errors
 	parallel(ctx, 2, func(i int) {
 		if i == 0 {
 			tail[0] = r.writeIndex()
 			return
 		}
 		tail[1] = append(r.copyFiles(ctx, in.assets), r.writeExtras(ctx)...)
-		if r.frags != nil {
-			fragErrs = r.frags.finish()
-		} else {
+		if r.frags == nil {
 			fragErrs = r.checkFragments(site.AllPages)
 		}
 	})
@@ -389,14 +390,22 @@ type pageRenderer struct {
 	// links as pages render; nil when st keeps them all, to check at the end.
 	frags *fragChecker
 
-	mu    sync.Mutex
-	wrote []string
+	mu sync.Mutex
+	// wrote is the names of the files written, packed as a page's ids are
+	// (see idSet): one string a build holds until its end, rather than
+	// one a file.
+	wrote []byte
 }
 
+// written lists the names of the files written, sorted.
 func (r *pageRenderer) written() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	w := slices.Clone(r.wrote)
+	var w []string
+	idSet(r.wrote).each(func(name string) bool {
+		w = append(w, name)
+		return true
+	})
 	slices.Sort(w)
 	return w
 }
@@ -425,7 +434,10 @@ type SearchDoc struct {
 // render renders pages in parallel and records their ids and links in
 // the state. It returns errors, and the broken links when KeepGoing.
 func (r *pageRenderer) render(ctx context.Context, pages []*Page) (errs, problems Errors) {
-	results := make([]pageResult, len(pages))
+	// Each page's result, nil when the page had nothing to report: the
+	// build holds them until the last page has rendered, and most pages
+	// of a build that checks links as they render have nothing.
+	results := make([]*pageResult, len(pages))
 	var made []*pageBuffers // each worker's, to stop their runners at the end
 	var mu sync.Mutex
 	bufs := sync.Pool{New: func() any {
@@ -446,11 +458,15 @@ func (r *pageRenderer) render(ctx context.Context, pages []*Page) (errs, problem
 	defer cancel()
 	parallel(stop, len(pages), func(i int) {
 		buf := bufs.Get().(*pageBuffers)
-		results[i] = r.renderSafely(stop, pages[i], buf)
+		res := r.renderSafely(stop, pages[i], buf)
 		if r.frags != nil {
-			r.frags.rendered(pages[i], &results[i])
+			r.frags.rendered(pages[i], &res)
 		}
-		if results[i].abandoned {
+		if !res.isZero() {
+			kept := res
+			results[i] = &kept
+		}
+		if res.abandoned {
 			cancel() // and the buffers stay with the page's goroutine
 		} else {
 			bufs.Put(buf)
@@ -458,9 +474,13 @@ func (r *pageRenderer) render(ctx context.Context, pages []*Page) (errs, problem
 	})
 	// A KeepGoing build leaves out the pages that fail, unless a page
 	// over its budget stopped the others: then the build fails.
-	keepGoing := r.b.cfg.KeepGoing && !slices.ContainsFunc(results, func(res pageResult) bool { return res.abandoned })
+	keepGoing := r.b.cfg.KeepGoing && !slices.ContainsFunc(results, func(res *pageResult) bool { return res != nil && res.abandoned })
 	var left Errors
-	for i, res := range results {
+	for i, kept := range results {
+		var res pageResult
+		if kept != nil {
+			res = *kept
+		}
 		p := pages[i].Path
 		if len(res.errs) > 0 && keepGoing {
 			res.failed = true // check goes on without the page
@@ -534,6 +554,11 @@ type pageBuffers struct {
 	content, page, min bytes.Buffer
 	w                  *bufio.Writer // over content, for goldmark, which would make one a page
 	run                runner        // runs the page's conversion and layout within their budgets
+}
+
+// isZero reports whether res has nothing to report.
+func (res *pageResult) isZero() bool {
+	return len(res.errs) == 0 && len(res.problems) == 0 && res.ids == "" && len(res.refs) == 0 && !res.failed && !res.abandoned
 }
 
 // renderSafely renders a page, turning a panic into an error at the page,

@@ -2,8 +2,10 @@ package site
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 	"net/url"
 	"strings"
 	"sync"
@@ -90,10 +92,7 @@ func collectIDs(html []byte) idSet {
 // points to; nil when the link is good, or when the page it points to
 // failed (its ids are unknown).
 func checkRef(f fragRef, ids idSet, failed bool) *Error {
-	frag, err := url.PathUnescape(f.frag)
-	if err != nil {
-		frag = f.frag
-	}
+	frag := fragID(f.frag)
 	if frag == "" || frag == "top" || failed || ids.has(frag) {
 		return nil
 	}
@@ -106,6 +105,15 @@ func checkRef(f fragRef, ids idSet, failed bool) *Error {
 	return e
 }
 
+// fragID is the id a #fragment link points to: the fragment unescaped,
+// or as written when it does not unescape.
+func fragID(frag string) string {
+	if id, err := url.PathUnescape(frag); err == nil {
+		return id
+	}
+	return frag
+}
+
 func headingHint(ids idSet) string {
 	list := ids.first(8)
 	if len(list) == 0 {
@@ -114,30 +122,66 @@ func headingHint(ids idSet) string {
 	return fmt.Sprintf(" (ids there: %s)", strings.Join(list, ", "))
 }
 
+// idHashes is the ids of a page as 64-bit hashes, 8 bytes each: what the
+// check of #fragment links as pages render keeps of every page until the
+// last has rendered. A hash is about a third of a heading's id and the
+// same size whatever the id's length; the ids themselves are only
+// needed for the message of a broken link, and are then found again (see
+// fragChecker.finish). Equal ids hash the same, so a missing id is never
+// taken for a present one by its hash; a different id is, only when its
+// 64-bit hash, with the build's own random seed, equals one of the
+// page's: about one chance in 2^64 over the page's number of ids.
+type idHashes string
+
+// hashIDs hashes the ids of s with seed.
+func hashIDs(seed maphash.Seed, s idSet) idHashes {
+	var b []byte
+	s.each(func(id string) bool {
+		b = binary.LittleEndian.AppendUint64(b, maphash.String(seed, id))
+		return true
+	})
+	return idHashes(b)
+}
+
+// has reports whether the ids hashed with seed have one that hashes as
+// id does.
+func (h idHashes) has(seed maphash.Seed, id string) bool {
+	x := maphash.String(seed, id)
+	for i := 0; i+8 <= len(h); i += 8 {
+		if binary.LittleEndian.Uint64([]byte(h[i:i+8])) == x {
+			return true
+		}
+	}
+	return false
+}
+
 // fragChecker checks #fragment links as pages render, in a build that
 // keeps no state for a next one: a link is checked as soon as both its
 // page and the page it points to have rendered, and then let go, so that
 // a build holds only the links to pages yet to render rather than every
-// link of the site. It finds what checkFragments finds over the whole
-// site once every page has rendered. It is safe for concurrent use.
+// link of the site, and of each page rendered only its ids' hashes. It
+// finds what checkFragments finds over the whole site once every page
+// has rendered. It is safe for concurrent use.
 type fragChecker struct {
 	mu      sync.Mutex
-	ids     map[string]idSet     // rendered page path -> its ids
+	seed    maphash.Seed
+	ids     map[string]idHashes  // rendered page path -> its ids, hashed
 	failed  map[string]bool      // rendered pages whose layout failed
 	pending map[string][]fragRef // page path -> links to it from pages rendered before it
-	errs    Errors
+	broken  []fragRef            // links to ids that their page does not have
 }
 
-func newFragChecker(st *buildState) *fragChecker {
-	return &fragChecker{ids: st.ids, failed: st.failed, pending: map[string][]fragRef{}}
+func newFragChecker() *fragChecker {
+	return &fragChecker{seed: maphash.MakeSeed(), ids: map[string]idHashes{}, failed: map[string]bool{}, pending: map[string][]fragRef{}}
 }
 
 // rendered records that page p rendered with res, and checks the links
 // that both ends of are now known.
 func (c *fragChecker) rendered(p *Page, res *pageResult) {
+	h := hashIDs(c.seed, res.ids)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.ids[p.Path] = res.ids
+	c.ids[p.Path] = h
 	if res.failed {
 		c.failed[p.Path] = true
 	}
@@ -152,25 +196,77 @@ func (c *fragChecker) rendered(p *Page, res *pageResult) {
 		c.check(f)
 	}
 	delete(c.pending, p.Path)
-	res.refs = nil
+	res.ids, res.refs = "", nil // the build holds res until the last page has rendered
 }
 
+// check keeps f when the page it points to has rendered without the id.
 func (c *fragChecker) check(f fragRef) {
-	if e := checkRef(f, c.ids[f.target], c.failed[f.target]); e != nil {
-		c.errs = append(c.errs, e)
+	frag := fragID(f.frag)
+	if frag == "" || frag == "top" || c.failed[f.target] || c.ids[f.target].has(c.seed, frag) {
+		return
 	}
+	c.broken = append(c.broken, f)
 }
 
-// finish checks the links to pages that never rendered, and returns
-// every broken link found.
-func (c *fragChecker) finish() Errors {
+// finish checks the links to pages that never rendered, lets go of every
+// page's ids, and returns every broken link found. idsOf gives the ids
+// of a page again, by its path, for the message of a broken link to it:
+// it is called once for each page that broken links point to.
+func (c *fragChecker) finish(idsOf func(path string) idSet) Errors {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, refs := range c.pending {
+	var errs Errors
+	for _, refs := range c.pending { // to pages that never rendered: no ids
 		for _, f := range refs {
-			c.check(f)
+			if e := checkRef(f, "", c.failed[f.target]); e != nil {
+				errs = append(errs, e)
+			}
 		}
 	}
-	c.pending = map[string][]fragRef{}
-	return c.errs.sorted()
+	found := map[string]idSet{}
+	for _, f := range c.broken {
+		ids, ok := found[f.target]
+		// A page without ids, or stopped over its budget, has none to
+		// find again.
+		if !ok && c.ids[f.target] != "" {
+			ids = idsOf(f.target)
+			found[f.target] = ids
+		}
+		if e := checkRef(f, ids, false); e != nil {
+			errs = append(errs, e)
+		}
+	}
+	c.pending, c.ids, c.broken = map[string][]fragRef{}, map[string]idHashes{}, nil
+	return errs.sorted()
 }
+
+// idsOf returns a function that gives the ids of a rendered page by its
+// path, by rendering the page again with nothing written and nothing
+// reported: the ids a broken link's message lists, which a build that
+// checks links as pages render keeps only hashed (see idHashes).
+func (r *pageRenderer) idsOf(ctx context.Context) func(path string) idSet {
+	var byPath map[string]*Page
+	return func(path string) idSet {
+		if byPath == nil {
+			byPath = map[string]*Page{}
+			for _, p := range r.st.site.AllPages {
+				byPath[p.Path] = p
+			}
+		}
+		p := byPath[path]
+		if p == nil {
+			return ""
+		}
+		quiet := &pageRenderer{b: r.b, st: r.st, out: discardOutput{}, warn: &warnings{}}
+		buf := &pageBuffers{}
+		defer buf.run.stop()
+		return quiet.renderSafely(ctx, p, buf).ids
+	}
+}
+
+// discardOutput is an Output that keeps nothing.
+type discardOutput struct{}
+
+var _ Output = discardOutput{}
+
+func (discardOutput) WriteFile(string, []byte) error { return nil }

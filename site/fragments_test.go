@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"hash/maphash"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -12,6 +13,8 @@ import (
 )
 
 var fragSeed = flag.Uint64("frag-seed", 0, "replay TestFragmentsAsPagesRender with this seed")
+
+var idHashSeed = flag.Uint64("idhash-seed", 0, "replay TestIDHashes with this seed")
 
 func TestIDSet(t *testing.T) {
 	for _, ids := range [][]string{nil, {""}, {"a"}, {"", "b", ""}, {"main", strings.Repeat("x", 300), "é\"<", "top"}} {
@@ -33,6 +36,47 @@ func TestIDSet(t *testing.T) {
 	html := []byte(`<h2 id="one">1</h2><p id="">x</p><div data-id="no" id="two"><a id="unclosed`)
 	if got, want := collectIDs(html).first(10), []string{"one", "", "two"}; !slices.Equal(got, want) {
 		t.Errorf("collectIDs = %q, want %q", got, want)
+	}
+}
+
+// TestIDHashes holds the hashed ids that the check of #fragment links as
+// pages render keeps to the ids themselves: the same answer to has, on
+// random lists of ids (empty ones, repeated ones, long ones, non-ASCII)
+// asked about ids that differ from them by a byte or a length. Seeded;
+// replay with -idhash-seed.
+func TestIDHashes(t *testing.T) {
+	seed := testSeed(t, *idHashSeed, "idhash-seed")
+	rng := rand.New(rand.NewPCG(seed, 15))
+	alphabet := []string{"a", "b", "-", "1", "é", "\"", "\x00"}
+	randomID := func() string {
+		var b strings.Builder
+		for range rng.IntN(4) * rng.IntN(12) {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		return b.String()
+	}
+	for round := range 2000 {
+		var ids, asked []string
+		for range rng.IntN(30) {
+			ids = append(ids, randomID())
+		}
+		for _, id := range ids {
+			asked = append(asked, id, id+"a", strings.TrimSuffix(id, id[max(0, len(id)-1):]))
+		}
+		for range 10 {
+			asked = append(asked, randomID())
+		}
+		exact := packIDs(ids)
+		hseed := maphash.MakeSeed()
+		hashed := hashIDs(hseed, exact)
+		if len(hashed) != 8*len(ids) {
+			t.Fatalf("seed %d round %d: %d ids hash to %d bytes", seed, round, len(ids), len(hashed))
+		}
+		for _, id := range asked {
+			if got, want := hashed.has(hseed, id), exact.has(id); got != want {
+				t.Fatalf("seed %d round %d: has(%q) = %v hashed, %v exact, of %q", seed, round, id, got, want, ids)
+			}
+		}
 	}
 }
 

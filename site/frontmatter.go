@@ -56,13 +56,13 @@ type source struct {
 	lines        keyLines // fm.Lines
 	lastmod      time.Time
 	lastmodTimed bool   // fm.lastmodTimed()
+	dropped      bool   // body was let go after the first read (see dropBody)
 	fmText       string // the front matter as written, to tell a body edit from a tree change
 	warns        Errors // warnings about the front matter, given each time the page is rendered
 	body         []byte
 	bodyLine     int // line of the file on which body starts
 	sum          uint64
-	bodyOff      int  // where body starts in the file's normalized text
-	dropped      bool // body was let go after the first read (see dropBody)
+	bodyOff      int // where body starts in the file's normalized text
 }
 
 var bom = []byte("\xef\xbb\xbf")
@@ -379,7 +379,7 @@ var frontMatterKeys = [...]string{"title", "description", "nav_title", "slug", "
 // is unset. It warns about an unknown key that looks like a misspelt
 // known one.
 func typedFrontMatter(name string, entries []fmEntry) (fm FrontMatter, warns, errs Errors) {
-	fm = FrontMatter{Params: map[string]any{}}
+	fm = FrontMatter{}
 	for _, e := range entries {
 		if !slices.Contains(frontMatterKeys[:], e.key) {
 			if k := nearKey(e.key); k != "" {
@@ -448,6 +448,9 @@ func (fm *FrontMatter) set(e fmEntry) (msg string) {
 	case "changes":
 		fm.Changes, msg = asChanges(e.val)
 	default:
+		if fm.Params == nil { // most pages have none: no map for each
+			fm.Params = map[string]any{}
+		}
 		fm.Params[e.key] = e.val
 	}
 	return msg
@@ -695,10 +698,11 @@ func describe(v any) string {
 
 // keyLines maps front matter keys to the lines of the source file they
 // were set on. A build holds one for each page, so the keys the generator
-// knows take four bytes each, in place; other keys, rare, go to a map.
+// knows take two bytes each, in place; other keys, and known keys past
+// line 65,535, both rare, go to a map.
 type keyLines struct {
-	known [len(frontMatterKeys)]int32 // by the key's place in frontMatterKeys
-	set   uint32                      // bit i: known[i] is set
+	known [len(frontMatterKeys)]uint16 // by the key's place in frontMatterKeys
+	set   uint32                       // bit i: known[i] is set
 	other map[string]int
 }
 
@@ -728,8 +732,8 @@ func (l *keyLines) lookup(key string) (int, bool) {
 // put records that key was set on line.
 func (l *keyLines) put(key string, line int) {
 	i := knownKey(key)
-	if i >= 0 && line >= 0 && line <= math.MaxInt32 {
-		l.known[i], l.set = int32(line), l.set|1<<i
+	if i >= 0 && line >= 0 && line <= math.MaxUint16 {
+		l.known[i], l.set = uint16(line), l.set|1<<i
 		delete(l.other, key)
 		return
 	}

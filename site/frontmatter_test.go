@@ -451,8 +451,11 @@ func TestKeyLines(t *testing.T) {
 		want := map[string]int{}
 		for range rng.IntN(30) {
 			k, line := keys[rng.IntN(len(keys))], rng.IntN(100)
-			if rng.IntN(20) == 0 {
-				line = math.MaxInt32 + 5 // stored apart, not cut
+			switch rng.IntN(20) {
+			case 0:
+				line = math.MaxUint16 + 1 + rng.IntN(3) // stored apart, not cut
+			case 1:
+				line = math.MaxUint16 - rng.IntN(2)
 			}
 			kl.put(k, line)
 			want[k] = line

@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -99,7 +100,7 @@ type DirOutput struct {
 	// costs a failed write and a retry, see WriteFile).
 	mu    sync.Mutex
 	dirs  map[uint64]struct{} // maphash of each folder made
-	pages map[string]uint64   // HTML file name -> maphash of what was written, for Diff
+	pages []byte              // each HTML file written, for Diff: see pageSums
 
 	// Test seams: hook is called at each step of Commit ("commit",
 	// "swapped", "old-emptied"), so that a test can stop the process
@@ -278,10 +279,7 @@ func (o *DirOutput) WriteFile(name string, data []byte) error {
 	if strings.HasSuffix(name, ".html") {
 		sum := maphash.Bytes(pageSeed, data)
 		o.mu.Lock()
-		if o.pages == nil {
-			o.pages = map[string]uint64{}
-		}
-		o.pages[filepath.ToSlash(name)] = sum
+		o.pages = binary.LittleEndian.AppendUint64(appendID(o.pages, filepath.ToSlash(name)), sum)
 		o.mu.Unlock()
 	}
 	return nil
@@ -457,9 +455,7 @@ func (o *DirOutput) Diff() (Diff, error) {
 	// the old ones are read back.
 	var d Diff
 	var mu sync.Mutex
-	o.mu.Lock()
-	pages := o.pages
-	o.mu.Unlock()
+	pages := o.pageSums()
 	names := slices.Collect(maps.Keys(pages))
 	parallel(context.Background(), len(names), func(i int) {
 		name := names[i]
@@ -485,6 +481,27 @@ func (o *DirOutput) Diff() (Diff, error) {
 	slices.Sort(d.Changed)
 	slices.Sort(d.Removed)
 	return d, nil
+}
+
+// pageSums is the HTML files written, by name, with the maphash of what
+// was written last under each name. They are kept packed, one string a
+// build rather than a map entry and a string a page: each name as
+// appendID packs it, then its hash in 8 bytes.
+func (o *DirOutput) pageSums() map[string]uint64 {
+	o.mu.Lock()
+	rest := string(o.pages)
+	o.mu.Unlock()
+	sums := map[string]uint64{}
+	for len(rest) > 0 {
+		n, k := binary.Uvarint([]byte(rest[:min(len(rest), binary.MaxVarintLen64)]))
+		end := k + int(n)
+		if k <= 0 || uint64(len(rest)-k) < n || len(rest)-end < 8 {
+			break // not packed by WriteFile: cannot happen
+		}
+		sums[rest[k:end]] = binary.LittleEndian.Uint64([]byte(rest[end : end+8]))
+		rest = rest[end+8:]
+	}
+	return sums
 }
 
 // htmlFiles lists the .html files under dir by slash path; none when dir

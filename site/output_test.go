@@ -4,8 +4,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"flag"
 	"fmt"
+	"hash/maphash"
 	"io/fs"
+	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -205,5 +209,44 @@ func TestDirOutputFolderGone(t *testing.T) {
 	}
 	if got, err := os.ReadFile(filepath.Join(out.tmp, "a", "b", "other.css")); err != nil || string(got) != "two" {
 		t.Fatalf("read back %q, %v", got, err)
+	}
+}
+
+var pageSumSeed = flag.Uint64("pagesum-seed", 0, "replay TestPageSums with this seed")
+
+// TestPageSums holds the packed record of the HTML files a DirOutput
+// wrote, which Diff reads, to a map kept beside it: the same names and
+// the hash of what was written last under each, on random writes of
+// HTML and other files, some names written twice. Seeded; replay with
+// -pagesum-seed.
+func TestPageSums(t *testing.T) {
+	seed := testSeed(t, *pageSumSeed, "pagesum-seed")
+	rng := rand.New(rand.NewPCG(seed, 16))
+	for round := range 20 {
+		out, err := NewDirOutput(filepath.Join(t.TempDir(), "public"), "/nonexistent-site-root")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]uint64{}
+		for range rng.IntN(40) {
+			name := fmt.Sprintf("s%d/p%d/index.html", rng.IntN(3), rng.IntN(8))
+			switch rng.IntN(4) {
+			case 0:
+				name = strings.Repeat("long-", 30+rng.IntN(10)) + ".html"
+			case 1:
+				name = fmt.Sprintf("css/f%d.css", rng.IntN(3))
+			}
+			data := []byte(fmt.Sprint(rng.Uint64()))
+			if err := out.WriteFile(name, data); err != nil {
+				t.Fatal(err)
+			}
+			if strings.HasSuffix(name, ".html") {
+				want[name] = maphash.Bytes(pageSeed, data)
+			}
+		}
+		if got := out.pageSums(); !maps.Equal(got, want) {
+			t.Fatalf("seed %d round %d: pageSums = %v, want %v", seed, round, got, want)
+		}
+		out.Abort()
 	}
 }

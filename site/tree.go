@@ -296,7 +296,10 @@ func (a *assembler) finish() {
 	for i, p := range s.AllPages {
 		p.index = i
 		p.RelPermalink = s.Base.Rel(p.Path)
-		p.Permalink = s.Base.Abs(p.Path)
+		p.Permalink = p.RelPermalink // Abs without a host: one string, not two
+		if s.Base.Host != "" {
+			p.Permalink = s.Base.Abs(p.Path)
+		}
 		sortPages(p.Pages)
 		sortPages(p.Sections)
 		p.Children = append(slices.Clone(p.Sections), p.Pages...)

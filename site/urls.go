@@ -53,8 +53,8 @@ func ParseBaseURL(s string) (BaseURL, error) {
 // Rel turns a site path ("/data-sharing/") into a path under the base
 // ("/rights/data-sharing/"). Anything with a scheme is returned as it is.
 func (b BaseURL) Rel(p string) string {
-	if isExternal(p) {
-		return p
+	if isExternal(p) || b.Path == "/" && strings.HasPrefix(p, "/") {
+		return p // the same, without a string of its own for every page
 	}
 	return b.Path + strings.TrimPrefix(p, "/")
 }

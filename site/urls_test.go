@@ -54,6 +54,26 @@ func TestBaseURL(t *testing.T) {
 	if got := b.Rel("mailto:a@example.org"); got != "mailto:a@example.org" {
 		t.Errorf("Rel(mailto) = %q", got)
 	}
+	// Under the base "/", Rel gives back the path itself: the same as
+	// joining the base and the path.
+	for _, base := range []string{"/", "/rights/", "https://example.org/", "https://example.org/rights/"} {
+		b, err := ParseBaseURL(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{"/", "/faqs/", "faqs/", "", "/a/b.html", "//x.org/", "#top"} {
+			want := b.Path + strings.TrimPrefix(p, "/")
+			if isExternal(p) {
+				want = p
+			}
+			if got := b.Rel(p); got != want {
+				t.Errorf("base %q: Rel(%q) = %q, want %q", base, p, got, want)
+			}
+			if got := b.Abs(p); got != b.Host+want && !isExternal(p) {
+				t.Errorf("base %q: Abs(%q) = %q, want %q", base, p, got, b.Host+want)
+			}
+		}
+	}
 	for _, s := range []string{"ftp://example.org/", "https://example.org/?q=1", "https://"} {
 		if _, err := ParseBaseURL(s); err == nil {
 			t.Errorf("ParseBaseURL(%q) accepted", s)
