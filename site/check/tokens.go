@@ -61,7 +61,6 @@ type lexTokens struct {
 	name     []byte
 	attrB    []Attr
 	attrBuf  []Attr
-	rawText  bool // the next text token is the content of a script or style
 	distinct bool // the current start tag's attribute names, as the lexer read them, are all different
 
 	queue []queued // tokens of an element tokenized by x/net
@@ -156,7 +155,7 @@ func (t *lexTokens) next() tokKind {
 			t.set(tokDoctype, data)
 			t.textB = bytes.TrimSpace(t.l.Text())
 		case tdhtml.TextToken:
-			if !t.rawText && hasTagStart(data) {
+			if hasTagStart(data) {
 				// A tag or comment the lexer read as text (</>, </0,
 				// an unclosed <![CDATA[): x/net drops it or reads a
 				// comment.
@@ -164,13 +163,7 @@ func (t *lexTokens) next() tokKind {
 				return t.xnext()
 			}
 			t.set(tokText, data)
-			t.textB = t.src[t.off : t.off+len(data)]
-			if t.rawText {
-				t.textB = convertNewlines(t.textB)
-			} else {
-				t.textB = decodeText(t.textB)
-			}
-			t.rawText = false
+			t.textB = decodeText(t.src[t.off : t.off+len(data)])
 		case tdhtml.EndTagToken:
 			if data[len(data)-1] != '>' || !plainName(t.l.Text()) {
 				t.switchToXnet(t.at(data))
@@ -178,7 +171,6 @@ func (t *lexTokens) next() tokKind {
 			}
 			t.set(tokEnd, data)
 			t.name = t.l.Text()
-			t.rawText = false // an empty script or style: the text after is not its content
 		case tdhtml.StartTagToken:
 			if t.startTag(data); t.x != nil {
 				return t.xnext()
@@ -271,7 +263,13 @@ loop:
 			t.switchToXnet(start)
 			return
 		}
-		t.rawText = string(name) != "title" && string(name) != "textarea"
+		if string(name) == "title" || string(name) == "textarea" {
+			return // text with character references, which the lexer reads
+		}
+		// The text, up to where x/net ends it: the lexer ends a script
+		// at "</script" followed by anything ("</sCript<"), x/net only
+		// at one followed by a space, / or >.
+		t.rawUntil(end, name)
 	case "plaintext":
 		t.switchToXnet(start)
 	case "noscript", "noembed", "noframes":
