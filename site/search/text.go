@@ -190,11 +190,18 @@ const fnvOffset = 2166136261
 
 // wordMemo maps words to term numbers: an open-addressing hash table
 // keyed by the hash the tokenizer computes as it reads each word, which
-// costs less than a map hashing the word again. The zero value is empty.
+// costs less than a map hashing the word again. The hash has no secret
+// seed, so a page could be written with many words of one hash: a word
+// is looked for in at most maxProbe slots, and one that finds no free
+// slot there goes to a map, which Go seeds. The zero value is empty.
 type wordMemo struct {
-	slots []memoSlot // a power of two long, at most 3/4 full
+	slots []memoSlot       // a power of two long, at most 3/4 full
+	over  map[string]int32 // words with no free slot near their hash's
 	n     int
 }
+
+// maxProbe is how many slots a word is looked for in, from its hash's.
+const maxProbe = 32
 
 type memoSlot struct {
 	word string
@@ -205,19 +212,25 @@ type memoSlot struct {
 
 // get returns the term number of w, whose hash is h.
 func (m *wordMemo) get(w []byte, h uint32) (int32, bool) {
-	if len(m.slots) == 0 {
-		return 0, false
-	}
-	mask := uint32(len(m.slots) - 1)
-	for i := h & mask; ; i = (i + 1) & mask {
-		s := &m.slots[i]
-		if !s.used {
-			return 0, false
+	if len(m.slots) > 0 {
+		mask := uint32(len(m.slots) - 1)
+		i := h & mask
+		for range maxProbe {
+			s := &m.slots[i]
+			if !s.used {
+				break
+			}
+			if s.hash == h && s.word == string(w) {
+				return s.id, true
+			}
+			i = (i + 1) & mask
 		}
-		if s.hash == h && s.word == string(w) {
-			return s.id, true
-		}
 	}
+	if m.over != nil {
+		id, ok := m.over[string(w)]
+		return id, ok
+	}
+	return 0, false
 }
 
 // put adds w, whose hash is h and which is not in m, with term number id.
@@ -229,13 +242,21 @@ func (m *wordMemo) put(w []byte, h uint32, id int32) {
 	m.n++
 }
 
+// insert puts s in a free slot near its hash's, or in the map.
 func (m *wordMemo) insert(s memoSlot) {
 	mask := uint32(len(m.slots) - 1)
 	i := s.hash & mask
-	for m.slots[i].used {
+	for range maxProbe {
+		if !m.slots[i].used {
+			m.slots[i] = s
+			return
+		}
 		i = (i + 1) & mask
 	}
-	m.slots[i] = s
+	if m.over == nil {
+		m.over = map[string]int32{}
+	}
+	m.over[s.word] = s.id
 }
 
 // grow doubles the table.

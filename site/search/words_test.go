@@ -4,6 +4,7 @@ import (
 	"flag"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -166,4 +167,39 @@ func BenchmarkWords(b *testing.B) {
 			t.words(text, func(int32) {})
 		}
 	})
+}
+
+// TestWordMemoCollisions puts thousands of words of one hash, as a page
+// written to collide could, in the memo: each is found again with its
+// number, and at most maxProbe of them sit in the table, where every
+// look-up would otherwise walk past all of them.
+func TestWordMemoCollisions(t *testing.T) {
+	var m wordMemo
+	const n = 5000
+	words := make([][]byte, n)
+	for i := range words {
+		words[i] = []byte("w" + strconv.Itoa(i))
+		m.put(words[i], 12345, int32(i))
+		m.put([]byte("x"+strconv.Itoa(i)), uint32(i)*2654435761, int32(-i)) // and words of other hashes
+	}
+	for i, w := range words {
+		if id, ok := m.get(w, 12345); !ok || id != int32(i) {
+			t.Fatalf("get(%s) = %d, %v; want %d", w, id, ok, i)
+		}
+		if id, ok := m.get([]byte("x"+strconv.Itoa(i)), uint32(i)*2654435761); !ok || id != int32(-i) {
+			t.Fatalf("get(x%d) = %d, %v; want %d", i, id, ok, -i)
+		}
+	}
+	if _, ok := m.get([]byte("absent"), 12345); ok {
+		t.Error("found a word never put")
+	}
+	inTable := 0
+	for _, s := range m.slots {
+		if s.used && s.hash == 12345 {
+			inTable++
+		}
+	}
+	if inTable > maxProbe {
+		t.Errorf("%d words of one hash in the table; want at most %d", inTable, maxProbe)
+	}
 }
