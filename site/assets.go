@@ -7,7 +7,6 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
-	"io/fs"
 	"path"
 	"strings"
 	"sync"
@@ -93,10 +92,10 @@ func (r *pageRenderer) writeStatic(ctx context.Context, files []string, withChro
 				items[i] = item{name: "/" + assetOutput(files[i]), err: internalError(files[i], "minifying", v)}
 			}
 		}()
-		data, err := fs.ReadFile(r.b.fsys, files[i])
+		data, err := readInput(r.b.fsys, files[i])
 		items[i].name = "/" + assetOutput(files[i])
 		if err != nil {
-			items[i].err = errorf(files[i], 0, "cannot read: %v", unwrapPathError(err))
+			items[i].err = readError(files[i], err, "")
 			return
 		}
 		items[i].data = r.minified(items[i].name, data)

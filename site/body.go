@@ -34,9 +34,9 @@ func readBody(fsys fs.FS, file string, s *source) ([]byte, *Error) {
 	if !s.dropped {
 		return s.body, nil
 	}
-	data, err := fs.ReadFile(fsys, file)
+	data, err := readInput(fsys, file)
 	if err != nil {
-		return nil, errorf(file, 0, "cannot read: %v; check its permissions", unwrapPathError(err))
+		return nil, readError(file, err, "; check its permissions")
 	}
 	data = normalizeText(data)
 	if checksum(data) != s.sum || len(data) < s.bodyOff {

@@ -334,9 +334,9 @@ func (b *Builder) parseAll(ctx context.Context, files []string) ([]loaded, Error
 				out[i], errs[i] = loaded{}, Errors{internalError(files[i], "reading the front matter", v)}
 			}
 		}()
-		data, err := fs.ReadFile(b.fsys, files[i])
+		data, err := readInput(b.fsys, files[i])
 		if err != nil {
-			errs[i] = Errors{errorf(files[i], 0, "cannot read: %v; check its permissions", unwrapPathError(err))}
+			errs[i] = Errors{readError(files[i], err, "; check its permissions")}
 			return
 		}
 		src, perrs := parsePage(files[i], data)
@@ -768,9 +768,9 @@ func (r *pageRenderer) copyFiles(ctx context.Context, files []string) Errors {
 				errs[i] = Errors{internalError(files[i], "copying", v)}
 			}
 		}()
-		data, err := fs.ReadFile(r.b.fsys, files[i])
+		data, err := readInput(r.b.fsys, files[i])
 		if err != nil {
-			errs[i] = Errors{errorf(files[i], 0, "cannot read: %v", unwrapPathError(err))}
+			errs[i] = Errors{readError(files[i], err, "")}
 			return
 		}
 		var tmp bytes.Buffer

@@ -57,9 +57,9 @@ func readStrings(fsys fs.FS) (stringTables, Errors) {
 
 // readTable reads one language's table.
 func readTable(fsys fs.FS, file string) (map[string]string, *Error) {
-	data, err := fs.ReadFile(fsys, file)
+	data, err := readInput(fsys, file)
 	if err != nil {
-		return nil, errorf(file, 0, "cannot read: %v", unwrapPathError(err))
+		return nil, readError(file, err, "")
 	}
 	if !utf8.Valid(data) {
 		return nil, errorf(file, 0, "text is not UTF-8; save the file with UTF-8 encoding")

@@ -263,9 +263,9 @@ func (b *Builder) incremental(ctx context.Context, out Output, changes []Change)
 func (b *Builder) parseChanged(st *buildState, cs changeSet) (bodyOnly []string, treeChanged bool, errs Errors) {
 	treeChanged = len(cs.gonePages) > 0
 	for _, f := range cs.pages {
-		data, err := fs.ReadFile(b.fsys, f)
+		data, err := readInput(b.fsys, f)
 		if err != nil {
-			errs = append(errs, errorf(f, 0, "cannot read: %v; check its permissions", unwrapPathError(err)))
+			errs = append(errs, readError(f, err, "; check its permissions"))
 			continue
 		}
 		prev, existed := st.sources[f]

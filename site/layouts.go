@@ -134,7 +134,7 @@ func readLayouts(fsys fs.FS) (map[string]string, Errors) {
 	}
 	err := fs.WalkDir(fsys, "layouts", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			errs = append(errs, errorf(p, 0, "cannot read: %v", unwrapPathError(err)))
+			errs = append(errs, readError(p, err, ""))
 			return nil
 		}
 		if d.IsDir() || ignoredName(d.Name()) {
@@ -148,9 +148,9 @@ func readLayouts(fsys fs.FS) (map[string]string, Errors) {
 		if path.Ext(p) != ".html" {
 			return nil
 		}
-		b, err := fs.ReadFile(fsys, p)
+		b, err := readInput(fsys, p)
 		if err != nil {
-			errs = append(errs, errorf(p, 0, "cannot read: %v", unwrapPathError(err)))
+			errs = append(errs, readError(p, err, ""))
 			return nil
 		}
 		if !utf8.Valid(b) {

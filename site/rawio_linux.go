@@ -40,8 +40,9 @@ func openFolder(root *os.Root, name string) (*folderHandle, error) {
 // readFile reads the regular file called base (a name, no slash) in the
 // folder. It does not follow a symbolic link, nor read anything but a
 // regular file: for those it fails, and the caller reads through the
-// root, which follows links as far as the site's edge.
-func (h *folderHandle) readFile(base string) ([]byte, error) {
+// root, which follows links as far as the site's edge. Past max bytes it
+// fails with a *tooLargeError.
+func (h *folderHandle) readFile(base string, max int64) ([]byte, error) {
 	fd, err := unix.Openat(h.fd, base, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_NOCTTY, 0)
 	if err != nil {
 		return nil, err
@@ -54,18 +55,29 @@ func (h *folderHandle) readFile(base string) ([]byte, error) {
 	if st.Mode&unix.S_IFMT != unix.S_IFREG {
 		return nil, fs.ErrInvalid
 	}
-	return readAll(fd, int(st.Size))
+	if st.Size > max {
+		return nil, &fs.PathError{Op: "read", Path: base, Err: &tooLargeError{max}}
+	}
+	return readAll(fd, base, int(st.Size), max)
 }
 
-// readAll reads fd to its end, expecting size bytes: one read more
-// confirms the end, as os.ReadFile does.
-func readAll(fd, size int) ([]byte, error) {
+// readAll reads fd, the file base, to its end, expecting size bytes: one
+// read more confirms the end, as os.ReadFile does. It fails with a
+// *tooLargeError past max bytes.
+func readAll(fd int, base string, size int, max int64) ([]byte, error) {
 	data := make([]byte, 0, size+1)
 	for {
+		if int64(len(data)) > max {
+			return nil, &fs.PathError{Op: "read", Path: base, Err: &tooLargeError{max}}
+		}
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)]
 		}
-		n, err := unix.Read(fd, data[len(data):cap(data)])
+		end := cap(data)
+		if int64(end) > max+1 {
+			end = int(max + 1)
+		}
+		n, err := unix.Read(fd, data[len(data):end])
 		if err == unix.EINTR {
 			continue
 		}

@@ -18,8 +18,11 @@ func openFolder(root *os.Root, name string) (*folderHandle, error) {
 	return &folderHandle{r: r}, nil
 }
 
-// readFile reads the file called base (a name, no slash) in the folder.
-func (h *folderHandle) readFile(base string) ([]byte, error) { return h.r.ReadFile(base) }
+// readFile reads the file called base (a name, no slash) in the folder,
+// failing with a *tooLargeError past max bytes.
+func (h *folderHandle) readFile(base string, max int64) ([]byte, error) {
+	return readFileMax(h.r.FS(), base, max)
+}
 
 func (h *folderHandle) close() { h.r.Close() }
 

@@ -3,6 +3,7 @@ package site
 import (
 	"container/list"
 	"io/fs"
+	"math"
 	"os"
 	"path"
 	"sync"
@@ -72,16 +73,22 @@ func (c *DirCacheFS) ReadLink(name string) (string, error) { return fs.ReadLink(
 
 // ReadFile reads a file through its folder, opened once through the root.
 func (c *DirCacheFS) ReadFile(name string) ([]byte, error) {
+	return c.ReadFileMax(name, math.MaxInt64-1)
+}
+
+// ReadFileMax reads a file as ReadFile does, but fails with a
+// *tooLargeError past max bytes.
+func (c *DirCacheFS) ReadFileMax(name string, max int64) ([]byte, error) {
 	if fs.ValidPath(name) && name != "." {
 		if d := c.acquire(path.Dir(name)); d != nil {
-			data, err := d.h.readFile(path.Base(name))
+			data, err := d.h.readFile(path.Base(name), max)
 			c.release(d)
-			if err == nil {
-				return data, nil
+			if err == nil || isTooLarge(err) {
+				return data, err
 			}
 		}
 	}
-	return fs.ReadFile(c.root, name)
+	return readFileMax(c.root, name, max)
 }
 
 // acquire returns a folder of the site, opened, for one read; nil when it
