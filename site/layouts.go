@@ -141,8 +141,12 @@ func readLayouts(fsys fs.FS) (map[string]string, Errors) {
 			return nil
 		}
 		// A linked folder would drop its layouts unread: refused too.
-		if d.Type()&fs.ModeSymlink != 0 || (path.Ext(p) == ".html" && !d.Type().IsRegular()) {
+		if d.Type()&fs.ModeSymlink != 0 {
 			errs = append(errs, layoutLinkError(p))
+			return nil
+		}
+		if path.Ext(p) == ".html" && !d.Type().IsRegular() {
+			errs = append(errs, errorf(p, 0, "cannot read: %v", errNotRegular))
 			return nil
 		}
 		if path.Ext(p) != ".html" {

@@ -21,6 +21,10 @@ const (
 	maxCopiedFile = 100 << 20
 )
 
+// errNotRegular refuses a named pipe, a device or a folder where the
+// build reads a file.
+var errNotRegular = errors.New("it is not an ordinary file (a named pipe, device or folder); replace it with one")
+
 // A tooLargeError is a file of the site larger than the build reads.
 type tooLargeError struct{ max int64 }
 
@@ -65,6 +69,11 @@ func readInput(fsys fs.FS, name string) ([]byte, error) {
 // ReadFile method of its own (a test's, or the preview's) reads the file
 // when its size is at most max, and the bytes read are measured again.
 func readFileMax(fsys fs.FS, name string, max int64) ([]byte, error) {
+	// Opening a named pipe waits for a writer, which may never come: not
+	// even Ctrl-C would stop the build.
+	if info, err := fs.Stat(fsys, name); err == nil && !info.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: errNotRegular}
+	}
 	if rf, ok := fsys.(fs.ReadFileFS); ok {
 		if info, err := fs.Stat(fsys, name); err == nil && info.Size() > max {
 			return nil, &fs.PathError{Op: "read", Path: name, Err: &tooLargeError{max}}

@@ -178,3 +178,4 @@ func TestByteSize(t *testing.T) {
 		}
 	}
 }
+
