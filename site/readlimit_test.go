@@ -178,4 +178,3 @@ func TestByteSize(t *testing.T) {
 		}
 	}
 }
-
