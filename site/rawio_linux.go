@@ -1,6 +1,7 @@
 package site
 
 import (
+	"io"
 	"io/fs"
 	"os"
 
@@ -58,37 +59,20 @@ func (h *folderHandle) readFile(base string, max int64) ([]byte, error) {
 	if st.Size > max {
 		return nil, &fs.PathError{Op: "read", Path: base, Err: &tooLargeError{max}}
 	}
-	return readAll(fd, base, int(st.Size), max)
-}
-
-// readAll reads fd, the file base, to its end, expecting size bytes: one
-// read more confirms the end, as os.ReadFile does. It fails with a
-// *tooLargeError past max bytes.
-func readAll(fd int, base string, size int, max int64) ([]byte, error) {
-	data := make([]byte, 0, size+1)
-	for {
-		if int64(len(data)) > max {
-			return nil, &fs.PathError{Op: "read", Path: base, Err: &tooLargeError{max}}
+	return readUpTo(func(b []byte) (int, error) {
+		for {
+			n, err := unix.Read(fd, b)
+			switch {
+			case err == unix.EINTR:
+				continue
+			case err != nil:
+				return 0, err
+			case n == 0 && len(b) > 0:
+				return 0, io.EOF
+			}
+			return n, nil
 		}
-		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)]
-		}
-		end := cap(data)
-		if int64(end) > max+1 {
-			end = int(max + 1)
-		}
-		n, err := unix.Read(fd, data[len(data):end])
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if n == 0 {
-			return data, nil
-		}
-		data = data[:len(data)+n]
-	}
+	}, base, int(st.Size)+1, max)
 }
 
 func (h *folderHandle) close() { h.f.Close() }

@@ -96,6 +96,14 @@ func readFileMax(fsys fs.FS, name string, max int64) ([]byte, error) {
 		}
 		size = int(info.Size()) + 1
 	}
+	return readUpTo(f.Read, name, size, max)
+}
+
+// readUpTo reads the file name to its end with read, expecting size
+// bytes (one read more confirms the end, as os.ReadFile does), and fails
+// with a *tooLargeError past max bytes, however large size was said to
+// be.
+func readUpTo(read func([]byte) (int, error), name string, size int, max int64) ([]byte, error) {
 	data := make([]byte, 0, size)
 	for {
 		if int64(len(data)) > max {
@@ -108,15 +116,12 @@ func readFileMax(fsys fs.FS, name string, max int64) ([]byte, error) {
 		if int64(end) > max+1 {
 			end = int(max + 1)
 		}
-		n, err := f.Read(data[len(data):end])
+		n, err := read(data[len(data):end])
 		data = data[:len(data)+n]
-		if err == io.EOF {
-			if int64(len(data)) > max {
-				return nil, &fs.PathError{Op: "read", Path: name, Err: &tooLargeError{max}}
-			}
+		if err == io.EOF && int64(len(data)) <= max {
 			return data, nil
 		}
-		if err != nil {
+		if err != nil && err != io.EOF {
 			return nil, err
 		}
 	}

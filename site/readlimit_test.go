@@ -138,36 +138,47 @@ func TestBuildRefusesLargeFiles(t *testing.T) {
 		{"content/faqs/report.pdf", maxCopiedFile + 1, "content/faqs/report.pdf: the file is more than 100 MB"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			fsys, _ := siteFS(t, "testdata/sites/small.txtar")
-			dir := t.TempDir()
-			if err := os.CopyFS(dir, fsys); err != nil {
-				t.Fatal(err)
-			}
-			big := filepath.Join(dir, filepath.FromSlash(tc.file))
-			os.MkdirAll(filepath.Dir(big), 0o755)
-			if err := os.WriteFile(big, nil, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Truncate(big, tc.size); err != nil {
-				t.Fatal(err)
-			}
-			root, err := os.OpenRoot(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer root.Close()
-			c := NewDirCacheFS(root)
-			defer c.Close()
-			b, err := NewBuilder(Config{}, c)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = b.Build(t.Context(), NewMemOutput())
+			err := buildOnDisk(t, "testdata/sites/small.txtar", func(dir string) {
+				big := filepath.Join(dir, filepath.FromSlash(tc.file))
+				os.MkdirAll(filepath.Dir(big), 0o755)
+				if err := os.WriteFile(big, nil, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Truncate(big, tc.size); err != nil {
+					t.Fatal(err)
+				}
+			})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got %v\nwant %s", err, tc.want)
 			}
 		})
 	}
+}
+
+// buildOnDisk builds the test site in the txtar file, written to a
+// folder and changed there by edit, as the commands read a site: through
+// a DirCacheFS.
+func buildOnDisk(t *testing.T, txtar string, edit func(dir string)) error {
+	t.Helper()
+	fsys, _ := siteFS(t, txtar)
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, fsys); err != nil {
+		t.Fatal(err)
+	}
+	edit(dir)
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	c := NewDirCacheFS(root)
+	defer c.Close()
+	b, err := NewBuilder(Config{}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.Build(t.Context(), NewMemOutput())
+	return err
 }
 
 // TestByteSize: sizes are written as a person reads them.

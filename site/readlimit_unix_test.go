@@ -17,32 +17,16 @@ import (
 func TestNamedPipesAreErrors(t *testing.T) {
 	for _, file := range []string{"layouts/i18n/cy.toml", "layouts/partials/pipe.html"} {
 		t.Run(file, func(t *testing.T) {
-			fsys, _ := siteFS(t, "testdata/sites/bilingual.txtar")
-			dir := t.TempDir()
-			if err := os.CopyFS(dir, fsys); err != nil {
-				t.Fatal(err)
-			}
-			pipe := filepath.Join(dir, filepath.FromSlash(file))
-			os.MkdirAll(filepath.Dir(pipe), 0o755)
-			os.Remove(pipe)
-			if err := syscall.Mkfifo(pipe, 0o644); err != nil {
-				t.Skip(err)
-			}
-			root, err := os.OpenRoot(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer root.Close()
-			c := NewDirCacheFS(root)
-			defer c.Close()
-			b, err := NewBuilder(Config{}, c)
-			if err != nil {
-				t.Fatal(err)
-			}
 			done := make(chan error, 1)
 			go func() {
-				_, err := b.Build(t.Context(), NewMemOutput())
-				done <- err
+				done <- buildOnDisk(t, "testdata/sites/bilingual.txtar", func(dir string) {
+					pipe := filepath.Join(dir, filepath.FromSlash(file))
+					os.MkdirAll(filepath.Dir(pipe), 0o755)
+					os.Remove(pipe)
+					if err := syscall.Mkfifo(pipe, 0o644); err != nil {
+						t.Error(err)
+					}
+				})
 			}()
 			select {
 			case err := <-done:
