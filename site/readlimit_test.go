@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"flag"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -19,22 +20,12 @@ import (
 // cache (its own system calls on Linux, and the root for a linked file),
 // through os.DirFS and fstest.MapFS, and through a file system whose
 // sizes are wrong (a file that grows while it is read, or one whose size
-// the system does not know). CHARTER_READMAX_SEED replays a seed.
+// the system does not know). -readmax-seed replays a seed.
 func TestReadFileMaxMatchesReadFile(t *testing.T) {
-	seed := uint64(rand.Int64())
-	if s := os.Getenv("CHARTER_READMAX_SEED"); s != "" {
-		seed, _ = strconv.ParseUint(s, 10, 64)
-	}
-	t.Logf("seed %d (CHARTER_READMAX_SEED replays it)", seed)
+	seed := testSeed(t, *readMaxSeed, "readmax-seed")
 	rng := rand.New(rand.NewPCG(seed, 2))
 	dir := t.TempDir()
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer root.Close()
-	c := NewDirCacheFS(root)
-	defer c.Close()
+	c := openDirCache(t, dir)
 	for i := range 300 {
 		max := int64(rng.IntN(3000))
 		size := int(max) + rng.IntN(5) - 2
@@ -81,6 +72,24 @@ func TestReadFileMaxMatchesReadFile(t *testing.T) {
 			}
 		}
 	}
+}
+
+var readMaxSeed = flag.Uint64("readmax-seed", 0, "replay TestReadFileMaxMatchesReadFile with this seed")
+
+// openDirCache opens the folder dir as the commands open a site, until
+// the test ends.
+func openDirCache(t *testing.T, dir string) *DirCacheFS {
+	t.Helper()
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewDirCacheFS(root)
+	t.Cleanup(func() {
+		c.Close()
+		root.Close()
+	})
+	return c
 }
 
 // wrongSizeFS gives every file the size size, or its own size less one
@@ -166,14 +175,7 @@ func buildOnDisk(t *testing.T, txtar string, edit func(dir string)) error {
 		t.Fatal(err)
 	}
 	edit(dir)
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer root.Close()
-	c := NewDirCacheFS(root)
-	defer c.Close()
-	b, err := NewBuilder(Config{}, c)
+	b, err := NewBuilder(Config{}, openDirCache(t, dir))
 	if err != nil {
 		t.Fatal(err)
 	}
