@@ -147,7 +147,7 @@ func TestBuildRefusesLargeFiles(t *testing.T) {
 		{"content/faqs/report.pdf", maxCopiedFile + 1, "content/faqs/report.pdf: the file is more than 100 MB"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			err := buildOnDisk(t, "testdata/sites/small.txtar", func(dir string) {
+			_, err := buildOnDisk(t, "testdata/sites/small.txtar", func(dir string) {
 				big := filepath.Join(dir, filepath.FromSlash(tc.file))
 				os.MkdirAll(filepath.Dir(big), 0o755)
 				if err := os.WriteFile(big, nil, 0o644); err != nil {
@@ -167,7 +167,7 @@ func TestBuildRefusesLargeFiles(t *testing.T) {
 // buildOnDisk builds the test site in the txtar file, written to a
 // folder and changed there by edit, as the commands read a site: through
 // a DirCacheFS.
-func buildOnDisk(t *testing.T, txtar string, edit func(dir string)) error {
+func buildOnDisk(t *testing.T, txtar string, edit func(dir string)) (*Result, error) {
 	t.Helper()
 	fsys, _ := siteFS(t, txtar)
 	dir := t.TempDir()
@@ -179,8 +179,7 @@ func buildOnDisk(t *testing.T, txtar string, edit func(dir string)) error {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = b.Build(t.Context(), NewMemOutput())
-	return err
+	return b.Build(t.Context(), NewMemOutput())
 }
 
 // TestByteSize: sizes are written as a person reads them.

@@ -19,7 +19,7 @@ func TestNamedPipesAreErrors(t *testing.T) {
 		t.Run(file, func(t *testing.T) {
 			done := make(chan error, 1)
 			go func() {
-				done <- buildOnDisk(t, "testdata/sites/bilingual.txtar", func(dir string) {
+				_, err := buildOnDisk(t, "testdata/sites/bilingual.txtar", func(dir string) {
 					pipe := filepath.Join(dir, filepath.FromSlash(file))
 					os.MkdirAll(filepath.Dir(pipe), 0o755)
 					os.Remove(pipe)
@@ -27,6 +27,7 @@ func TestNamedPipesAreErrors(t *testing.T) {
 						t.Error(err)
 					}
 				})
+				done <- err
 			}()
 			select {
 			case err := <-done:
@@ -38,5 +39,26 @@ func TestNamedPipesAreErrors(t *testing.T) {
 				t.Fatal("the build still waits on the named pipe after 20 s")
 			}
 		})
+	}
+}
+
+// TestSpecialFilesWarned: a named pipe in content/ or static/ is left
+// out with a warning that names it; it was left out without one.
+func TestSpecialFilesWarned(t *testing.T) {
+	res, err := buildOnDisk(t, "testdata/sites/small.txtar", func(dir string) {
+		for _, f := range []string{"content/pipe.md", "static/pipe.txt"} {
+			if err := syscall.Mkfifo(filepath.Join(dir, filepath.FromSlash(f)), 0o644); err != nil {
+				t.Skip(err)
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"content/pipe.md", "static/pipe.txt"} {
+		want := f + ": not an ordinary file (a named pipe, device or socket), so left out; replace it with an ordinary file"
+		if !strings.Contains(res.Warnings.Error(), want) {
+			t.Errorf("warnings %v\nwant %s", res.Warnings, want)
+		}
 	}
 }

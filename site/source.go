@@ -67,8 +67,11 @@ func listInputs(fsys fs.FS, warn func(*Error)) (inputs, Errors) {
 				warn(symlinkWarning(p))
 				return nil
 			}
-			if d.Type().IsRegular() {
+			switch {
+			case d.Type().IsRegular():
 				visit(p)
+			case !d.IsDir():
+				warn(errorf(p, 0, "not an ordinary file (a named pipe, device or socket), so left out; replace it with an ordinary file"))
 			}
 			return nil
 		})
