@@ -21,6 +21,7 @@ type Document struct {
 	// Line and Col are in the parsed HTML.
 	Problems []Finding
 
+	slabs   *slabs // where the nodes are, when they came from a slabPool
 	ids     map[string]*Node
 	mdLinks map[*Node]int // Markdown lines of links and images, see Page.at
 	mdHeads map[*Node]int // and of headings
@@ -50,24 +51,33 @@ func (d *Document) ID(id string) *Node {
 // HTML syntax. It knows the elements whose end tags (and html, head and
 // body start tags) may be left out, as a minifier does, so valid minified
 // HTML has no problems.
-func Parse(src []byte) *Document {
+func Parse(src []byte) *Document { return parsePooled(src, nil) }
+
+// parsePooled is Parse taking the tree's memory from pool (nil: none).
+// Give the document back with pool.put(d.slabs) once it and every node
+// of it are done with.
+func parsePooled(src []byte, pool *slabPool) *Document {
 	str := string(src)
-	return parseTokens(src, str, newScanTokens(src, str))
+	return parseTokens(src, str, newScanTokens(src, str), pool)
 }
 
 // parseTokens builds the tree from a token source over src, whose text
 // str is: text nodes are slices of it where they can be. The tree's
 // strings may share str's memory, so what outlives the tree copies them.
-func parseTokens(src []byte, str string, z tokenSource) *Document {
+// Its nodes come from pool's slabs (see parsePooled).
+func parseTokens(src []byte, str string, z tokenSource, pool *slabPool) *Document {
 	p := &parser{z: z, input: src, str: str, lastNL: -1, curLine: 1}
 	p.doc = &Document{Root: &Node{Tag: "#document", Line: 1, Col: 1}}
 	// About one node a tag (elements, and the text between tags), and one
 	// attribute an = sign: room for them at once.
 	tags := bytes.Count(src, []byte{'<'})
-	p.slab = make([]Node, 0, min(tags+8, 1<<16))
-	p.attrs = make([]Attr, 0, min(bytes.Count(src, []byte{'='})+4, 1<<16))
-	p.doc.Elements = make([]*Node, 0, min(tags/2+8, 1<<16))
+	sl := pool.get(min(tags+8, 1<<16), min(bytes.Count(src, []byte{'='})+4, 1<<16), min(tags/2+8, 1<<16))
+	p.slab, p.attrs, p.doc.Elements = sl.nodes, sl.attrs, sl.elements
 	p.run()
+	if pool != nil {
+		sl.used(p.slab, p.attrs, p.doc.Elements)
+		p.doc.slabs = sl
+	}
 	return p.doc
 }
 
