@@ -263,7 +263,12 @@ func collectFacts(p *Page, urls *urlTable) *pageFacts {
 	}
 	skip := d.skipLink()
 	md := markdownURLs(p)
-	var refs []ref
+	sl := d.slabs
+	if sl == nil {
+		sl = new(slabs)
+	}
+	refs, packed := sl.refs[:0], sl.packed[:0]
+	f.ids = sl.ids[:0]
 	for _, n := range d.Elements {
 		if id, ok := n.Attr("id"); ok {
 			f.ids = append(f.ids, id)
@@ -289,17 +294,22 @@ func collectFacts(p *Page, urls *urlTable) *pageFacts {
 		}
 	}
 	urls.number(refs)
-	var packed []byte
 	for _, rf := range refs {
 		packed = appendRef(packed, rf)
 	}
+	sl.refs, sl.ids, sl.packed = refs, f.ids, packed[:0] // for the next page, once cleared
 	f.ids = internAll(compactSorted(f.ids))
-	f.refs = slices.Clone(packed) // the facts of every page are kept: no spare room
+	if len(packed) > 0 {
+		f.refs = slices.Clone(packed) // the facts of every page are kept: no spare room
+	}
 	return f
 }
 
-// compactSorted sorts ss and drops repeats.
+// compactSorted sorts ss and drops repeats, into a copy (nil when empty).
 func compactSorted(ss []string) []string {
+	if len(ss) == 0 {
+		return nil
+	}
 	slices.Sort(ss)
 	return slices.Clone(slices.Compact(ss))
 }

@@ -18,6 +18,12 @@ type slabs struct {
 	nodes    []Node
 	attrs    []Attr
 	elements []*Node
+
+	// What collectFacts gathers before it packs it: refs and ids as long
+	// as they were left (to be cleared), packed empty.
+	refs   []ref
+	ids    []string
+	packed []byte
 }
 
 // get returns slabs with room for at least the numbers of nodes,
@@ -71,6 +77,9 @@ func (sp *slabPool) put(sl *slabs) {
 	clear(sl.nodes)
 	clear(sl.attrs)
 	clear(sl.elements)
+	clear(sl.refs)
+	clear(sl.ids)
 	sl.nodes, sl.attrs, sl.elements = sl.nodes[:0], sl.attrs[:0], sl.elements[:0]
+	sl.refs, sl.ids = sl.refs[:0], sl.ids[:0]
 	sp.pool.Put(sl)
 }
