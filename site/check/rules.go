@@ -138,16 +138,37 @@ func contentElements(d *Document) []*Node {
 	var out []*Node
 	for _, n := range d.Elements {
 		if n.Tag == "main" && n.Closest("main") == n {
-			n.Walk(func(c *Node) bool {
-				if c.Tag != "" {
-					out = append(out, c)
-				}
-				return true
-			})
+			if out == nil {
+				out = make([]*Node, 0, len(d.Elements))
+			}
+			out = appendElements(out, n)
 		}
 	}
 	if out == nil {
 		return d.Elements
+	}
+	return out
+}
+
+// appendElements appends n and the elements beneath it in document order
+// (as n.Walk visits them) to out.
+func appendElements(out []*Node, n *Node) []*Node {
+	out = append(out, n)
+	for c := n.FirstChild; c != nil; {
+		if c.Tag != "" {
+			out = append(out, c)
+		}
+		if c.FirstChild != nil {
+			c = c.FirstChild
+			continue
+		}
+		for c != n && c.NextSibling == nil {
+			c = c.Parent
+		}
+		if c == n {
+			break
+		}
+		c = c.NextSibling
 	}
 	return out
 }
