@@ -314,6 +314,22 @@ func checkAmbiguousLinks(p *Page, d *Document, report func(Finding)) {
 	}
 }
 
+// appendLower appends strings.ToLower(s) to b: s lower-cased in place
+// once appended when it is all ASCII.
+func appendLower(b []byte, s string) []byte {
+	start := len(b)
+	b = append(b, s...)
+	for i := start; i < len(b); i++ {
+		switch c := b[i]; {
+		case c >= utf8.RuneSelf:
+			return append(b[:start], strings.ToLower(s)...)
+		case c >= 'A' && c <= 'Z':
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return b
+}
+
 // linkKeys returns the links of a page that ambiguous-link-text groups,
 // those with a name and not a footnote's way back to its reference (read
 // in its context), and the key of each: its name in lower case. The keys
@@ -331,17 +347,7 @@ func linkKeys(d *Document) (links []*Node, keys []string) {
 		if name == "" {
 			continue
 		}
-		if isASCII(name) {
-			for i := 0; i < len(name); i++ {
-				c := name[i]
-				if c >= 'A' && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				buf = append(buf, c)
-			}
-		} else {
-			buf = append(buf, strings.ToLower(name)...)
-		}
+		buf = appendLower(buf, name)
 		links, ends = append(links, n), append(ends, len(buf))
 	}
 	all, start := string(buf), 0
