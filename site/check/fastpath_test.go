@@ -38,7 +38,7 @@ var plainVocabulary = []string{
 	"aforementioned.", "endeavour", "leverage", "commence", "e.g.", "i.e.", "Mr.", "J.", "end.", "why?", "now!", "stop.\"",
 	"(see", "below)", "((x))", ")", "(", "https://example.org/x.", "www.gov.uk", "—", "–", "...", "…", "42", "2024.",
 	"İn", "utİlise", "\u212Aelvin", "ſt", "é", "École", "naïve", "ÉU", "_emphasis_", "*strong*", "[link]", "'quoted'", "\"",
-	"Ab", "aB", "USs", "PDF", "HTML", "(EU)", "x(Y", "Z)",
+	"Ab", "aB", "USs", "PDF", "HTML", "(EU)", "x(Y", "Z)", "(utilise", "\"Commence", "‘leverage’", "(in", "prior)",
 }
 
 // randomProse is a page's prose of random blocks: paragraphs and headings

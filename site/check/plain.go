@@ -110,8 +110,10 @@ func splitWords(ws []word, b *Block) []word {
 			for i < len(t) && isSpace(t[i]) {
 				i++
 			}
-			j := i
+			j, colon, bits := i, false, byte(0)
 			for j < len(t) && !isSpace(t[j]) {
+				colon = colon || t[j] == ':'
+				bits |= t[j]
 				j++
 			}
 			if j == i {
@@ -119,8 +121,12 @@ func splitWords(ws []word, b *Block) []word {
 			}
 			f := t[i:j]
 			i = j
-			if strings.Contains(f, "://") || strings.HasPrefix(f, "www.") {
+			if colon && strings.Contains(f, "://") || strings.HasPrefix(f, "www.") {
 				continue // a bare address
+			}
+			if bits < utf8.RuneSelf { // all ASCII, as newWord would find
+				ws = append(ws, word{text: f, bare: trimNotLetters(f), fold: true, line: l.Line})
+				continue
 			}
 			ws = append(ws, newWord(f, l.Line))
 		}
