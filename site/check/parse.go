@@ -100,6 +100,7 @@ type parser struct {
 
 	tagNames   nameCache      // tag names
 	foreign    int            // number of svg and math elements open
+	openP      int            // number of p elements open
 	endedEarly map[string]int // elements closed by a misnested end tag: their own end tag is not stray
 	bodyEnded  bool
 	doctype    bool
@@ -191,16 +192,27 @@ func (p *parser) current() *Node {
 
 func (p *parser) push(n *Node) {
 	p.stack = append(p.stack, n)
+	if n.flags&(fForeign|fP) != 0 {
+		p.countOpen(n, 1)
+	}
+}
+
+// countOpen adds d to the count of open elements of n's kind, for the
+// foreign and p elements that the parser counts.
+func (p *parser) countOpen(n *Node, d int) {
 	if n.flags&fForeign != 0 {
-		p.foreign++
+		p.foreign += d
+	}
+	if n.flags&fP != 0 {
+		p.openP += d
 	}
 }
 
 func (p *parser) pop() *Node {
 	n := p.stack[len(p.stack)-1]
 	p.stack = p.stack[:len(p.stack)-1]
-	if n.flags&fForeign != 0 {
-		p.foreign--
+	if n.flags&(fForeign|fP) != 0 {
+		p.countOpen(n, -1)
 	}
 	return n
 }
