@@ -121,6 +121,7 @@ func (f *pageFacts) eachRef(yield func(ref) bool) { f.eachRefFlagged(0, yield) }
 // eachRefFlagged is eachRef over the refs that have every flag in want;
 // the others are skipped before their URL is looked up.
 func (f *pageFacts) eachRefFlagged(want uint8, yield func(ref) bool) {
+	var urls []string // the table's URLs, once a ref is wanted: one lock a page, not one a ref
 	for b := f.refs; len(b) > 0; {
 		v, n := nextRef(b)
 		if n == 0 {
@@ -131,7 +132,10 @@ func (f *pageFacts) eachRefFlagged(want uint8, yield func(ref) bool) {
 		if flags&want != want {
 			continue
 		}
-		rf := ref{href: f.urls.url(uint32(v[0])), id: uint32(v[0]), line: int(v[1]), col: int(v[2]), tag: uint8(v[3] >> refFlagBits), flags: flags}
+		if uint64(len(urls)) <= v[0] {
+			urls = f.urls.all()
+		}
+		rf := ref{href: urls[v[0]], id: uint32(v[0]), line: int(v[1]), col: int(v[2]), tag: uint8(v[3] >> refFlagBits), flags: flags}
 		if !yield(rf) {
 			return
 		}
@@ -197,11 +201,12 @@ func (t *urlTable) number(refs []ref) {
 	}
 }
 
-// url is the URL numbered id.
-func (t *urlTable) url(id uint32) string {
+// all returns the URLs numbered so far, by number. The table only ever
+// appends, so the slice stays valid as it grows.
+func (t *urlTable) all() []string {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	return t.urls[id]
+	return t.urls
 }
 
 // newRef is the ref to url on element n of page p. Only an a or img
