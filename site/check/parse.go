@@ -67,6 +67,7 @@ func parsePooled(src []byte, pool *slabPool) *Document {
 // Its nodes come from pool's slabs (see parsePooled).
 func parseTokens(src []byte, str string, z tokenSource, pool *slabPool) *Document {
 	p := &parser{z: z, input: src, str: str, lastNL: -1, curLine: 1}
+	p.findNL(0)
 	p.doc = &Document{Root: &Node{Tag: "#document", Line: 1, Col: 1}}
 	// About one node a tag (elements, and the text between tags), and one
 	// attribute an = sign: room for them at once.
@@ -91,6 +92,7 @@ type parser struct {
 	stack []*Node
 
 	off, curLine, lastNL int // byte offset of the next token, its line, offset of the last newline
+	nlFrom, nextNL       int // the first newline at or after byte nlFrom is at nextNL; see count
 	line, col            int // position of the current token
 
 	slab    []Node
@@ -138,13 +140,40 @@ func (p *parser) advance(off int, raw []byte) {
 	p.count(off, raw)
 }
 
-// count moves past b, which starts at byte off.
+// count moves past b, which starts at byte off. A b of the input that
+// ends before the next newline known (nextNL, the first at or after
+// nlFrom) has none to count: a minified page has few newlines, and most
+// tokens none, which costs a comparison rather than a call to
+// bytes.Count.
 func (p *parser) count(off int, b []byte) {
+	end := off + len(b)
+	in := p.isInput(off, b)
+	if in && off >= p.nlFrom && end <= p.nextNL {
+		p.off = end
+		return
+	}
 	if n := bytes.Count(b, []byte{'\n'}); n > 0 {
 		p.curLine += n
 		p.lastNL = off + bytes.LastIndexByte(b, '\n')
 	}
-	p.off = off + len(b)
+	p.off = end
+	if in {
+		p.findNL(end)
+	}
+}
+
+// findNL sets nextNL to the first newline of the input at or after from
+// (the input's length when there is none).
+func (p *parser) findNL(from int) {
+	p.nlFrom, p.nextNL = from, len(p.input)
+	if i := bytes.IndexByte(p.input[from:], '\n'); i >= 0 {
+		p.nextNL = from + i
+	}
+}
+
+// isInput reports whether b is the input's bytes from off on, not a copy.
+func (p *parser) isInput(off int, b []byte) bool {
+	return off >= 0 && off+len(b) <= len(p.input) && len(b) > 0 && &p.input[off] == &b[0]
 }
 
 func (p *parser) problem(rule, fix, format string, args ...any) {

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -113,4 +114,32 @@ func randomSlabPage(rng *rand.Rand, corpus []string, seed uint64, i int) *Page {
 		p.HTML = []byte(strings.Repeat(string(p.HTML), 2+rng.IntN(8)))
 	}
 	return p
+}
+
+// copyingTokens is a tokenSource whose raw tokens are copies, so that the
+// parser counts every token's newlines (parser.count's slow path).
+type copyingTokens struct{ tokenSource }
+
+func (c copyingTokens) raw() []byte { return bytes.Clone(c.tokenSource.raw()) }
+
+// TestCountMatchesSlow holds parser.count, which skips tokens that end
+// before the next newline it knows of, to counting every token's
+// newlines: the same tree, places and problems on random HTML from the
+// parser's cases and the fuzz corpus, with newlines and carriage returns
+// put here and there. Replay a failure with -slab-seed.
+func TestCountMatchesSlow(t *testing.T) {
+	corpus := append(slabCorpus(t), "\n", "\r\n", "\r", "\n\n", "<p>\n</p>", "<pre>\n\nx</pre>", "<!--\n-->", "<a\nhref=x\n>y</a>", "<svg>\n<g/></svg>", "\x00\n")
+	for _, seed := range plainSeedsFlag(t, *slabSeed, 3000) {
+		rng := rand.New(rand.NewPCG(seed, 31))
+		var b strings.Builder
+		for range rng.IntN(10) {
+			b.WriteString(corpus[rng.IntN(len(corpus))])
+		}
+		src := []byte(b.String())
+		str := string(src)
+		want := dump(parseTokens(src, str, copyingTokens{newScanTokens(src, str)}, nil))
+		if got := dump(Parse(src)); got != want {
+			t.Fatalf("seed %d (replay with -slab-seed %d): %q\n--- got\n%s--- want (every newline counted)\n%s", seed, seed, src, got, want)
+		}
+	}
 }
