@@ -228,7 +228,8 @@ func TestUnescapeURLMatchesSlow(t *testing.T) {
 // which look at ASCII without decoding runes, to the versions that
 // decoded every word, on random words.
 func TestSentenceWordsMatchSlow(t *testing.T) {
-	parts := []string{"a", "J", ".", "!", "?", "\"", "'", "’", "”", ")", "]", "*", "_", "e.g", "Mr", "(", "‘", "“", "[", "é", "1", "٣", "—", "\xff", " "}
+	parts := []string{"a", "J", ".", "!", "?", "\"", "'", "’", "”", ")", "]", "*", "_", "e.g", "Mr", "(", "‘", "“", "[", "é", "1", "٣", "—", "\xff", " ",
+		"E.G", "etc", "ETC", "approx", "Approx", "Mrs", "no", "NO", "St", "p", "P", "Ltd", "Para", "\u212A", "İ"}
 	for _, seed := range plainSeeds(t, 20000) {
 		rng := rand.New(rand.NewPCG(seed, 13))
 		var b strings.Builder
@@ -304,4 +305,14 @@ func slowContentElements(d *Document) []*Node {
 		return d.Elements
 	}
 	return out
+}
+
+// TestNonFinalFits checks that asciiNonFinal's buffer holds every word of
+// nonFinal.
+func TestNonFinalFits(t *testing.T) {
+	for w := range nonFinal {
+		if len(w) > nonFinalMax || strings.ToLower(w) != w {
+			t.Errorf("nonFinal has %q: longer than nonFinalMax (%d), or not in lower case", w, nonFinalMax)
+		}
+	}
 }

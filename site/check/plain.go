@@ -192,7 +192,11 @@ func endsSentence(w string) bool {
 	case '!', '?':
 		return true
 	case '.':
-		lw := strings.ToLower(strings.TrimLeft(w, `"'‘“([`))
+		lw := strings.TrimLeft(w, `"'‘“([`)
+		if isASCII(lw) {
+			return !asciiNonFinal(lw) && !(len(lw) == 2 && isASCIILetter(lw[0]))
+		}
+		lw = strings.ToLower(lw)
 		if nonFinal[lw] {
 			return false
 		}
@@ -202,6 +206,27 @@ func endsSentence(w string) bool {
 	}
 	return false
 }
+
+// asciiNonFinal is nonFinal[strings.ToLower(w)] for w all ASCII, lower-cased
+// on the stack: every word in nonFinal is shorter than the buffer.
+func asciiNonFinal(w string) bool {
+	var buf [nonFinalMax]byte
+	if len(w) > len(buf) {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return nonFinal[string(buf[:len(w)])]
+}
+
+// nonFinalMax is at least the length of the longest word in nonFinal
+// ("approx."), as TestNonFinalFits checks.
+const nonFinalMax = 8
 
 func countWords(ws []word) int {
 	n := 0
