@@ -209,32 +209,22 @@ func (t *urlTable) all() []string {
 	return t.urls
 }
 
-// newRef is the ref to url on element n of page p. Only an a or img
-// element whose URL a Markdown link of the page has can be traced to the
-// Markdown (see traceLinks), so only those pay for Page.at; md holds
-// the URLs of the page's Markdown links and images.
-func newRef(p *Page, n *Node, url string, skip bool, md map[mdKey]bool) ref {
-	rf := ref{href: url, tag: uint8(slices.Index(refTags, n.Tag))}
+// newRef is the ref to url on element n of page p. md is the Markdown
+// line of each link and image of the page traced to its Markdown (see
+// traceLinks), nil when the page has no Markdown links: a ref on one of
+// them is placed on its line, as Page.at places n.
+func newRef(n *Node, url string, skip bool, md map[*Node]int) ref {
+	rf := ref{href: url, tag: uint8(slices.Index(refTags, n.Tag)), line: n.Line, col: n.Col}
 	if skip {
 		rf.flags |= refSkipLink
 	}
-	at := Finding{Line: n.Line, Col: n.Col}
-	if len(md) > 0 && (n.Tag == "a" || n.Tag == "img") {
-		attr := "href"
-		if n.Tag == "img" {
-			attr = "src"
-		}
-		if md[mdKey{unescapeURL(n.AttrOr(attr)), n.Tag == "img"}] {
-			at = p.at(n)
-		}
-	}
-	if at.File != "" {
+	if line, ok := md[n]; ok {
 		rf.flags |= refMarkdown
+		rf.line, rf.col = line, 0
 	}
 	if rf.local() {
 		rf.flags |= refLocal
 	}
-	rf.line, rf.col = at.Line, at.Col
 	return rf
 }
 
@@ -245,17 +235,17 @@ type mdKey struct {
 	image bool
 }
 
-// markdownURLs are the keys of the page's Markdown links and images; none
-// for a page without a source, which traceLinks does not trace.
-func markdownURLs(p *Page) map[mdKey]bool {
+// markdownLines are the Markdown lines of the page's links and images
+// that traceLinks traced (Page.at's), or nil when the page has no
+// Markdown links, or no source, which traceLinks does not trace.
+func markdownLines(p *Page, d *Document) map[*Node]int {
 	if p.Source == "" || len(p.Links) == 0 {
 		return nil
 	}
-	out := make(map[mdKey]bool, len(p.Links))
-	for _, l := range p.Links {
-		out[mdKey{unescapeURL(l.URL), l.Image}] = true
+	if d.mdLinks == nil {
+		d.mdLinks = traceLinks(d, p)
 	}
-	return out
+	return d.mdLinks
 }
 
 // collectFacts records a page's facts from its parsed tree, numbering
@@ -267,7 +257,7 @@ func collectFacts(p *Page, urls *urlTable) *pageFacts {
 		f.title = strings.Clone(t.TextContent()) // not the page's HTML, which the tree's strings share
 	}
 	skip := d.skipLink()
-	md := markdownURLs(p)
+	md := markdownLines(p, d)
 	sl := d.slabs
 	if sl == nil {
 		sl = new(slabs)
@@ -290,11 +280,11 @@ func collectFacts(p *Page, urls *urlTable) *pageFacts {
 				continue
 			}
 			if a != "srcset" {
-				refs = append(refs, newRef(p, n, strings.TrimSpace(v), n == skip, md))
+				refs = append(refs, newRef(n, strings.TrimSpace(v), n == skip, md))
 				continue
 			}
 			for _, u := range srcsetURLs(v) {
-				refs = append(refs, newRef(p, n, strings.TrimSpace(u), n == skip, md))
+				refs = append(refs, newRef(n, strings.TrimSpace(u), n == skip, md))
 			}
 		}
 	}
