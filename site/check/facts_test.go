@@ -96,3 +96,64 @@ func randomFactsPage(seed uint64) *Page {
 	}
 	return p
 }
+
+// TestTraceLinksMatchSlow holds traceLinks, which keeps each URL's lines
+// in a group indexed once, to the version with a map of lines and a map
+// of counts (slowTraceLinks): the same line for every element, on random
+// pages whose Markdown links share URLs. Replay with -facts-seed.
+func TestTraceLinksMatchSlow(t *testing.T) {
+	seeds := []uint64{*factsSeed}
+	if *factsSeed == 0 {
+		seeds = nil
+		for i := range 500 {
+			seeds = append(seeds, uint64(i+1))
+		}
+	}
+	for _, seed := range seeds {
+		p := randomFactsPage(seed)
+		d := Parse(p.HTML)
+		got, want := traceLinks(d, p), slowTraceLinks(d, p)
+		if fmt.Sprint(got) != fmt.Sprint(want) || len(got) != len(want) {
+			t.Fatalf("seed %d (replay with -facts-seed %d): %v, want %v\nlinks %v\nHTML:\n%s", seed, seed, got, want, p.Links, p.HTML)
+		}
+		for n, line := range want {
+			if got[n] != line {
+				t.Fatalf("seed %d (replay with -facts-seed %d): <%s> at %d:%d traced to line %d, want %d", seed, seed, n.Tag, n.Line, n.Col, got[n], line)
+			}
+		}
+	}
+}
+
+// slowTraceLinks is traceLinks as it was.
+func slowTraceLinks(d *Document, p *Page) map[*Node]int {
+	out := map[*Node]int{}
+	if p.Source == "" {
+		return out
+	}
+	lines := map[mdKey][]int{}
+	for _, l := range p.Links {
+		k := mdKey{unescapeURL(l.URL), l.Image}
+		lines[k] = append(lines[k], l.Line)
+	}
+	if len(lines) == 0 {
+		return out
+	}
+	seen := map[mdKey]int{}
+	for _, n := range contentElements(d) {
+		var k mdKey
+		switch n.Tag {
+		case "a":
+			k = mdKey{unescapeURL(n.AttrOr("href")), false}
+		case "img":
+			k = mdKey{unescapeURL(n.AttrOr("src")), true}
+		default:
+			continue
+		}
+		if ls := lines[k]; len(ls) > 0 {
+			i := min(seen[k], len(ls)-1)
+			seen[k]++
+			out[n] = ls[i]
+		}
+	}
+	return out
+}
