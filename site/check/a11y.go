@@ -337,8 +337,15 @@ func appendLower(b []byte, s string) []byte {
 // by byte, others with strings.ToLower, so a page's links cost two
 // allocations, not one a link with a capital.
 func linkKeys(d *Document) (links []*Node, keys []string) {
-	var buf []byte
-	var ends []int
+	count := 0
+	for _, n := range d.Elements {
+		if isLink(n) {
+			count++
+		}
+	}
+	links = make([]*Node, 0, count)
+	ends := make([]int, 0, count)
+	buf := make([]byte, 0, 24*count) // room for names of 24 bytes, most link text
 	for _, n := range d.Elements {
 		if !isLink(n) || n.AttrOr("role") == "doc-backlink" {
 			continue
