@@ -157,3 +157,43 @@ func slowTraceLinks(d *Document, p *Page) map[*Node]int {
 	}
 	return out
 }
+
+// TestIDScanMatchesMap holds Document.ID's first look-ups, which scan the
+// elements, to its map of ids, on random pages with ids and a names
+// repeated, empty, and on other elements than a. Replay with -facts-seed.
+func TestIDScanMatchesMap(t *testing.T) {
+	seeds := []uint64{*factsSeed}
+	if *factsSeed == 0 {
+		seeds = nil
+		for i := range 500 {
+			seeds = append(seeds, uint64(i+1))
+		}
+	}
+	keys := []string{"a", "b", "main", "", "x y", "A"}
+	for _, seed := range seeds {
+		rng := rand.New(rand.NewPCG(seed, 41))
+		var b strings.Builder
+		for range rng.IntN(20) {
+			k := keys[rng.IntN(len(keys))]
+			switch rng.IntN(4) {
+			case 0:
+				fmt.Fprintf(&b, "<div id=%q>d</div>", k)
+			case 1:
+				fmt.Fprintf(&b, "<a name=%q>a</a>", k)
+			case 2:
+				fmt.Fprintf(&b, "<p name=%q id=%q>p</p>", k, keys[rng.IntN(len(keys))])
+			default:
+				fmt.Fprintf(&b, "<span>%s</span>", k)
+			}
+		}
+		src := []byte(b.String())
+		scanned, mapped := Parse(src), Parse(src)
+		mapped.idScans = idScansBeforeMap
+		for _, k := range keys {
+			got, want := scanned.ID(k), mapped.ID(k)
+			if (got == nil) != (want == nil) || got != nil && (got.Line != want.Line || got.Col != want.Col) {
+				t.Fatalf("seed %d (replay with -facts-seed %d): ID(%q) scanned %v, mapped %v\n%s", seed, seed, k, got, want, src)
+			}
+		}
+	}
+}

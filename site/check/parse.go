@@ -22,6 +22,7 @@ type Document struct {
 	Problems []Finding
 
 	slabs   *slabs // where the nodes are, when they came from a slabPool
+	idScans int    // look-ups ID answered by a scan
 	ids     map[string]*Node
 	mdLinks map[*Node]int // Markdown lines of links and images, see Page.at
 	mdHeads map[*Node]int // and of headings
@@ -30,6 +31,12 @@ type Document struct {
 // ID returns the first element with the id, or else the first a element
 // with that name, or nil.
 func (d *Document) ID(id string) *Node {
+	if d.ids == nil && d.idScans < idScansBeforeMap {
+		// A page asks for an id or two (its skip link's target): a scan
+		// costs less than a map of every id.
+		d.idScans++
+		return d.scanID(id)
+	}
 	if d.ids == nil {
 		d.ids = make(map[string]*Node)
 		for _, n := range d.Elements {
@@ -44,6 +51,25 @@ func (d *Document) ID(id string) *Node {
 		}
 	}
 	return d.ids[id]
+}
+
+// idScansBeforeMap is how many look-ups ID answers by scanning the
+// elements before it makes a map of the page's ids.
+const idScansBeforeMap = 4
+
+// scanID is ID(id) found by scanning the elements: what ID's map holds.
+func (d *Document) scanID(id string) *Node {
+	for _, n := range d.Elements {
+		if v, ok := n.Attr("id"); ok && v == id {
+			return n
+		}
+	}
+	for _, n := range d.Elements {
+		if v, ok := n.Attr("name"); ok && v == id && n.Tag == "a" {
+			return n
+		}
+	}
+	return nil
 }
 
 // Parse parses a page's HTML. It never fails: like a browser it builds a
