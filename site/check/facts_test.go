@@ -1,6 +1,7 @@
 package check
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -194,6 +195,38 @@ func TestIDScanMatchesMap(t *testing.T) {
 			if (got == nil) != (want == nil) || got != nil && (got.Line != want.Line || got.Col != want.Col) {
 				t.Fatalf("seed %d (replay with -facts-seed %d): ID(%q) scanned %v, mapped %v\n%s", seed, seed, k, got, want, src)
 			}
+		}
+	}
+}
+
+// TestDropLocalRefsMatchesSlow holds dropLocalRefs, which moves the refs
+// it keeps to the front in place, to appending them to a new slice, on
+// the facts of random pages. Replay with -facts-seed.
+func TestDropLocalRefsMatchesSlow(t *testing.T) {
+	seeds := []uint64{*factsSeed}
+	if *factsSeed == 0 {
+		seeds = nil
+		for i := range 300 {
+			seeds = append(seeds, uint64(i+1))
+		}
+	}
+	for _, seed := range seeds {
+		p := randomFactsPage(seed)
+		f := collectFacts(p, newURLTable())
+		var want []byte
+		for b := f.refs; len(b) > 0; {
+			v, n := nextRef(b)
+			if n == 0 {
+				break
+			}
+			if v[3]&refLocal == 0 {
+				want = append(want, b[:n]...)
+			}
+			b = b[n:]
+		}
+		f.dropLocalRefs()
+		if !bytes.Equal(f.refs, want) || (f.refs == nil) != (want == nil) {
+			t.Fatalf("seed %d (replay with -facts-seed %d): refs %v, want %v", seed, seed, f.refs, want)
 		}
 	}
 }

@@ -145,18 +145,24 @@ func (f *pageFacts) eachRefFlagged(want uint8, yield func(ref) bool) {
 // dropLocalRefs keeps only the refs that are not local (see ref.local),
 // as they were packed.
 func (f *pageFacts) dropLocalRefs() {
-	var out []byte
+	// The refs kept move to the front of f.refs (never past where they
+	// are read from), then go to a slice of their size.
+	kept := 0
 	for b := f.refs; len(b) > 0; {
 		v, n := nextRef(b)
 		if n == 0 {
 			break
 		}
 		if v[3]&refLocal == 0 {
-			out = append(out, b[:n]...)
+			kept += copy(f.refs[kept:], b[:n])
 		}
 		b = b[n:]
 	}
-	f.refs = out
+	if kept == 0 {
+		f.refs = nil
+		return
+	}
+	f.refs = slices.Clone(f.refs[:kept])
 }
 
 // urlTable numbers the URLs of a site's pages, which share most of them
