@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // The static accessibility rules. Each reports an Error.
@@ -122,11 +123,10 @@ func checkImgAlt(p *Page, d *Document, report func(Finding)) {
 // accessibleName is the name assistive technology gives a link, button
 // or control: aria-labelledby, aria-label, its content, then its title.
 func accessibleName(d *Document, n *Node) string {
-	if n.name == nil {
-		s := computeName(d, n)
-		n.name = &s
+	if !n.named {
+		n.name, n.named = computeName(d, n), true
 	}
-	return *n.name
+	return n.name
 }
 
 func computeName(d *Document, n *Node) string {
@@ -205,8 +205,14 @@ func vague(name string) string {
 	if !mayBeVague(name) {
 		return ""
 	}
-	s := strings.ToLower(strings.TrimRight(name, ".,;:!?…)» "))
-	s = strings.TrimLeft(s, "(« ")
+	// The trimmed characters have no case: trimming before lower-casing
+	// trims the same. Text all ASCII is compared folding its case, not
+	// lower-cased into a copy.
+	s := strings.TrimLeft(strings.TrimRight(name, ".,;:!?…)» "), "(« ")
+	if isASCII(s) {
+		return vagueASCII(name, s)
+	}
+	s = strings.ToLower(s)
 	if vagueLinkText[s] {
 		return fmt.Sprintf("the link text %q does not say where the link goes", name)
 	}
@@ -214,6 +220,38 @@ func vague(name string) string {
 		return fmt.Sprintf("the link text is a bare address, %s, which screen readers spell out", truncate(name, 60))
 	}
 	return ""
+}
+
+// vagueASCII is vague for link text name whose trimmed form s is all
+// ASCII: what vague finds in strings.ToLower(s), without the copy.
+func vagueASCII(name, s string) string {
+	for _, v := range vagueTexts {
+		if strings.EqualFold(s, v) { // both ASCII: folds A-Z only
+			return fmt.Sprintf("the link text %q does not say where the link goes", name)
+		}
+	}
+	if !strings.Contains(s, " ") && (hasPrefixFold(s, "http://") || hasPrefixFold(s, "https://") || hasPrefixFold(s, "www.")) {
+		return fmt.Sprintf("the link text is a bare address, %s, which screen readers spell out", truncate(name, 60))
+	}
+	return ""
+}
+
+// vagueTexts are the keys of vagueLinkText.
+var vagueTexts = []string{"click here", "here", "more", "read more"}
+
+// hasPrefixFold reports whether s starts with prefix, folding ASCII case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // mayBeVague reports whether vague(name) may find something, from the
@@ -256,34 +294,75 @@ func checkLinkText(p *Page, d *Document, report func(Finding)) {
 // not one a link: one a link made findings grow with the square of the
 // pages (four million at 2,000 pages).
 func checkAmbiguousLinks(p *Page, d *Document, report func(Finding)) {
-	links := 0
-	for _, n := range d.Elements {
-		if isLink(n) {
-			links++
+	links, keys := linkKeys(d)
+	var order []int                            // groups with more than one place, in the order found
+	groups := make([]linkGroup, 0, len(links)) // most link text differs: room for all at once
+	byKey := make(map[string]int, len(links))
+	for i, n := range links {
+		k, ok := byKey[keys[i]]
+		if !ok {
+			byKey[keys[i]] = len(groups)
+			groups = append(groups, linkGroup{first: n, href: absoluteHref(p.URL, n.AttrOr("href"))})
+			continue
+		}
+		if groups[k].add(n, absoluteHref(p.URL, n.AttrOr("href"))) {
+			order = append(order, k)
 		}
 	}
-	var order []string                           // names with more than one place, in the order found
-	groups := make(map[string]*linkGroup, links) // most link text differs: room for all at once
+	for _, k := range order {
+		report(groups[k].finding(p, d))
+	}
+}
+
+// appendLower appends strings.ToLower(s) to b: s lower-cased in place
+// once appended when it is all ASCII.
+func appendLower(b []byte, s string) []byte {
+	start := len(b)
+	b = append(b, s...)
+	for i := start; i < len(b); i++ {
+		switch c := b[i]; {
+		case c >= utf8.RuneSelf:
+			return append(b[:start], strings.ToLower(s)...)
+		case c >= 'A' && c <= 'Z':
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return b
+}
+
+// linkKeys returns the links of a page that ambiguous-link-text groups,
+// those with a name and not a footnote's way back to its reference (read
+// in its context), and the key of each: its name in lower case. The keys
+// are slices of one string: names all ASCII are lower-cased into it byte
+// by byte, others with strings.ToLower, so a page's links cost two
+// allocations, not one a link with a capital.
+func linkKeys(d *Document) (links []*Node, keys []string) {
+	count := 0
+	for _, n := range d.Elements {
+		if isLink(n) {
+			count++
+		}
+	}
+	links = make([]*Node, 0, count)
+	ends := make([]int, 0, count)
+	buf := make([]byte, 0, 24*count) // room for names of 24 bytes, most link text
 	for _, n := range d.Elements {
 		if !isLink(n) || n.AttrOr("role") == "doc-backlink" {
-			continue // a footnote's way back to its reference, read in its context
+			continue
 		}
-		name := strings.ToLower(accessibleName(d, n))
+		name := accessibleName(d, n)
 		if name == "" {
 			continue
 		}
-		g := groups[name]
-		if g == nil {
-			groups[name] = &linkGroup{first: n, href: absoluteHref(p.URL, n.AttrOr("href"))}
-			continue
-		}
-		if g.add(n, absoluteHref(p.URL, n.AttrOr("href"))) {
-			order = append(order, name)
-		}
+		buf = appendLower(buf, name)
+		links, ends = append(links, n), append(ends, len(buf))
 	}
-	for _, name := range order {
-		report(groups[name].finding(p, d))
+	all, start := string(buf), 0
+	keys = make([]string, len(ends))
+	for i, end := range ends {
+		keys[i], start = all[start:end], end
 	}
+	return links, keys
 }
 
 // A linkGroup is the links of a page with one name: the first, and those

@@ -158,7 +158,7 @@ func contains(xs []string, x string) bool {
 // absolute or relative, and some footnote backlinks.
 func randomLinksPage(seed uint64) *Page {
 	rng := rand.New(rand.NewPCG(seed, 7))
-	names := []string{"Guidance", "guidance", "Apply", "More about fees", "", "GUIDANCE"}
+	names := []string{"Guidance", "guidance", "Apply", "More about fees", "", "GUIDANCE", "Énergie", "éNERGIE", "\u212Aelvin", "kelvin", "İndex", "index"}
 	hrefs := []string{"/a/", "/b/", "../a/", "/p/x/", "x/", "#fees", "https://example.org/", "/c/"}
 	var b strings.Builder
 	for range rng.IntN(40) {
@@ -176,4 +176,56 @@ func randomLinksPage(seed uint64) *Page {
 		}
 	}
 	return &Page{Output: "p/index.html", URL: "/p/", HTML: []byte(page(b.String()))}
+}
+
+// TestAmbiguousLinksMatchSlow holds checkAmbiguousLinks, whose link names
+// are lower-cased into one string and whose groups are kept by index, to
+// the rule as it was before (slowAmbiguousLinks): the same findings on
+// random pages of links whose names differ in case, some not ASCII.
+// Replay with -ambiguous-seed.
+func TestAmbiguousLinksMatchSlow(t *testing.T) {
+	seeds := []uint64{*ambiguousSeed}
+	if *ambiguousSeed == 0 {
+		seeds = []uint64{rand.Uint64() | 1}
+		for i := range 400 {
+			seeds = append(seeds, uint64(i+1))
+		}
+	}
+	for _, seed := range seeds {
+		p := randomLinksPage(seed)
+		d := Parse(p.HTML)
+		var want, got []Finding
+		slowAmbiguousLinks(p, d, func(f Finding) { want = append(want, f) })
+		checkAmbiguousLinks(p, d, func(f Finding) { got = append(got, f) })
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("seed %d (replay with -ambiguous-seed %d):\ngot  %v\nwant %v\n%s", seed, seed, got, want, p.HTML)
+		}
+	}
+}
+
+// slowAmbiguousLinks is checkAmbiguousLinks as it was: each name
+// lower-cased with strings.ToLower, and a map of *linkGroup.
+func slowAmbiguousLinks(p *Page, d *Document, report func(Finding)) {
+	var order []string
+	groups := map[string]*linkGroup{}
+	for _, n := range d.Elements {
+		if !isLink(n) || n.AttrOr("role") == "doc-backlink" {
+			continue
+		}
+		name := strings.ToLower(accessibleName(d, n))
+		if name == "" {
+			continue
+		}
+		g := groups[name]
+		if g == nil {
+			groups[name] = &linkGroup{first: n, href: absoluteHref(p.URL, n.AttrOr("href"))}
+			continue
+		}
+		if g.add(n, absoluteHref(p.URL, n.AttrOr("href"))) {
+			order = append(order, name)
+		}
+	}
+	for _, name := range order {
+		report(groups[name].finding(p, d))
+	}
 }

@@ -139,7 +139,8 @@ type Options struct {
 // a Rule must be safe for concurrent use. It reports findings through
 // report; Run fills in an empty Rule with Name(), and an empty File with
 // the page's output file. While Run checks a page, p.Doc() is the page's
-// parsed HTML.
+// parsed HTML; a Rule must keep neither it nor any of its nodes after
+// Check returns, as Run reuses their memory for the next page.
 type Rule interface {
 	Name() string
 	Check(p *Page, report func(Finding))
@@ -164,8 +165,9 @@ func Run(s *Site, opts Options) []Finding {
 	rules := append(pageRules(opts), opts.Rules...)
 	per := make([][]Finding, len(s.Pages))
 	s.urlTable()
+	pool := new(slabPool)
 	parallel(len(s.Pages), func(i int) {
-		per[i] = checkPage(s, s.Pages[i], rules)
+		per[i] = checkPage(s, s.Pages[i], rules, pool)
 	})
 	return siteFindings(s, per, opts)
 }
@@ -192,15 +194,21 @@ func siteFindings(s *Site, per [][]Finding, opts Options) []Finding {
 // checkPage parses one page, runs the per-page rules on it and keeps the
 // facts the site-wide rules need. A panic while parsing or collecting is
 // a finding, as it is in a rule; the other pages are checked all the same.
-func checkPage(s *Site, p *Page, rules []Rule) (out []Finding) {
+// The page's tree takes its memory from pool and gives it back when the
+// page is checked: nothing of the tree outlives checkPage (the facts and
+// findings hold strings, never nodes).
+func checkPage(s *Site, p *Page, rules []Rule, pool *slabPool) (out []Finding) {
 	stage := "parsing its HTML"
 	defer func() {
 		if v := recover(); v != nil {
 			out = append(out, internalError(s, p, stage, v))
 		}
+		if p.doc != nil {
+			pool.put(p.doc.slabs)
+		}
 		p.doc = nil
 	}()
-	p.doc = Parse(p.HTML)
+	p.doc = parsePooled(p.HTML, pool)
 	for _, r := range rules {
 		out = append(out, runRule(s, p, r)...)
 	}

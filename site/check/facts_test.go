@@ -1,6 +1,7 @@
 package check
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -95,4 +96,137 @@ func randomFactsPage(seed uint64) *Page {
 		p.Links = append(p.Links, Link{Line: 3 + i, URL: pick(), Image: rng.IntN(3) == 0})
 	}
 	return p
+}
+
+// TestTraceLinksMatchSlow holds traceLinks, which keeps each URL's lines
+// in a group indexed once, to the version with a map of lines and a map
+// of counts (slowTraceLinks): the same line for every element, on random
+// pages whose Markdown links share URLs. Replay with -facts-seed.
+func TestTraceLinksMatchSlow(t *testing.T) {
+	seeds := []uint64{*factsSeed}
+	if *factsSeed == 0 {
+		seeds = nil
+		for i := range 500 {
+			seeds = append(seeds, uint64(i+1))
+		}
+	}
+	for _, seed := range seeds {
+		p := randomFactsPage(seed)
+		d := Parse(p.HTML)
+		got, want := traceLinks(d, p), slowTraceLinks(d, p)
+		if fmt.Sprint(got) != fmt.Sprint(want) || len(got) != len(want) {
+			t.Fatalf("seed %d (replay with -facts-seed %d): %v, want %v\nlinks %v\nHTML:\n%s", seed, seed, got, want, p.Links, p.HTML)
+		}
+		for n, line := range want {
+			if got[n] != line {
+				t.Fatalf("seed %d (replay with -facts-seed %d): <%s> at %d:%d traced to line %d, want %d", seed, seed, n.Tag, n.Line, n.Col, got[n], line)
+			}
+		}
+	}
+}
+
+// slowTraceLinks is traceLinks as it was.
+func slowTraceLinks(d *Document, p *Page) map[*Node]int {
+	out := map[*Node]int{}
+	if p.Source == "" {
+		return out
+	}
+	lines := map[mdKey][]int{}
+	for _, l := range p.Links {
+		k := mdKey{unescapeURL(l.URL), l.Image}
+		lines[k] = append(lines[k], l.Line)
+	}
+	if len(lines) == 0 {
+		return out
+	}
+	seen := map[mdKey]int{}
+	for _, n := range contentElements(d) {
+		var k mdKey
+		switch n.Tag {
+		case "a":
+			k = mdKey{unescapeURL(n.AttrOr("href")), false}
+		case "img":
+			k = mdKey{unescapeURL(n.AttrOr("src")), true}
+		default:
+			continue
+		}
+		if ls := lines[k]; len(ls) > 0 {
+			i := min(seen[k], len(ls)-1)
+			seen[k]++
+			out[n] = ls[i]
+		}
+	}
+	return out
+}
+
+// TestIDScanMatchesMap holds Document.ID's first look-ups, which scan the
+// elements, to its map of ids, on random pages with ids and a names
+// repeated, empty, and on other elements than a. Replay with -facts-seed.
+func TestIDScanMatchesMap(t *testing.T) {
+	seeds := []uint64{*factsSeed}
+	if *factsSeed == 0 {
+		seeds = nil
+		for i := range 500 {
+			seeds = append(seeds, uint64(i+1))
+		}
+	}
+	keys := []string{"a", "b", "main", "", "x y", "A"}
+	for _, seed := range seeds {
+		rng := rand.New(rand.NewPCG(seed, 41))
+		var b strings.Builder
+		for range rng.IntN(20) {
+			k := keys[rng.IntN(len(keys))]
+			switch rng.IntN(4) {
+			case 0:
+				fmt.Fprintf(&b, "<div id=%q>d</div>", k)
+			case 1:
+				fmt.Fprintf(&b, "<a name=%q>a</a>", k)
+			case 2:
+				fmt.Fprintf(&b, "<p name=%q id=%q>p</p>", k, keys[rng.IntN(len(keys))])
+			default:
+				fmt.Fprintf(&b, "<span>%s</span>", k)
+			}
+		}
+		src := []byte(b.String())
+		scanned, mapped := Parse(src), Parse(src)
+		mapped.idScans = idScansBeforeMap
+		for _, k := range keys {
+			got, want := scanned.ID(k), mapped.ID(k)
+			if (got == nil) != (want == nil) || got != nil && (got.Line != want.Line || got.Col != want.Col) {
+				t.Fatalf("seed %d (replay with -facts-seed %d): ID(%q) scanned %v, mapped %v\n%s", seed, seed, k, got, want, src)
+			}
+		}
+	}
+}
+
+// TestDropLocalRefsMatchesSlow holds dropLocalRefs, which moves the refs
+// it keeps to the front in place, to appending them to a new slice, on
+// the facts of random pages. Replay with -facts-seed.
+func TestDropLocalRefsMatchesSlow(t *testing.T) {
+	seeds := []uint64{*factsSeed}
+	if *factsSeed == 0 {
+		seeds = nil
+		for i := range 300 {
+			seeds = append(seeds, uint64(i+1))
+		}
+	}
+	for _, seed := range seeds {
+		p := randomFactsPage(seed)
+		f := collectFacts(p, newURLTable())
+		var want []byte
+		for b := f.refs; len(b) > 0; {
+			v, n := nextRef(b)
+			if n == 0 {
+				break
+			}
+			if v[3]&refLocal == 0 {
+				want = append(want, b[:n]...)
+			}
+			b = b[n:]
+		}
+		f.dropLocalRefs()
+		if !bytes.Equal(f.refs, want) || (f.refs == nil) != (want == nil) {
+			t.Fatalf("seed %d (replay with -facts-seed %d): refs %v, want %v", seed, seed, f.refs, want)
+		}
+	}
 }

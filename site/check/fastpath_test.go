@@ -38,7 +38,7 @@ var plainVocabulary = []string{
 	"aforementioned.", "endeavour", "leverage", "commence", "e.g.", "i.e.", "Mr.", "J.", "end.", "why?", "now!", "stop.\"",
 	"(see", "below)", "((x))", ")", "(", "https://example.org/x.", "www.gov.uk", "—", "–", "...", "…", "42", "2024.",
 	"İn", "utİlise", "\u212Aelvin", "ſt", "é", "École", "naïve", "ÉU", "_emphasis_", "*strong*", "[link]", "'quoted'", "\"",
-	"Ab", "aB", "USs", "PDF", "HTML", "(EU)", "x(Y", "Z)",
+	"Ab", "aB", "USs", "PDF", "HTML", "(EU)", "x(Y", "Z)", "(utilise", "\"Commence", "‘leverage’", "(in", "prior)",
 }
 
 // randomProse is a page's prose of random blocks: paragraphs and headings
@@ -228,7 +228,8 @@ func TestUnescapeURLMatchesSlow(t *testing.T) {
 // which look at ASCII without decoding runes, to the versions that
 // decoded every word, on random words.
 func TestSentenceWordsMatchSlow(t *testing.T) {
-	parts := []string{"a", "J", ".", "!", "?", "\"", "'", "’", "”", ")", "]", "*", "_", "e.g", "Mr", "(", "‘", "“", "[", "é", "1", "٣", "—", "\xff", " "}
+	parts := []string{"a", "J", ".", "!", "?", "\"", "'", "’", "”", ")", "]", "*", "_", "e.g", "Mr", "(", "‘", "“", "[", "é", "1", "٣", "—", "\xff", " ",
+		"E.G", "etc", "ETC", "approx", "Approx", "Mrs", "no", "NO", "St", "p", "P", "Ltd", "Para", "\u212A", "İ"}
 	for _, seed := range plainSeeds(t, 20000) {
 		rng := rand.New(rand.NewPCG(seed, 13))
 		var b strings.Builder
@@ -264,4 +265,54 @@ func slowEndsSentence(w string) bool {
 		return !(size+1 == len(lw) && unicode.IsLetter(r))
 	}
 	return false
+}
+
+// TestContentElementsMatchesWalk holds contentElements, which walks
+// <main> without a closure, to the walk it replaced, on random HTML with
+// main elements here and there, nested, unclosed or none. Replay a
+// failure with -plain-seed.
+func TestContentElementsMatchesWalk(t *testing.T) {
+	corpus := slabCorpus(t)
+	parts := append([]string{"<main>", "</main>", "<main><p>x</p></main>", "<div><main>", "<p>", "<a href=x>y</a>", "<svg><main>"}, corpus...)
+	for _, seed := range plainSeeds(t, 3000) {
+		rng := rand.New(rand.NewPCG(seed, 29))
+		var b strings.Builder
+		for range rng.IntN(12) {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		d := Parse([]byte(b.String()))
+		got, want := contentElements(d), slowContentElements(d)
+		if !slices.Equal(got, want) {
+			t.Fatalf("seed %d (replay with -plain-seed %d): %d elements, want %d\n%q", seed, seed, len(got), len(want), b.String())
+		}
+	}
+}
+
+// slowContentElements is contentElements as it was, with Walk.
+func slowContentElements(d *Document) []*Node {
+	var out []*Node
+	for _, n := range d.Elements {
+		if n.Tag == "main" && n.Closest("main") == n {
+			n.Walk(func(c *Node) bool {
+				if c.Tag != "" {
+					out = append(out, c)
+				}
+				return true
+			})
+		}
+	}
+	if out == nil {
+		return d.Elements
+	}
+	return out
+}
+
+// TestNonFinalFits checks that asciiNonFinal's buffer holds every word of
+// nonFinal.
+func TestNonFinalFits(t *testing.T) {
+	for w := range nonFinal {
+		if len(w) > nonFinalMax || strings.ToLower(w) != w {
+			t.Errorf("nonFinal has %q: longer than nonFinalMax (%d), or not in lower case", w, nonFinalMax)
+		}
+	}
 }

@@ -71,6 +71,9 @@ func (p *parser) popIf(tag string) {
 
 // closeP closes an open p element, as a block start tag or </p> does.
 func (p *parser) closeP(by cause) bool {
+	if p.openP == 0 {
+		return false // no p to find: most block start tags
+	}
 	return p.closeFirst(fP, "", fButtonScope, by, fImpliedEnd)
 }
 

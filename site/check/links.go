@@ -121,6 +121,7 @@ func (f *pageFacts) eachRef(yield func(ref) bool) { f.eachRefFlagged(0, yield) }
 // eachRefFlagged is eachRef over the refs that have every flag in want;
 // the others are skipped before their URL is looked up.
 func (f *pageFacts) eachRefFlagged(want uint8, yield func(ref) bool) {
+	var urls []string // the table's URLs, once a ref is wanted: one lock a page, not one a ref
 	for b := f.refs; len(b) > 0; {
 		v, n := nextRef(b)
 		if n == 0 {
@@ -131,7 +132,10 @@ func (f *pageFacts) eachRefFlagged(want uint8, yield func(ref) bool) {
 		if flags&want != want {
 			continue
 		}
-		rf := ref{href: f.urls.url(uint32(v[0])), id: uint32(v[0]), line: int(v[1]), col: int(v[2]), tag: uint8(v[3] >> refFlagBits), flags: flags}
+		if uint64(len(urls)) <= v[0] {
+			urls = f.urls.all()
+		}
+		rf := ref{href: urls[v[0]], id: uint32(v[0]), line: int(v[1]), col: int(v[2]), tag: uint8(v[3] >> refFlagBits), flags: flags}
 		if !yield(rf) {
 			return
 		}
@@ -141,18 +145,24 @@ func (f *pageFacts) eachRefFlagged(want uint8, yield func(ref) bool) {
 // dropLocalRefs keeps only the refs that are not local (see ref.local),
 // as they were packed.
 func (f *pageFacts) dropLocalRefs() {
-	var out []byte
+	// The refs kept move to the front of f.refs (never past where they
+	// are read from), then go to a slice of their size.
+	kept := 0
 	for b := f.refs; len(b) > 0; {
 		v, n := nextRef(b)
 		if n == 0 {
 			break
 		}
 		if v[3]&refLocal == 0 {
-			out = append(out, b[:n]...)
+			kept += copy(f.refs[kept:], b[:n])
 		}
 		b = b[n:]
 	}
-	f.refs = out
+	if kept == 0 {
+		f.refs = nil
+		return
+	}
+	f.refs = slices.Clone(f.refs[:kept])
 }
 
 // urlTable numbers the URLs of a site's pages, which share most of them
@@ -197,39 +207,30 @@ func (t *urlTable) number(refs []ref) {
 	}
 }
 
-// url is the URL numbered id.
-func (t *urlTable) url(id uint32) string {
+// all returns the URLs numbered so far, by number. The table only ever
+// appends, so the slice stays valid as it grows.
+func (t *urlTable) all() []string {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	return t.urls[id]
+	return t.urls
 }
 
-// newRef is the ref to url on element n of page p. Only an a or img
-// element whose URL a Markdown link of the page has can be traced to the
-// Markdown (see traceLinks), so only those pay for Page.at; md holds
-// the URLs of the page's Markdown links and images.
-func newRef(p *Page, n *Node, url string, skip bool, md map[mdKey]bool) ref {
-	rf := ref{href: url, tag: uint8(slices.Index(refTags, n.Tag))}
+// newRef is the ref to url on element n of page p. md is the Markdown
+// line of each link and image of the page traced to its Markdown (see
+// traceLinks), nil when the page has no Markdown links: a ref on one of
+// them is placed on its line, as Page.at places n.
+func newRef(n *Node, url string, skip bool, md map[*Node]int) ref {
+	rf := ref{href: url, tag: uint8(slices.Index(refTags, n.Tag)), line: n.Line, col: n.Col}
 	if skip {
 		rf.flags |= refSkipLink
 	}
-	at := Finding{Line: n.Line, Col: n.Col}
-	if len(md) > 0 && (n.Tag == "a" || n.Tag == "img") {
-		attr := "href"
-		if n.Tag == "img" {
-			attr = "src"
-		}
-		if md[mdKey{unescapeURL(n.AttrOr(attr)), n.Tag == "img"}] {
-			at = p.at(n)
-		}
-	}
-	if at.File != "" {
+	if line, ok := md[n]; ok {
 		rf.flags |= refMarkdown
+		rf.line, rf.col = line, 0
 	}
 	if rf.local() {
 		rf.flags |= refLocal
 	}
-	rf.line, rf.col = at.Line, at.Col
 	return rf
 }
 
@@ -240,17 +241,17 @@ type mdKey struct {
 	image bool
 }
 
-// markdownURLs are the keys of the page's Markdown links and images; none
-// for a page without a source, which traceLinks does not trace.
-func markdownURLs(p *Page) map[mdKey]bool {
+// markdownLines are the Markdown lines of the page's links and images
+// that traceLinks traced (Page.at's), or nil when the page has no
+// Markdown links, or no source, which traceLinks does not trace.
+func markdownLines(p *Page, d *Document) map[*Node]int {
 	if p.Source == "" || len(p.Links) == 0 {
 		return nil
 	}
-	out := make(map[mdKey]bool, len(p.Links))
-	for _, l := range p.Links {
-		out[mdKey{unescapeURL(l.URL), l.Image}] = true
+	if d.mdLinks == nil {
+		d.mdLinks = traceLinks(d, p)
 	}
-	return out
+	return d.mdLinks
 }
 
 // collectFacts records a page's facts from its parsed tree, numbering
@@ -262,8 +263,13 @@ func collectFacts(p *Page, urls *urlTable) *pageFacts {
 		f.title = strings.Clone(t.TextContent()) // not the page's HTML, which the tree's strings share
 	}
 	skip := d.skipLink()
-	md := markdownURLs(p)
-	var refs []ref
+	md := markdownLines(p, d)
+	sl := d.slabs
+	if sl == nil {
+		sl = new(slabs)
+	}
+	refs, packed := sl.refs[:0], sl.packed[:0]
+	f.ids = sl.ids[:0]
 	for _, n := range d.Elements {
 		if id, ok := n.Attr("id"); ok {
 			f.ids = append(f.ids, id)
@@ -280,26 +286,31 @@ func collectFacts(p *Page, urls *urlTable) *pageFacts {
 				continue
 			}
 			if a != "srcset" {
-				refs = append(refs, newRef(p, n, strings.TrimSpace(v), n == skip, md))
+				refs = append(refs, newRef(n, strings.TrimSpace(v), n == skip, md))
 				continue
 			}
 			for _, u := range srcsetURLs(v) {
-				refs = append(refs, newRef(p, n, strings.TrimSpace(u), n == skip, md))
+				refs = append(refs, newRef(n, strings.TrimSpace(u), n == skip, md))
 			}
 		}
 	}
 	urls.number(refs)
-	var packed []byte
 	for _, rf := range refs {
 		packed = appendRef(packed, rf)
 	}
+	sl.refs, sl.ids, sl.packed = refs, f.ids, packed[:0] // for the next page, once cleared
 	f.ids = internAll(compactSorted(f.ids))
-	f.refs = slices.Clone(packed) // the facts of every page are kept: no spare room
+	if len(packed) > 0 {
+		f.refs = slices.Clone(packed) // the facts of every page are kept: no spare room
+	}
 	return f
 }
 
-// compactSorted sorts ss and drops repeats.
+// compactSorted sorts ss and drops repeats, into a copy (nil when empty).
 func compactSorted(ss []string) []string {
+	if len(ss) == 0 {
+		return nil
+	}
 	slices.Sort(ss)
 	return slices.Clone(slices.Compact(ss))
 }

@@ -137,7 +137,7 @@ func (l *Live) findings(output string, last bool) ([]Finding, []string, bool) {
 	if !lp.checked {
 		opts := l.opts
 		opts.Now = time.Now()
-		lp.findings = checkPage(&l.site, lp.page, append(pageRules(opts), opts.Rules...))
+		lp.findings = checkPage(&l.site, lp.page, append(pageRules(opts), opts.Rules...), nil)
 		lp.checked = true
 	}
 	ix := &liveIndex{live: l}

@@ -21,8 +21,9 @@ type Node struct {
 	Parent, FirstChild, LastChild, NextSibling *Node
 
 	implicit bool     // made by the parser: html, head or body without a tag
+	named    bool     // name is computed
 	flags    tagFlags // what the parser knows of the tag
-	name     *string  // the accessible name, once computed
+	name     string   // the accessible name, once named
 }
 
 // IsElement reports whether n is an element with one of the given tags

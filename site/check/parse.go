@@ -21,6 +21,8 @@ type Document struct {
 	// Line and Col are in the parsed HTML.
 	Problems []Finding
 
+	slabs   *slabs // where the nodes are, when they came from a slabPool
+	idScans int    // look-ups ID answered by a scan
 	ids     map[string]*Node
 	mdLinks map[*Node]int // Markdown lines of links and images, see Page.at
 	mdHeads map[*Node]int // and of headings
@@ -29,6 +31,12 @@ type Document struct {
 // ID returns the first element with the id, or else the first a element
 // with that name, or nil.
 func (d *Document) ID(id string) *Node {
+	if d.ids == nil && d.idScans < idScansBeforeMap {
+		// A page asks for an id or two (its skip link's target): a scan
+		// costs less than a map of every id.
+		d.idScans++
+		return d.scanID(id)
+	}
 	if d.ids == nil {
 		d.ids = make(map[string]*Node)
 		for _, n := range d.Elements {
@@ -45,29 +53,58 @@ func (d *Document) ID(id string) *Node {
 	return d.ids[id]
 }
 
+// idScansBeforeMap is how many look-ups ID answers by scanning the
+// elements before it makes a map of the page's ids.
+const idScansBeforeMap = 4
+
+// scanID is ID(id) found by scanning the elements: what ID's map holds.
+func (d *Document) scanID(id string) *Node {
+	for _, n := range d.Elements {
+		if v, ok := n.Attr("id"); ok && v == id {
+			return n
+		}
+	}
+	for _, n := range d.Elements {
+		if v, ok := n.Attr("name"); ok && v == id && n.Tag == "a" {
+			return n
+		}
+	}
+	return nil
+}
+
 // Parse parses a page's HTML. It never fails: like a browser it builds a
 // tree from any input, and records in Problems where the input breaks the
 // HTML syntax. It knows the elements whose end tags (and html, head and
 // body start tags) may be left out, as a minifier does, so valid minified
 // HTML has no problems.
-func Parse(src []byte) *Document {
+func Parse(src []byte) *Document { return parsePooled(src, nil) }
+
+// parsePooled is Parse taking the tree's memory from pool (nil: none).
+// Give the document back with pool.put(d.slabs) once it and every node
+// of it are done with.
+func parsePooled(src []byte, pool *slabPool) *Document {
 	str := string(src)
-	return parseTokens(src, str, newScanTokens(src, str))
+	return parseTokens(src, str, newScanTokens(src, str), pool)
 }
 
 // parseTokens builds the tree from a token source over src, whose text
 // str is: text nodes are slices of it where they can be. The tree's
 // strings may share str's memory, so what outlives the tree copies them.
-func parseTokens(src []byte, str string, z tokenSource) *Document {
+// Its nodes come from pool's slabs (see parsePooled).
+func parseTokens(src []byte, str string, z tokenSource, pool *slabPool) *Document {
 	p := &parser{z: z, input: src, str: str, lastNL: -1, curLine: 1}
+	p.findNL(0)
 	p.doc = &Document{Root: &Node{Tag: "#document", Line: 1, Col: 1}}
 	// About one node a tag (elements, and the text between tags), and one
 	// attribute an = sign: room for them at once.
 	tags := bytes.Count(src, []byte{'<'})
-	p.slab = make([]Node, 0, min(tags+8, 1<<16))
-	p.attrs = make([]Attr, 0, min(bytes.Count(src, []byte{'='})+4, 1<<16))
-	p.doc.Elements = make([]*Node, 0, min(tags/2+8, 1<<16))
+	sl := pool.get(min(tags+8, 1<<16), min(bytes.Count(src, []byte{'='})+4, 1<<16), min(tags/2+8, 1<<16))
+	p.slab, p.attrs, p.doc.Elements = sl.nodes, sl.attrs, sl.elements
 	p.run()
+	if pool != nil {
+		sl.used(p.slab, p.attrs, p.doc.Elements)
+		p.doc.slabs = sl
+	}
 	return p.doc
 }
 
@@ -81,6 +118,7 @@ type parser struct {
 	stack []*Node
 
 	off, curLine, lastNL int // byte offset of the next token, its line, offset of the last newline
+	nlFrom, nextNL       int // the first newline at or after byte nlFrom is at nextNL; see count
 	line, col            int // position of the current token
 
 	slab    []Node
@@ -90,6 +128,7 @@ type parser struct {
 
 	tagNames   nameCache      // tag names
 	foreign    int            // number of svg and math elements open
+	openP      int            // number of p elements open
 	endedEarly map[string]int // elements closed by a misnested end tag: their own end tag is not stray
 	bodyEnded  bool
 	doctype    bool
@@ -127,13 +166,40 @@ func (p *parser) advance(off int, raw []byte) {
 	p.count(off, raw)
 }
 
-// count moves past b, which starts at byte off.
+// count moves past b, which starts at byte off. A b of the input that
+// ends before the next newline known (nextNL, the first at or after
+// nlFrom) has none to count: a minified page has few newlines, and most
+// tokens none, which costs a comparison rather than a call to
+// bytes.Count.
 func (p *parser) count(off int, b []byte) {
+	end := off + len(b)
+	in := p.isInput(off, b)
+	if in && off >= p.nlFrom && end <= p.nextNL {
+		p.off = end
+		return
+	}
 	if n := bytes.Count(b, []byte{'\n'}); n > 0 {
 		p.curLine += n
 		p.lastNL = off + bytes.LastIndexByte(b, '\n')
 	}
-	p.off = off + len(b)
+	p.off = end
+	if in {
+		p.findNL(end)
+	}
+}
+
+// findNL sets nextNL to the first newline of the input at or after from
+// (the input's length when there is none).
+func (p *parser) findNL(from int) {
+	p.nlFrom, p.nextNL = from, len(p.input)
+	if i := bytes.IndexByte(p.input[from:], '\n'); i >= 0 {
+		p.nextNL = from + i
+	}
+}
+
+// isInput reports whether b is the input's bytes from off on, not a copy.
+func (p *parser) isInput(off int, b []byte) bool {
+	return off >= 0 && off+len(b) <= len(p.input) && len(b) > 0 && &p.input[off] == &b[0]
 }
 
 func (p *parser) problem(rule, fix, format string, args ...any) {
@@ -181,16 +247,27 @@ func (p *parser) current() *Node {
 
 func (p *parser) push(n *Node) {
 	p.stack = append(p.stack, n)
+	if n.flags&(fForeign|fP) != 0 {
+		p.countOpen(n, 1)
+	}
+}
+
+// countOpen adds d to the count of open elements of n's kind, for the
+// foreign and p elements that the parser counts.
+func (p *parser) countOpen(n *Node, d int) {
 	if n.flags&fForeign != 0 {
-		p.foreign++
+		p.foreign += d
+	}
+	if n.flags&fP != 0 {
+		p.openP += d
 	}
 }
 
 func (p *parser) pop() *Node {
 	n := p.stack[len(p.stack)-1]
 	p.stack = p.stack[:len(p.stack)-1]
-	if n.flags&fForeign != 0 {
-		p.foreign--
+	if n.flags&(fForeign|fP) != 0 {
+		p.countOpen(n, -1)
 	}
 	return n
 }

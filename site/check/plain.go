@@ -110,8 +110,10 @@ func splitWords(ws []word, b *Block) []word {
 			for i < len(t) && isSpace(t[i]) {
 				i++
 			}
-			j := i
+			j, colon, bits := i, false, byte(0)
 			for j < len(t) && !isSpace(t[j]) {
+				colon = colon || t[j] == ':'
+				bits |= t[j]
 				j++
 			}
 			if j == i {
@@ -119,8 +121,12 @@ func splitWords(ws []word, b *Block) []word {
 			}
 			f := t[i:j]
 			i = j
-			if strings.Contains(f, "://") || strings.HasPrefix(f, "www.") {
+			if colon && strings.Contains(f, "://") || strings.HasPrefix(f, "www.") {
 				continue // a bare address
+			}
+			if bits < utf8.RuneSelf { // all ASCII, as newWord would find
+				ws = append(ws, word{text: f, bare: trimNotLetters(f), fold: true, line: l.Line})
+				continue
 			}
 			ws = append(ws, newWord(f, l.Line))
 		}
@@ -186,7 +192,11 @@ func endsSentence(w string) bool {
 	case '!', '?':
 		return true
 	case '.':
-		lw := strings.ToLower(strings.TrimLeft(w, `"'‘“([`))
+		lw := strings.TrimLeft(w, `"'‘“([`)
+		if isASCII(lw) {
+			return !asciiNonFinal(lw) && !(len(lw) == 2 && isASCIILetter(lw[0]))
+		}
+		lw = strings.ToLower(lw)
 		if nonFinal[lw] {
 			return false
 		}
@@ -196,6 +206,27 @@ func endsSentence(w string) bool {
 	}
 	return false
 }
+
+// asciiNonFinal is nonFinal[strings.ToLower(w)] for w all ASCII, lower-cased
+// on the stack: every word in nonFinal is shorter than the buffer.
+func asciiNonFinal(w string) bool {
+	var buf [nonFinalMax]byte
+	if len(w) > len(buf) {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return nonFinal[string(buf[:len(w)])]
+}
+
+// nonFinalMax is at least the length of the longest word in nonFinal
+// ("approx."), as TestNonFinalFits checks.
+const nonFinalMax = 8
 
 func countWords(ws []word) int {
 	n := 0

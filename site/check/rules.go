@@ -81,35 +81,51 @@ func (p *Page) at(n *Node) Finding {
 // same places. The n-th element with a URL takes the line of the n-th
 // Markdown link with that URL (the last one when there are fewer).
 func traceLinks(d *Document, p *Page) map[*Node]int {
-	out := map[*Node]int{}
 	if p.Source == "" {
-		return out
+		return map[*Node]int{}
 	}
-	type key = mdKey
-	lines := map[key][]int{}
+	// The lines of each URL's links, in order: the first in a group of
+	// its own, the others (few) in more; seen counts the elements taken.
+	type group struct {
+		first, seen int
+		more        []int
+	}
+	index := make(map[mdKey]int, len(p.Links))
+	groups := make([]group, 0, len(p.Links))
 	for _, l := range p.Links {
-		k := key{unescapeURL(l.URL), l.Image}
-		lines[k] = append(lines[k], l.Line)
+		k := mdKey{unescapeURL(l.URL), l.Image}
+		if i, ok := index[k]; ok {
+			groups[i].more = append(groups[i].more, l.Line)
+			continue
+		}
+		index[k] = len(groups)
+		groups = append(groups, group{first: l.Line})
 	}
-	if len(lines) == 0 {
+	out := make(map[*Node]int, len(groups))
+	if len(groups) == 0 {
 		return out
 	}
-	seen := map[key]int{}
 	for _, n := range contentElements(d) {
-		var k key
+		var k mdKey
 		switch n.Tag {
 		case "a":
-			k = key{unescapeURL(n.AttrOr("href")), false}
+			k = mdKey{unescapeURL(n.AttrOr("href")), false}
 		case "img":
-			k = key{unescapeURL(n.AttrOr("src")), true}
+			k = mdKey{unescapeURL(n.AttrOr("src")), true}
 		default:
 			continue
 		}
-		if ls := lines[k]; len(ls) > 0 {
-			i := min(seen[k], len(ls)-1)
-			seen[k]++
-			out[n] = ls[i]
+		i, ok := index[k]
+		if !ok {
+			continue
 		}
+		g := &groups[i]
+		line := g.first
+		if j := min(g.seen, len(g.more)); j > 0 {
+			line = g.more[j-1]
+		}
+		g.seen++
+		out[n] = line
 	}
 	return out
 }
@@ -138,16 +154,37 @@ func contentElements(d *Document) []*Node {
 	var out []*Node
 	for _, n := range d.Elements {
 		if n.Tag == "main" && n.Closest("main") == n {
-			n.Walk(func(c *Node) bool {
-				if c.Tag != "" {
-					out = append(out, c)
-				}
-				return true
-			})
+			if out == nil {
+				out = make([]*Node, 0, len(d.Elements))
+			}
+			out = appendElements(out, n)
 		}
 	}
 	if out == nil {
 		return d.Elements
+	}
+	return out
+}
+
+// appendElements appends n and the elements beneath it in document order
+// (as n.Walk visits them) to out.
+func appendElements(out []*Node, n *Node) []*Node {
+	out = append(out, n)
+	for c := n.FirstChild; c != nil; {
+		if c.Tag != "" {
+			out = append(out, c)
+		}
+		if c.FirstChild != nil {
+			c = c.FirstChild
+			continue
+		}
+		for c != n && c.NextSibling == nil {
+			c = c.Parent
+		}
+		if c == n {
+			break
+		}
+		c = c.NextSibling
 	}
 	return out
 }

@@ -19,6 +19,7 @@ type Stream struct {
 	opts   Options
 	rules  []Rule
 	prefix *Site // the OutputPrefix that per-page findings are given
+	pool   *slabPool
 
 	mu   sync.Mutex
 	done map[*Page][]Finding // the per-page findings of the pages given
@@ -32,6 +33,7 @@ func NewStream(opts Options, outputPrefix string) *Stream {
 		rules:  append(pageRules(opts), opts.Rules...),
 		prefix: &Site{OutputPrefix: outputPrefix},
 		done:   map[*Page][]Finding{},
+		pool:   new(slabPool),
 	}
 }
 
@@ -41,7 +43,7 @@ func NewStream(opts Options, outputPrefix string) *Stream {
 // be collected (a bug, reported as an internal error) keeps a copy of its
 // HTML, so that the site-wide rules meet the same bug as they would in Run.
 func (st *Stream) Page(p *Page) {
-	fs := checkPage(st.prefix, p, st.rules)
+	fs := checkPage(st.prefix, p, st.rules, st.pool)
 	if p.facts != nil {
 		// The links within the page are checked now, and only those to
 		// other pages kept for Finish.
@@ -69,7 +71,7 @@ func (st *Stream) Finish(s *Site) []Finding {
 		fs, ok := st.done[p]
 		st.mu.Unlock()
 		if !ok {
-			fs = checkPage(s, p, st.rules)
+			fs = checkPage(s, p, st.rules, st.pool)
 		}
 		per[i] = fs
 	})

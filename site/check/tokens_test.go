@@ -73,7 +73,7 @@ func dump(d *Document) string {
 // ParseWithXnet and DumpDocument let the external tests hold Parse to
 // the x/net reference.
 var (
-	ParseWithXnet = func(src []byte) *Document { return parseTokens(src, string(src), newXnetTokens(src)) }
+	ParseWithXnet = func(src []byte) *Document { return parseTokens(src, string(src), newXnetTokens(src), nil) }
 	DumpDocument  = dump
 )
 
@@ -96,7 +96,7 @@ func TestParseMatchesXnetCases(t *testing.T) {
 // scanTokens does not read.
 func parseWithLexer(src []byte) *Document {
 	str := string(src)
-	return parseTokens(src, str, newLexTokens(src, str))
+	return parseTokens(src, str, newLexTokens(src, str), nil)
 }
 
 // parseCases are hand-picked awkward HTML, for TestParseMatchesXnetCases

@@ -230,6 +230,9 @@ func checkPageOf(s *site.Site, p *site.Page, html []byte) *check.Page {
 		cp.LatestChange = c.Date
 	}
 	cp.Prose = checkBlocks(p.Prose)
+	if len(p.Links) > 0 {
+		cp.Links = make([]check.Link, 0, len(p.Links))
+	}
 	for _, l := range p.Links {
 		cp.Links = append(cp.Links, check.Link{Line: l.Line, Written: l.Written, URL: l.URL, Image: l.Image, NoAlt: l.NoAlt})
 	}
@@ -239,9 +242,15 @@ func checkPageOf(s *site.Site, p *site.Page, html []byte) *check.Page {
 
 // checkBlocks is a page's prose as the checker reads it.
 func checkBlocks(prose []site.ProseBlock) []check.Block {
-	var out []check.Block
+	if len(prose) == 0 {
+		return nil
+	}
+	out := make([]check.Block, 0, len(prose))
 	for _, b := range prose {
 		cb := check.Block{Heading: b.Heading, Line: b.Line, Title: b.Title}
+		if len(b.Lines) > 0 {
+			cb.Lines = make([]check.BlockLine, 0, len(b.Lines))
+		}
 		for _, l := range b.Lines {
 			cb.Lines = append(cb.Lines, check.BlockLine{Line: l.Line, Text: l.Text})
 		}
