@@ -273,6 +273,10 @@ loop:
 	case "plaintext":
 		t.switchToXnet(start)
 	case "noscript", "noembed", "noframes":
+		if endTagAt(t.src, end, name) < 0 {
+			t.switchToXnet(start)
+			return
+		}
 		t.rawUntil(end, name)
 	}
 }
@@ -363,8 +367,11 @@ func rawTextElement(name []byte) bool {
 }
 
 // endTagAt is the offset of the end tag of a raw text element named name
-// at or after from: </name followed by a space, / or >; -1 when there is
-// none.
+// at or after from: </name followed by a space, / or >, and then by a >
+// with no quote before it. It is -1 when there is none, and when the
+// first such end tag has a quote before its > or the input ends inside it:
+// x/net reads quotes in an end tag as in a start tag, and drops a tag the
+// input ends in, so x/net must read on from the start tag.
 func endTagAt(src []byte, from int, name []byte) int {
 	for i := from; i < len(src); {
 		j := bytes.Index(src[i:], []byte("</"))
@@ -374,6 +381,9 @@ func endTagAt(src []byte, from int, name []byte) int {
 		k := i + j + 2
 		if k+len(name) < len(src) && bytes.EqualFold(src[k:k+len(name)], name) &&
 			bytes.IndexByte([]byte(" \t\n\f\r/>"), src[k+len(name)]) >= 0 {
+			if e := bytes.IndexAny(src[k+len(name):], "'\">"); e < 0 || src[k+len(name)+e] != '>' {
+				return -1
+			}
 			return i + j
 		}
 		i = k
@@ -446,8 +456,10 @@ func (t *lexTokens) foreign(data []byte) {
 	off := 0
 	for {
 		tt := z.Next()
+		// Text changes the raw bytes in place (\r to \n): the raw are
+		// kept first, as the other tokens count their lines.
 		r := z.Raw()
-		q := queued{kind: xnetKind(tt), off: base + off, raw: r}
+		q := queued{kind: xnetKind(tt), off: base + off, raw: bytes.Clone(r)}
 		off += len(r)
 		switch q.kind {
 		case tokEOF:
@@ -466,7 +478,6 @@ func (t *lexTokens) foreign(data []byte) {
 			name, _ := z.TagName()
 			q.name = bytes.Clone(name)
 		}
-		q.raw = bytes.Clone(r)
 		t.queue = append(t.queue, q)
 	}
 }
