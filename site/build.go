@@ -194,7 +194,7 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 		return r.indexOnly(ctx)
 	}
 	if !b.cfg.Serve && !b.cfg.KeepGoing {
-		r.frags = newFragChecker()
+		r.frags = newFragChecker(site.AllPages)
 	}
 	errs = r.writeStatic(ctx, in.static, true)
 	site.assets = b.assets
