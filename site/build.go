@@ -178,6 +178,7 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 	left = append(left, aerrs...)
 	if !b.cfg.Serve {
 		dropFrontMatter(site.AllPages)
+		site.freeze()
 	}
 	st := &buildState{in: in, sources: map[string]loaded{}, lay: lay, site: site, md: newMarkdown(site.RawHTML),
 		ids: map[string]idSet{}, refs: map[string][]fragRef{}, failed: map[string]bool{}}
