@@ -392,10 +392,9 @@ type pageRenderer struct {
 	frags *fragChecker
 
 	mu sync.Mutex
-	// wrote is the names of the files written, packed as a page's ids are
-	// (see idSet): one string a build holds until its end, rather than
-	// one a file.
-	wrote []byte
+	// wrote is the names of the files written, packed: a build holds
+	// them until its end.
+	wrote nameList
 }
 
 // written lists the names of the files written, sorted.
@@ -403,10 +402,7 @@ func (r *pageRenderer) written() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var w []string
-	idSet(r.wrote).each(func(name string) bool {
-		w = append(w, name)
-		return true
-	})
+	r.wrote.each(func(name string) { w = append(w, name) })
 	slices.Sort(w)
 	return w
 }
