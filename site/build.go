@@ -178,6 +178,7 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 	left = append(left, aerrs...)
 	if !b.cfg.Serve {
 		dropFrontMatter(site.AllPages)
+		site.freeze()
 	}
 	st := &buildState{in: in, sources: map[string]loaded{}, lay: lay, site: site, md: newMarkdown(site.RawHTML),
 		ids: map[string]idSet{}, refs: map[string][]fragRef{}, failed: map[string]bool{}}
@@ -194,7 +195,7 @@ func (b *Builder) full(ctx context.Context, out Output) (*Result, error) {
 		return r.indexOnly(ctx)
 	}
 	if !b.cfg.Serve && !b.cfg.KeepGoing {
-		r.frags = newFragChecker()
+		r.frags = newFragChecker(site.AllPages)
 	}
 	errs = r.writeStatic(ctx, in.static, true)
 	site.assets = b.assets
@@ -391,10 +392,9 @@ type pageRenderer struct {
 	frags *fragChecker
 
 	mu sync.Mutex
-	// wrote is the names of the files written, packed as a page's ids are
-	// (see idSet): one string a build holds until its end, rather than
-	// one a file.
-	wrote []byte
+	// wrote is the names of the files written, packed: a build holds
+	// them until its end.
+	wrote nameList
 }
 
 // written lists the names of the files written, sorted.
@@ -402,10 +402,7 @@ func (r *pageRenderer) written() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var w []string
-	idSet(r.wrote).each(func(name string) bool {
-		w = append(w, name)
-		return true
-	})
+	r.wrote.each(func(name string) { w = append(w, name) })
 	slices.Sort(w)
 	return w
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -122,33 +123,32 @@ func headingHint(ids idSet) string {
 	return fmt.Sprintf(" (ids there: %s)", strings.Join(list, ", "))
 }
 
-// idHashes is the ids of a page as 64-bit hashes, 8 bytes each: what the
-// check of #fragment links as pages render keeps of every page until the
-// last has rendered. A hash is about a third of a heading's id and the
-// same size whatever the id's length; the ids themselves are only
-// needed for the message of a broken link, and are then found again (see
+// idHashes is the ids of a page as 64-bit hashes: what the check of
+// #fragment links as pages render keeps of every page until the last has
+// rendered. A hash is about a third of a heading's id and the same size
+// whatever the id's length; the ids themselves are only needed for the
+// message of a broken link, and are then found again (see
 // fragChecker.finish). Equal ids hash the same, so a missing id is never
 // taken for a present one by its hash; a different id is, only when its
 // 64-bit hash, with the build's own random seed, equals one of the
 // page's: about one chance in 2^64 over the page's number of ids.
-type idHashes string
+type idHashes []uint64
 
-// hashIDs hashes the ids of s with seed.
-func hashIDs(seed maphash.Seed, s idSet) idHashes {
-	var b []byte
+// appendHashes appends the hashes of the ids of s with seed to h.
+func (h idHashes) appendHashes(seed maphash.Seed, s idSet) idHashes {
 	s.each(func(id string) bool {
-		b = binary.LittleEndian.AppendUint64(b, maphash.String(seed, id))
+		h = append(h, maphash.String(seed, id))
 		return true
 	})
-	return idHashes(b)
+	return h
 }
 
 // has reports whether the ids hashed with seed have one that hashes as
 // id does.
 func (h idHashes) has(seed maphash.Seed, id string) bool {
 	x := maphash.String(seed, id)
-	for i := 0; i+8 <= len(h); i += 8 {
-		if binary.LittleEndian.Uint64([]byte(h[i:i+8])) == x {
+	for _, y := range h {
+		if y == x {
 			return true
 		}
 	}
@@ -162,31 +162,63 @@ func (h idHashes) has(seed maphash.Seed, id string) bool {
 // link of the site, and of each page rendered only its ids' hashes. It
 // finds what checkFragments finds over the whole site once every page
 // has rendered. It is safe for concurrent use.
+//
+// What it keeps of every page holds no pointer, for the collector to
+// follow at each cycle until the last page has rendered: the hashes go
+// to large shared chunks, and each page's place in them to a slice by
+// the page's place in the sorted list of pages.
 type fragChecker struct {
 	mu      sync.Mutex
 	seed    maphash.Seed
-	ids     map[string]idHashes  // rendered page path -> its ids, hashed
-	failed  map[string]bool      // rendered pages whose layout failed
+	pages   []*Page              // the pages the build renders, sorted by path
+	at      []hashesAt           // by place in pages: where its ids' hashes are
+	chunks  []idHashes           // every rendered page's ids, hashed
 	pending map[string][]fragRef // page path -> links to it from pages rendered before it
 	broken  []fragRef            // links to ids that their page does not have
 }
 
-func newFragChecker() *fragChecker {
-	return &fragChecker{seed: maphash.MakeSeed(), ids: map[string]idHashes{}, failed: map[string]bool{}, pending: map[string][]fragRef{}}
+// hashesAt is where the hashes of a rendered page's ids are: n of them
+// from off in chunks[chunk].
+type hashesAt struct {
+	chunk, off, n uint32
+	state         uint8 // notRendered, renderedOK or renderedFailed
+}
+
+const (
+	notRendered = iota
+	renderedOK
+	renderedFailed // its layout failed: its ids are unknown
+)
+
+// hashChunk is the number of hashes a chunk holds, unless one page has
+// more: 512 KiB, so that the collector sees few, large objects.
+const hashChunk = 64 << 10
+
+// newFragChecker returns a checker for a build that renders pages, which
+// are sorted by path (as Site.AllPages are).
+func newFragChecker(pages []*Page) *fragChecker {
+	return &fragChecker{seed: maphash.MakeSeed(), pages: pages, at: make([]hashesAt, len(pages)), pending: map[string][]fragRef{}}
+}
+
+// place is the place of the page with the path in c.pages, or -1.
+func (c *fragChecker) place(path string) int {
+	i, ok := slices.BinarySearchFunc(c.pages, path, func(p *Page, path string) int { return strings.Compare(p.Path, path) })
+	if !ok {
+		return -1
+	}
+	return i
 }
 
 // rendered records that page p rendered with res, and checks the links
 // that both ends of are now known.
 func (c *fragChecker) rendered(p *Page, res *pageResult) {
-	h := hashIDs(c.seed, res.ids)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.ids[p.Path] = h
-	if res.failed {
-		c.failed[p.Path] = true
+	if i := c.place(p.Path); i >= 0 {
+		c.keep(i, res)
 	}
 	for _, f := range res.refs {
-		if _, done := c.ids[f.target]; done {
+		if c.state(f.target) != notRendered {
 			c.check(f)
 		} else {
 			c.pending[f.target] = append(c.pending[f.target], f)
@@ -199,10 +231,48 @@ func (c *fragChecker) rendered(p *Page, res *pageResult) {
 	res.ids, res.refs = "", nil // the build holds res until the last page has rendered
 }
 
+// keep records the hashes of the ids of the page at place i.
+func (c *fragChecker) keep(i int, res *pageResult) {
+	at := hashesAt{state: renderedOK}
+	if res.failed {
+		at.state = renderedFailed
+	}
+	n := 0
+	res.ids.each(func(string) bool { n++; return true })
+	if n > 0 {
+		last := len(c.chunks) - 1
+		if last < 0 || cap(c.chunks[last])-len(c.chunks[last]) < n {
+			c.chunks = append(c.chunks, make(idHashes, 0, max(hashChunk, n)))
+			last++
+		}
+		at.chunk, at.off, at.n = uint32(last), uint32(len(c.chunks[last])), uint32(n)
+		c.chunks[last] = c.chunks[last].appendHashes(c.seed, res.ids)
+	}
+	c.at[i] = at
+}
+
+// state tells whether the page with the path has rendered, and how.
+func (c *fragChecker) state(path string) uint8 {
+	if i := c.place(path); i >= 0 {
+		return c.at[i].state
+	}
+	return notRendered
+}
+
+// hashes is the hashed ids of the rendered page with the path.
+func (c *fragChecker) hashes(path string) idHashes {
+	i := c.place(path)
+	if i < 0 || c.at[i].n == 0 {
+		return nil
+	}
+	at := c.at[i]
+	return c.chunks[at.chunk][at.off : at.off+at.n]
+}
+
 // check keeps f when the page it points to has rendered without the id.
 func (c *fragChecker) check(f fragRef) {
 	frag := fragID(f.frag)
-	if frag == "" || frag == "top" || c.failed[f.target] || c.ids[f.target].has(c.seed, frag) {
+	if frag == "" || frag == "top" || c.state(f.target) == renderedFailed || c.hashes(f.target).has(c.seed, frag) {
 		return
 	}
 	c.broken = append(c.broken, f)
@@ -218,7 +288,7 @@ func (c *fragChecker) finish(idsOf func(path string) idSet) Errors {
 	var errs Errors
 	for _, refs := range c.pending { // to pages that never rendered: no ids
 		for _, f := range refs {
-			if e := checkRef(f, "", c.failed[f.target]); e != nil {
+			if e := checkRef(f, "", c.state(f.target) == renderedFailed); e != nil {
 				errs = append(errs, e)
 			}
 		}
@@ -228,7 +298,7 @@ func (c *fragChecker) finish(idsOf func(path string) idSet) Errors {
 		ids, ok := found[f.target]
 		// A page without ids, or stopped over its budget, has none to
 		// find again.
-		if !ok && c.ids[f.target] != "" {
+		if !ok && len(c.hashes(f.target)) > 0 {
 			ids = idsOf(f.target)
 			found[f.target] = ids
 		}
@@ -236,7 +306,7 @@ func (c *fragChecker) finish(idsOf func(path string) idSet) Errors {
 			errs = append(errs, e)
 		}
 	}
-	c.pending, c.ids, c.broken = map[string][]fragRef{}, map[string]idHashes{}, nil
+	c.pending, c.at, c.chunks, c.broken = map[string][]fragRef{}, nil, nil, nil
 	return errs.sorted()
 }
 

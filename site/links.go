@@ -152,7 +152,7 @@ func (st *renderState) lookup(p, dest string, line int) (*Page, string, bool) {
 		if strings.HasPrefix(p, "/") {
 			file = path.Join("content", p)
 		}
-		if t := s.bySource[file]; t != nil {
+		if t := s.pageOf(file); t != nil {
 			return t, t.RelPermalink, true
 		}
 		if u := s.unbuilt[file]; u != "" {
@@ -181,7 +181,7 @@ func (st *renderState) lookup(p, dest string, line int) (*Page, string, bool) {
 			}
 			return nil, s.Base.Rel(c), true
 		}
-		if t := s.byPath[normalisePath(c)]; t != nil {
+		if t := s.pageAt(normalisePath(c)); t != nil {
 			return t, t.RelPermalink, true
 		}
 	}
@@ -202,11 +202,11 @@ func (st *renderState) lookup(p, dest string, line int) (*Page, string, bool) {
 func suggestion(s *Site, file string) string {
 	base := path.Base(file)
 	best := ""
-	for src := range s.bySource {
+	s.eachSource(func(src string) {
 		if path.Base(src) == base && base != "_index.md" && (best == "" || src < best) {
 			best = src
 		}
-	}
+	})
 	if best == "" {
 		return ""
 	}

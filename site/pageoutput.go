@@ -49,7 +49,7 @@ func (r *pageRenderer) writeRawOf(p *Page, name string, data []byte) Errors {
 		return Errors{&Error{Msg: err.Error()}}
 	}
 	r.mu.Lock()
-	r.wrote = appendID(r.wrote, name)
+	r.wrote.add(name)
 	r.mu.Unlock()
 	return nil
 }

@@ -33,8 +33,10 @@ type Site struct {
 	Serve        bool
 	RawHTML      bool
 
-	byPath   map[string]*Page
-	bySource map[string]*Page
+	byPath   map[string]*Page // nil once frozen: see pageAt
+	bySource map[string]*Page // nil once frozen: see pageOf
+	paths    *pageIndex       // byPath, frozen
+	sources  *pageIndex       // bySource, frozen
 	drafts   map[string]string // source file and site path of every left-out draft -> its source
 	unbuilt  map[string]string // KeepGoing: source file -> site path, and site path -> source, of pages that do not parse
 	files    map[string]bool   // site paths of static files and content assets
@@ -75,9 +77,9 @@ func (s *Site) BaseURL() string { return s.Base.Host + s.Base.Path }
 // GetPage finds a page by its site path ("/data-sharing/") or its content
 // file ("data-sharing/_index.md"); nil if there is none.
 func (s *Site) GetPage(ref string) *Page {
-	p := s.bySource["content/"+strings.TrimPrefix(ref, "/")]
+	p := s.pageOf("content/" + strings.TrimPrefix(ref, "/"))
 	if p == nil {
-		p = s.byPath[normalisePath(ref)]
+		p = s.pageAt(normalisePath(ref))
 	}
 	if n := s.local[p]; n != nil {
 		return n // the page in this view's language, or its stand-in

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 )
@@ -13,16 +14,34 @@ import (
 // each document's term counts and metadata, not its text, so a site's
 // memory grows with its number of pages rather than with their length.
 // The files do not depend on the order of Add calls.
+//
+// What it keeps of a document holds no pointer, for the collector to
+// follow at each cycle until the last page has rendered: its record
+// (see appendRecord) goes to large shared chunks of bytes, and its place
+// in them to a list of fixed-size entries.
 type Builder struct {
 	lang     string    // of every document: Welsh, or "" for English
 	counters sync.Pool // *localCounter
 
-	mu    sync.Mutex
-	ids   map[string]int32 // term -> term number of this builder
-	names []string         // term number -> term
-	docs  []counted
-	done  bool // Files was called
+	mu     sync.Mutex
+	ids    map[string]int32 // term -> term number of this builder
+	names  []string         // term number -> term
+	docs   []recordAt
+	chunks [][]byte // the documents' records
+	done   bool     // Files was called
 }
+
+// recordAt is where a document's record is, n bytes from off in
+// chunks[chunk], with what the index needs of it besides.
+type recordAt struct {
+	chunk, off, n uint32
+	length        int32  // the terms of its text and description
+	titleLen      uint16 // the titleLen of its title terms
+}
+
+// recordChunk is the size of a chunk of records, unless one record is
+// larger: 256 KiB, so that the collector sees few, large objects.
+const recordChunk = 256 << 10
 
 // counted is a document reduced to what the index needs of it: its
 // metadata, its length and its term counts, packed (see packTerms).
@@ -31,6 +50,27 @@ type counted struct {
 	length   int
 	titleLen uint16 // the titleLen of its title terms
 	terms    []byte
+}
+
+// appendRecord appends c's record to b: each string of its row as a
+// varint of its length and its bytes, then its packed terms.
+func appendRecord(b []byte, row [4]string, terms []byte) []byte {
+	for _, s := range row {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	return append(b, terms...)
+}
+
+// readRecord reads a record appended by appendRecord: the strings are
+// copies, and the terms are rec's own bytes.
+func readRecord(rec []byte) (row [4]string, terms []byte) {
+	for i := range row {
+		n, k := binary.Uvarint(rec)
+		row[i] = string(rec[k : k+int(n)])
+		rec = rec[k+int(n):]
+	}
+	return row, rec
 }
 
 // termCount is a document's counts of one term.
@@ -45,7 +85,20 @@ type localCounter struct {
 	*docCounter
 	global []int32     // local term number -> builder's term number
 	terms  []termCount // the current document's counts
-	packed []byte      // and packed
+	terms2 []byte      // and packed
+	packed []byte      // the document's record
+}
+
+// keep copies a document's record to the chunks, and at says where.
+func (b *Builder) keep(rec []byte, at recordAt) {
+	last := len(b.chunks) - 1
+	if last < 0 || cap(b.chunks[last])-len(b.chunks[last]) < len(rec) {
+		b.chunks = append(b.chunks, make([]byte, 0, max(recordChunk, len(rec))))
+		last++
+	}
+	at.chunk, at.off, at.n = uint32(last), uint32(len(b.chunks[last])), uint32(len(rec))
+	b.chunks[last] = append(b.chunks[last], rec...)
+	b.docs = append(b.docs, at)
 }
 
 // NewBuilder returns an empty Builder for documents in language lang
@@ -71,11 +124,12 @@ func (b *Builder) Add(d Doc) {
 	for i := range terms {
 		terms[i].term = lc.global[terms[i].term]
 	}
-	c := counted{row: [4]string{d.URL, d.Title, d.Section, excerpt(d)}, length: n}
-	c.titleLen, lc.packed = packTerms(lc.packed[:0], terms)
-	c.terms = slices.Clone(lc.packed)
+	row := [4]string{d.URL, d.Title, d.Section, excerpt(d)}
+	var titleLen uint16
+	titleLen, lc.terms2 = packTerms(lc.terms2[:0], terms)
+	lc.packed = appendRecord(lc.packed[:0], row, lc.terms2)
 	b.mu.Lock()
-	b.docs = append(b.docs, c)
+	b.keep(lc.packed, recordAt{length: int32(min(n, math.MaxInt32)), titleLen: titleLen})
 	b.mu.Unlock()
 	b.counters.Put(lc)
 }
@@ -106,8 +160,7 @@ func (b *Builder) Files() (map[string][]byte, error) {
 		return nil, fmt.Errorf("search: the index was already made")
 	}
 	b.done = true
-	docs := b.docs
-	b.docs = nil
+	docs := b.counted()
 	slices.SortStableFunc(docs, func(x, y counted) int { return cmp.Compare(x.row[0], y.row[0]) })
 	rows := make([][4]string, len(docs))
 	for i, d := range docs {
@@ -120,6 +173,17 @@ func (b *Builder) Files() (map[string][]byte, error) {
 		rows[i] = d.row
 	}
 	return indexFiles(b.postings(docs), rows, b.lang)
+}
+
+// counted reads back the documents' records, and lets go of them.
+func (b *Builder) counted() []counted {
+	docs := make([]counted, len(b.docs))
+	for i, at := range b.docs {
+		row, terms := readRecord(b.chunks[at.chunk][at.off : at.off+at.n])
+		docs[i] = counted{row: row, length: int(at.length), titleLen: at.titleLen, terms: terms}
+	}
+	b.docs, b.chunks = nil, nil
+	return docs
 }
 
 // postings encodes each term's postings from the documents' counts, in

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -42,6 +43,8 @@ func TestBuilderMatchesIndex(t *testing.T) {
 			}
 		}
 		switch round {
+		case 1: // a record larger than a chunk of records
+			docs[rng.IntN(len(docs))].Description = strings.Repeat("a description longer than a chunk ", recordChunk/30)
 		case 2:
 			docs[rng.IntN(len(docs))].URL = docs[0].URL // a duplicate, or the same document
 		case 3:
