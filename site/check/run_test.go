@@ -77,3 +77,32 @@ func TestRunKnownAndTitles(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
+
+// TestStreamOneURLTable: the pages a Stream checked and those Finish
+// checks (the 404 pages) number their URLs in one table, as the link rule
+// keeps where a URL leads by its number. Finish made a table of its own:
+// a 404 page's link to /a/ and a streamed page's broken link to /missing/
+// took the same number, and whichever resolved first answered for both,
+// so the broken link went unreported when the 404 page came first
+// (TestCheckStreamMatchesRun failed now and then).
+func TestStreamOneURLTable(t *testing.T) {
+	for range 20 {
+		st := NewStream(Options{Skip: []string{"duplicate-title"}}, "public/")
+		s := &Site{BasePath: "/", OutputPrefix: "public/", Files: map[string]bool{"p/index.html": true, "a/index.html": true}}
+		streamed := &Page{Output: "p/index.html", URL: "/p/", Title: "P", HTML: []byte(page(`<a href="/missing/">Missing</a>`))}
+		st.Page(streamed)
+		s.Pages = append(s.Pages, streamed, &Page{Output: "a/index.html", URL: "/a/", Title: "A", HTML: []byte(page(`<p>A</p>`))})
+		for i := range 30 {
+			s.Pages = append(s.Pages, &Page{Output: fmt.Sprintf("%d/404.html", i), URL: fmt.Sprintf("/%d/404.html", i), Title: fmt.Sprint(i), HTML: []byte(page(`<a href="/a/">Home</a>`))})
+		}
+		fs := st.Finish(s)
+		if got := rulesAt(fs); strings.Join(got, ",") != "public/p/index.html:1 broken-link" {
+			t.Fatalf("findings %v, want the broken link of p/index.html", got)
+		}
+		for _, p := range s.Pages {
+			if p.facts != nil && p.facts.urls != s.urls {
+				t.Fatalf("%s numbers its URLs in a table of its own", p.Output)
+			}
+		}
+	}
+}

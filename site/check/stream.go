@@ -31,7 +31,7 @@ func NewStream(opts Options, outputPrefix string) *Stream {
 	return &Stream{
 		opts:   opts,
 		rules:  append(pageRules(opts), opts.Rules...),
-		prefix: &Site{OutputPrefix: outputPrefix},
+		prefix: &Site{OutputPrefix: outputPrefix, urls: newURLTable()}, // made before Page runs in parallel
 		done:   map[*Page][]Finding{},
 		pool:   new(slabPool),
 	}
@@ -64,7 +64,9 @@ func (st *Stream) Page(p *Page) {
 // one given to NewStream.
 func (st *Stream) Finish(s *Site) []Finding {
 	per := make([][]Finding, len(s.Pages))
-	s.urlTable()
+	// One table numbers the URLs of every page's facts: the link rule
+	// keeps what a URL resolves to by its number.
+	s.urls = st.prefix.urls
 	parallel(len(s.Pages), func(i int) {
 		p := s.Pages[i]
 		st.mu.Lock()
