@@ -33,10 +33,10 @@ type Site struct {
 	Serve        bool
 	RawHTML      bool
 
-	byPath   map[string]*Page // nil once frozen: see pageAt
-	bySource map[string]*Page // nil once frozen: see pageOf
-	paths    *pageIndex       // byPath, frozen
-	sources  *pageIndex       // bySource, frozen
+	byPath   map[string]*Page  // nil once frozen: see pageAt
+	bySource map[string]*Page  // nil once frozen: see pageOf
+	paths    *pageIndex        // byPath, frozen
+	sources  *pageIndex        // bySource, frozen
 	drafts   map[string]string // source file and site path of every left-out draft -> its source
 	unbuilt  map[string]string // KeepGoing: source file -> site path, and site path -> source, of pages that do not parse
 	files    map[string]bool   // site paths of static files and content assets

@@ -55,13 +55,7 @@ var newAmbiguousRE = regexp.MustCompile(`^(\d+) links called (".*") go to (\d+) 
 // rule made one; else the count of links and of places the old findings
 // add up to. Replay with -ambiguous-seed.
 func TestAmbiguousLinksGroupOldFindings(t *testing.T) {
-	seeds := []uint64{*ambiguousSeed}
-	if *ambiguousSeed == 0 {
-		seeds = nil
-		for i := range 400 {
-			seeds = append(seeds, uint64(i+1))
-		}
-	}
+	seeds := seedsOr(*ambiguousSeed, 400)
 	for _, seed := range seeds {
 		p := randomLinksPage(seed)
 		d := Parse(p.HTML)

@@ -18,13 +18,7 @@ var factsSeed = flag.Uint64("facts-seed", 0, "replay TestRefPlaces with this see
 // parse, as the link rules reported it when they parsed the page again.
 // Replay a failure with -facts-seed.
 func TestRefPlaces(t *testing.T) {
-	seeds := []uint64{*factsSeed}
-	if *factsSeed == 0 {
-		seeds = nil
-		for i := range 300 {
-			seeds = append(seeds, uint64(i+1))
-		}
-	}
+	seeds := seedsOr(*factsSeed, 300)
 	for _, seed := range seeds {
 		p := randomFactsPage(seed)
 		facts := collectFacts(p, newURLTable())
@@ -98,18 +92,24 @@ func randomFactsPage(seed uint64) *Page {
 	return p
 }
 
+// seedsOr is the seed given with a test's flag, or else the seeds 1 to n.
+func seedsOr(given uint64, n int) []uint64 {
+	if given != 0 {
+		return []uint64{given}
+	}
+	seeds := make([]uint64, n)
+	for i := range seeds {
+		seeds[i] = uint64(i + 1)
+	}
+	return seeds
+}
+
 // TestTraceLinksMatchSlow holds traceLinks, which keeps each URL's lines
 // in a group indexed once, to the version with a map of lines and a map
 // of counts (slowTraceLinks): the same line for every element, on random
 // pages whose Markdown links share URLs. Replay with -facts-seed.
 func TestTraceLinksMatchSlow(t *testing.T) {
-	seeds := []uint64{*factsSeed}
-	if *factsSeed == 0 {
-		seeds = nil
-		for i := range 500 {
-			seeds = append(seeds, uint64(i+1))
-		}
-	}
+	seeds := seedsOr(*factsSeed, 500)
 	for _, seed := range seeds {
 		p := randomFactsPage(seed)
 		d := Parse(p.HTML)
@@ -163,13 +163,7 @@ func slowTraceLinks(d *Document, p *Page) map[*Node]int {
 // elements, to its map of ids, on random pages with ids and a names
 // repeated, empty, and on other elements than a. Replay with -facts-seed.
 func TestIDScanMatchesMap(t *testing.T) {
-	seeds := []uint64{*factsSeed}
-	if *factsSeed == 0 {
-		seeds = nil
-		for i := range 500 {
-			seeds = append(seeds, uint64(i+1))
-		}
-	}
+	seeds := seedsOr(*factsSeed, 500)
 	keys := []string{"a", "b", "main", "", "x y", "A"}
 	for _, seed := range seeds {
 		rng := rand.New(rand.NewPCG(seed, 41))
@@ -203,13 +197,7 @@ func TestIDScanMatchesMap(t *testing.T) {
 // it keeps to the front in place, to appending them to a new slice, on
 // the facts of random pages. Replay with -facts-seed.
 func TestDropLocalRefsMatchesSlow(t *testing.T) {
-	seeds := []uint64{*factsSeed}
-	if *factsSeed == 0 {
-		seeds = nil
-		for i := range 300 {
-			seeds = append(seeds, uint64(i+1))
-		}
-	}
+	seeds := seedsOr(*factsSeed, 300)
 	for _, seed := range seeds {
 		p := randomFactsPage(seed)
 		f := collectFacts(p, newURLTable())
