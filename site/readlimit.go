@@ -45,7 +45,7 @@ func byteSize(n int64) string {
 // else it copies or minifies.
 func inputLimit(name string) int64 {
 	switch {
-	case strings.HasPrefix(name, "content/") && path.Ext(name) == ".md", strings.HasPrefix(name, "layouts/"):
+	case strings.HasPrefix(name, "content/") && strings.EqualFold(path.Ext(name), ".md"), strings.HasPrefix(name, "layouts/"):
 		return maxTextFile
 	}
 	return maxCopiedFile
@@ -142,7 +142,7 @@ func tooLarge(file string, err error) *Error {
 	}
 	what := "publish a file this large somewhere else and link to it"
 	switch {
-	case strings.HasPrefix(file, "content/") && path.Ext(file) == ".md":
+	case strings.HasPrefix(file, "content/") && strings.EqualFold(path.Ext(file), ".md"):
 		what = "split the page into smaller pages"
 	case strings.HasPrefix(file, "layouts/"):
 		what = "make it smaller: a layout or table this large holds something pasted in by mistake"

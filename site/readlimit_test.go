@@ -142,6 +142,7 @@ func TestBuildRefusesLargeFiles(t *testing.T) {
 		want string
 	}{
 		{"content/huge.md", maxTextFile + 1, "content/huge.md: the file is more than 64 MB, the most a build reads; split the page into smaller pages"},
+		{"content/HUGE.MD", maxTextFile + 1, "content/HUGE.MD: the file is more than 64 MB, the most a build reads; split the page into smaller pages"},
 		{"layouts/partials/huge.html", maxTextFile + 1, "layouts/partials/huge.html: the file is more than 64 MB, the most a build reads; make it smaller"},
 		{"static/video.mp4", maxCopiedFile + 1, "static/video.mp4: the file is more than 100 MB, the most a build reads; publish a file this large somewhere else and link to it"},
 		{"content/faqs/report.pdf", maxCopiedFile + 1, "content/faqs/report.pdf: the file is more than 100 MB"},
