@@ -263,12 +263,10 @@ loop:
 			t.switchToXnet(start)
 			return
 		}
-		if string(name) == "title" || string(name) == "textarea" {
-			return // text with character references, which the lexer reads
-		}
 		// The text, up to where x/net ends it: the lexer ends a script
 		// at "</script" followed by anything ("</sCript<"), x/net only
-		// at one followed by a space, / or >.
+		// at one followed by a space, / or >; and it reads tags in a
+		// title ("<title><A</title>").
 		t.rawUntil(end, name)
 	case "plaintext":
 		t.switchToXnet(start)
@@ -392,7 +390,8 @@ func endTagAt(src []byte, from int, name []byte) int {
 }
 
 // rawUntil queues the text after a start tag whose content x/net reads as
-// raw text and the lexer does not, up to its end tag, and restarts the
+// raw text (or, in a title or textarea, as text with character
+// references) and the lexer does not, up to its end tag, and restarts the
 // lexer there.
 func (t *lexTokens) rawUntil(from int, name []byte) {
 	end := endTagAt(t.src, from, name)
@@ -400,7 +399,11 @@ func (t *lexTokens) rawUntil(from int, name []byte) {
 		end = len(t.src)
 	}
 	if end > from {
-		t.queue = append(t.queue, queued{kind: tokText, off: from, raw: t.src[from:end], text: convertNewlines(t.src[from:end])})
+		text := convertNewlines(t.src[from:end])
+		if string(name) == "title" || string(name) == "textarea" {
+			text = decodeText(t.src[from:end]) // with character references, as x/net reads them
+		}
+		t.queue = append(t.queue, queued{kind: tokText, off: from, raw: t.src[from:end], text: text})
 	}
 	t.l = tdhtml.NewLexer(parse.NewInputBytes(t.buf[end:]))
 }
