@@ -71,11 +71,12 @@ func readInput(fsys fs.FS, name string) ([]byte, error) {
 func readFileMax(fsys fs.FS, name string, max int64) ([]byte, error) {
 	// Opening a named pipe waits for a writer, which may never come: not
 	// even Ctrl-C would stop the build.
-	if info, err := fs.Stat(fsys, name); err == nil && !info.Mode().IsRegular() {
+	info, err := fs.Stat(fsys, name)
+	if err == nil && !info.Mode().IsRegular() {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: errNotRegular}
 	}
 	if rf, ok := fsys.(fs.ReadFileFS); ok {
-		if info, err := fs.Stat(fsys, name); err == nil && info.Size() > max {
+		if err == nil && info.Size() > max {
 			return nil, &fs.PathError{Op: "read", Path: name, Err: &tooLargeError{max}}
 		}
 		data, err := rf.ReadFile(name)
