@@ -132,13 +132,7 @@ const (
 // of a value and its content type. A value of the fast executor's own
 // (noValue) is the nil html/template is given.
 func stringifyValue(v any) (string, int) {
-	switch s := v.(type) {
-	case string:
-		return s, contentPlain
-	case template.HTML:
-		return string(s), contentHTML
-	case template.URL:
-		return string(s), contentURL
+	switch v.(type) {
 	case nil, noValue, nilAny:
 		return "", contentPlain
 	}
